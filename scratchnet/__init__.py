@@ -1,0 +1,87 @@
+"""scratchnet: a small neural network written from scratch in NumPy, for learning.
+
+>>> import scratchnet as sn
+>>> X, y = sn.spiral_data(samples=100, classes=3, seed=0)
+>>> net = sn.mlp([2, 64, 3], activation="relu", init="he", seed=0)
+>>> history = sn.train(net, X, y, sn.Adam(lr=0.05, decay=5e-7), epochs=200)
+>>> history.status
+'completed'
+"""
+
+from .activations import ACTIVATIONS, Activation, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
+from .datasets import (
+    DATASETS,
+    blobs_data,
+    circles_data,
+    make_dataset,
+    moons_data,
+    spiral_data,
+    train_test_split,
+    xor_data,
+)
+from .gradcheck import gradient_check, gradient_check_report, numerical_gradient, relative_error
+from .layers import INITS, Dense, Layer
+from .losses import (
+    accuracy,
+    cross_entropy,
+    cross_entropy_backward,
+    softmax,
+    softmax_backward,
+    softmax_cross_entropy,
+)
+from .network import Network, mlp
+from .notebook import NotebookGD, NotebookReLU, notebook_network, notebook_optimizer
+from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop
+from .persistence import load, save
+from .training import History, Snapshot, evaluate, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "DATASETS",
+    "INITS",
+    "OPTIMIZERS",
+    "SGD",
+    "Activation",
+    "Adagrad",
+    "Adam",
+    "Dense",
+    "History",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "Network",
+    "NotebookGD",
+    "NotebookReLU",
+    "Optimizer",
+    "RMSprop",
+    "ReLU",
+    "Sigmoid",
+    "Snapshot",
+    "Tanh",
+    "accuracy",
+    "blobs_data",
+    "circles_data",
+    "cross_entropy",
+    "cross_entropy_backward",
+    "evaluate",
+    "gradient_check",
+    "gradient_check_report",
+    "load",
+    "make_dataset",
+    "mlp",
+    "moons_data",
+    "notebook_network",
+    "notebook_optimizer",
+    "numerical_gradient",
+    "relative_error",
+    "save",
+    "softmax",
+    "softmax_backward",
+    "softmax_cross_entropy",
+    "spiral_data",
+    "train",
+    "train_test_split",
+    "xor_data",
+]
