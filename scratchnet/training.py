@@ -92,6 +92,16 @@ class History:
     def done(self) -> bool:
         return self.status != "running"
 
+    def copy(self) -> History:
+        """A frozen copy of what has been recorded so far (safe to keep while training goes on)."""
+        twin = History(self.epochs_run, validation=self.has_validation)
+        n = twin.epochs_run = self.epochs_run
+        twin._columns = {name: column[:n].copy() for name, column in self._columns.items()}
+        twin.epochs_planned = self.epochs_planned
+        twin.status, twin.diverged_at, twin.seconds = self.status, self.diverged_at, self.seconds
+        twin.snapshots = list(self.snapshots)
+        return twin
+
     def columns(self) -> dict[str, np.ndarray]:
         """Every recorded column, with ``epoch`` (1-based) first: ready for a table."""
         n = self.epochs_run
