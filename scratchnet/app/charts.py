@@ -1,0 +1,190 @@
+"""Altair charts, each a pure function of the tables ``frames`` builds. No Streamlit here.
+
+Encodings use Altair's channel classes (``alt.X(...)``) rather than shorthand strings or
+``alt.condition``: the charts are rebuilt several times a second while a network trains, and
+the classes skip the schema look-ups that shorthands cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+#: Class colours (Vega's "tableau10"), shared with the app theme so legends and charts agree.
+PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC")
+SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
+MARKER_COLOR = "#E45756"
+POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
+
+
+def class_scale(class_names: Sequence[str]) -> alt.Scale:
+    return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
+
+
+def loss_chart(
+    losses: pd.DataFrame,
+    lrs: pd.DataFrame,
+    *,
+    epochs: int,
+    log_scale: bool = False,
+    marker: int | None = None,
+    height: int = 250,
+) -> alt.VConcatChart:
+    """Training and held-out loss per epoch (hover for values), with the learning rate beneath.
+
+    The x axis spans all ``epochs`` planned, so a run in progress fills it from the left;
+    ``marker`` draws a dashed line at that epoch (the replay position).
+    """
+    x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
+    x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=alt.Axis(labelFlush=True, format="~s"))
+    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    series = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=list(SERIES_COLORS), range=list(SERIES_COLORS.values())),
+        legend=alt.Legend(title=None, orient="top-right"),
+    )
+    hover = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
+    base = alt.Chart(losses)
+    lines = base.mark_line(strokeWidth=2).encode(
+        x=x, y=alt.Y("loss:Q", scale=y_scale, title="cross-entropy loss"), color=series
+    )
+    dots = (
+        base.mark_circle(size=60)
+        .encode(
+            x=x,
+            y=alt.Y("loss:Q"),
+            color=series,
+            opacity=alt.OpacityValue(0.0, condition={"param": hover.name, "value": 1.0, "empty": False}),
+            tooltip=[
+                alt.Tooltip("epoch:Q", format=","),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("loss:Q", format=".4f"),
+                alt.Tooltip("accuracy:Q", format=".1%"),
+            ],
+        )
+        .add_params(hover)
+    )
+    rule = base.mark_rule(color="#999").encode(x=x).transform_filter(hover)
+    layers = [lines, dots, rule]
+    if marker is not None:
+        replay = pd.DataFrame({"epoch": [marker]})
+        layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
+    top = alt.layer(*layers).properties(height=height, width="container")
+    lr = (
+        alt.Chart(lrs)
+        .mark_area(line={"color": "#7a7a7a"}, color="#e8e8e8")
+        .encode(
+            x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("lr:Q", title="learning rate", axis=alt.Axis(format="~g", tickCount=3)),
+            tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
+        )
+        .properties(height=60, width="container")
+    )
+    return alt.vconcat(top, lr, spacing=4)
+
+
+def boundary_chart(
+    grid: pd.DataFrame,
+    points: pd.DataFrame,
+    class_names: Sequence[str],
+    *,
+    window: tuple[float, float, float, float],
+    confidence: bool = True,
+    size: int = 400,
+) -> alt.LayerChart:
+    """The decision map (cells coloured by predicted class, paler where the network is unsure,
+    or flat with ``confidence=False``) under the points, filled by their true class.
+
+    Held-out points are squares; misclassified points are large crosses with a dark outline.
+    """
+    k = max(len(class_names), 2)
+    colors = class_scale(class_names)
+    x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
+    opacity = (
+        alt.Opacity("confidence:Q", scale=alt.Scale(domain=[1 / k, 1.0], range=[0.05, 0.62]), legend=None)
+        if confidence
+        else alt.OpacityValue(0.4)
+    )
+    cells = (
+        alt.Chart(grid)
+        .mark_rect(strokeWidth=0)
+        .encode(
+            x=x,
+            x2=alt.X2("x2:Q"),
+            y=y,
+            y2=alt.Y2("y2:Q"),
+            color=alt.Color("predicted:N", scale=colors, legend=None),
+            opacity=opacity,
+        )
+    )
+    kind = alt.Scale(domain=list(POINT_KINDS))
+    dots = (
+        alt.Chart(points)
+        .transform_calculate(kind="datum.split + ', ' + datum.correct")
+        .mark_point(filled=True, opacity=0.95)
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.Fill(
+                "true:N", scale=colors, legend=alt.Legend(title="true class", orient="bottom", direction="horizontal")
+            ),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
+                legend=alt.Legend(
+                    title="points",
+                    orient="bottom",
+                    direction="horizontal",
+                    symbolFillColor="#777",
+                    symbolStrokeColor="#222",
+                ),
+            ),
+            stroke=alt.Stroke(
+                "kind:N",
+                scale=alt.Scale(domain=kind.domain, range=["white", "white", "#1b1b1b", "#1b1b1b"]),
+                legend=None,
+            ),
+            size=alt.Size("kind:N", scale=alt.Scale(domain=kind.domain, range=[40, 40, 110, 110]), legend=None),
+            tooltip=[
+                alt.Tooltip("true:N"),
+                alt.Tooltip("predicted:N"),
+                alt.Tooltip("split:N"),
+                alt.Tooltip("x:Q", format=".3f"),
+                alt.Tooltip("y:Q", format=".3f"),
+            ],
+        )
+    )
+    return alt.layer(cells, dots).properties(width=size, height=size)
+
+
+def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: int = 260) -> alt.LayerChart:
+    """Counts of true class (rows) against predicted class (columns); the diagonal is right."""
+    order = list(class_names)
+    base = alt.Chart(confusion)
+    x = alt.X("predicted:N", sort=order, title="predicted class")
+    y = alt.Y("true:N", sort=order, title="true class")
+    heat = base.mark_rect().encode(
+        x=x,
+        y=y,
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
+        tooltip=[
+            alt.Tooltip("true:N"),
+            alt.Tooltip("predicted:N"),
+            alt.Tooltip("count:Q"),
+            alt.Tooltip("share:Q", format=".0%"),
+        ],
+    )
+    text = (
+        base.mark_text(fontSize=13)
+        .encode(
+            x=x,
+            y=y,
+            text=alt.Text("count:Q"),
+            color=alt.Color("ink:N", scale=alt.Scale(domain=["light", "dark"], range=["white", "#222"]), legend=None),
+        )
+        .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
+    )
+    return alt.layer(heat, text).properties(width=size, height=size)

@@ -1,0 +1,344 @@
+"""One training run's whole configuration, its bounds, and how it travels through a URL.
+
+``FIELDS`` is the single source of truth for every control: its type, default, bounds and
+label. The sidebar draws its widgets from it, ``from_query`` validates URL values against it,
+and ``RunConfig`` checks itself against it, so a value that a widget could not produce is
+refused in the same words wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scratchnet.checks import check_choice, check_float, check_int
+from scratchnet.datasets import DATASETS
+
+MAX_HIDDEN_LAYERS = 4
+MAX_UNITS = 128
+SNAPSHOTS = 60  # parameter snapshots kept per run, for the replay slider
+COST_WARN_SECONDS = 10.0
+COST_LIMIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Field:
+    """A control: ``kind`` is "int", "float", "choice" or "layers"."""
+
+    kind: str
+    default: Any
+    label: str
+    help: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: Mapping[str, str] | None = None  # value -> label shown to the user
+    group: str = "data"
+
+
+DATASET_LABELS = {"spiral": "Spiral", "moons": "Moons", "circles": "Circles", "xor": "XOR", "blobs": "Gaussian blobs"}
+ACTIVATION_LABELS = {
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "linear": "linear (none)",
+    "notebook_relu": "ReLU, the notebook's derivative (bug)",
+}
+INIT_LABELS = {"he": "He", "glorot": "Glorot", "notebook": "0.01 × randn (the notebook's)"}
+OPTIMIZER_LABELS = {
+    "sgd": "Gradient descent (+ momentum)",
+    "adam": "Adam",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "notebook_gd": "Gradient descent, the notebook's (decay never applied)",
+}
+
+FIELDS: dict[str, Field] = {
+    "dataset": Field("choice", "spiral", "Dataset", choices=DATASET_LABELS),
+    "samples": Field("int", 100, "Points per class", "How many points each class gets.", 5, 1000),
+    "classes": Field("int", 3, "Classes", "Spiral, circles and blobs take 2-10; moons and XOR have 2.", 2, 10),
+    "noise": Field("float", 0.2, "Noise", "Standard deviation of the random jitter.", 0.0, 1.0),
+    "data_seed": Field("int", 0, "Data seed", "Same seed, same points.", 0, 999_999),
+    "test_share": Field("float", 0.2, "Held out for testing", "Share of each class kept out of training.", 0.0, 0.5),
+    "hidden": Field(
+        "layers",
+        (64,),
+        "Hidden layers",
+        f"Units per hidden layer, up to {MAX_HIDDEN_LAYERS} layers.",
+        1,
+        MAX_UNITS,
+        group="network",
+    ),
+    "activation": Field("choice", "relu", "Activation", choices=ACTIVATION_LABELS, group="network"),
+    "init": Field("choice", "he", "Weight init", choices=INIT_LABELS, group="network"),
+    "optimizer": Field("choice", "adam", "Optimizer", choices=OPTIMIZER_LABELS, group="training"),
+    "lr": Field("float", 0.05, "Learning rate", "Step size.", 1e-5, 100.0, group="training"),
+    "decay": Field("float", 0.0, "Decay", "lr_t = lr / (1 + decay · t), t = steps taken.", 0.0, 1.0, group="training"),
+    "momentum": Field("float", 0.0, "Momentum", "For gradient descent only.", 0.0, 0.99, group="training"),
+    "epochs": Field("int", 2000, "Epochs", "Passes over the training points.", 1, 100_000, group="training"),
+    "batch_size": Field(
+        "int", 0, "Batch size", "0 = all training points at once (full batch).", 0, 10_000, group="training"
+    ),
+    "l2": Field(
+        "float", 0.0, "L2 penalty", "Adds ½·l2·Σ‖W‖² to the loss: smaller weights.", 0.0, 0.1, group="training"
+    ),
+    "dtype": Field(
+        "choice", "float64", "Precision", choices={"float64": "float64", "float32": "float32"}, group="training"
+    ),
+    "seed": Field("int", 0, "Seed", "Initial weights and batch order.", 0, 999_999, group="training"),
+}
+
+
+def check_field(name: str, value: Any) -> Any:
+    """``value`` checked against ``FIELDS[name]``; ``ValueError`` naming the field and what is allowed."""
+    spec = FIELDS[name]
+    if spec.kind == "int":
+        return check_int(name, value, low=int(spec.low), high=int(spec.high))
+    if spec.kind == "float":
+        return check_float(name, value, low=spec.low, high=spec.high, low_open=name == "lr")
+    if spec.kind == "choice":
+        return check_choice(name, value, spec.choices)
+    layers = tuple(value) if isinstance(value, (list, tuple)) else None
+    if layers is None or len(layers) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes, each 1 to {MAX_UNITS}; got {value!r}")
+    return tuple(check_int("hidden units", units, low=1, high=MAX_UNITS) for units in layers)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that decides a run's result. Equal configs train to identical results."""
+
+    dataset: str = "spiral"
+    samples: int = 100
+    classes: int = 3
+    noise: float = 0.2
+    data_seed: int = 0
+    test_share: float = 0.2
+    hidden: tuple[int, ...] = (64,)
+    activation: str = "relu"
+    init: str = "he"
+    optimizer: str = "adam"
+    lr: float = 0.05
+    decay: float = 0.0
+    momentum: float = 0.0
+    epochs: int = 2000
+    batch_size: int = 0
+    l2: float = 0.0
+    dtype: str = "float64"
+    seed: int = 0
+    data_id: str = ""  # fingerprint of uploaded points; "" for a built-in dataset
+
+    def __post_init__(self) -> None:
+        for name in FIELDS:
+            object.__setattr__(self, name, check_field(name, getattr(self, name)))
+        if not self.data_id:
+            info = DATASETS[self.dataset]
+            if not info.min_classes <= self.classes <= info.max_classes:
+                raise ValueError(
+                    f"classes must be from {info.min_classes} to {info.max_classes} for the {self.dataset} "
+                    f"dataset; got {self.classes}"
+                )
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @property
+    def sizes(self) -> list[int]:
+        return [2, *self.hidden, self.classes]
+
+    @property
+    def train_points(self) -> int:
+        """How many points the network trains on (the rest are held out)."""
+        per_class = self.samples - min(round(self.test_share * self.samples), self.samples - 1)
+        return per_class * self.classes
+
+    @property
+    def n_params(self) -> int:
+        sizes = self.sizes
+        return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def fit_classes(config_values: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Bring ``classes`` into the chosen dataset's range; returns the values and a note when it moved."""
+    info = DATASETS.get(config_values.get("dataset", ""), None)
+    classes = config_values.get("classes")
+    if info is None or not isinstance(classes, int) or info.min_classes <= classes <= info.max_classes:
+        return config_values, None
+    fitted = min(max(classes, info.min_classes), info.max_classes)
+    allowed = (
+        f"exactly {info.min_classes}"
+        if info.min_classes == info.max_classes
+        else f"{info.min_classes} to {info.max_classes}"
+    )
+    note = f"The {config_values['dataset']} dataset takes {allowed} classes; using {fitted}."
+    return {**config_values, "classes": fitted}, note
+
+
+# ---- cost -----------------------------------------------------------------------------
+#: Measured on a 2-core machine (benchmarks/epoch_speed.py), rounded up: per-epoch overhead and
+#: seconds per multiply-add per training point.
+EPOCH_OVERHEAD_SECONDS = 1.8e-4
+SECONDS_PER_MULTIPLY_ADD = 1.6e-9
+BATCH_OVERHEAD_SECONDS = 2.0e-4
+
+
+def estimate_seconds(config: RunConfig) -> float:
+    """A deliberately generous estimate of the training time: epochs × (overhead + points × work)."""
+    work = config.train_points * (config.n_params + sum(config.hidden))
+    batches = 1 if not config.batch_size else math.ceil(config.train_points / config.batch_size)
+    validation = config.samples * config.classes - config.train_points
+    per_epoch = EPOCH_OVERHEAD_SECONDS + batches * BATCH_OVERHEAD_SECONDS * (batches > 1)
+    per_epoch += (work + validation * config.n_params / 3) * SECONDS_PER_MULTIPLY_ADD
+    return config.epochs * per_epoch
+
+
+def cost_verdict(config: RunConfig) -> tuple[str, str]:
+    """("ok" | "warn" | "refuse", a sentence for the user)."""
+    seconds = estimate_seconds(config)
+    text = f"Estimated training time: about {seconds:.1f} s"
+    if seconds > COST_LIMIT_SECONDS:
+        return "refuse", (
+            f"{text}, over the {COST_LIMIT_SECONDS:.0f} s limit. Use fewer epochs, points or hidden units."
+        )
+    if seconds > COST_WARN_SECONDS:
+        return "warn", f"{text}. That is long for a demo; fewer epochs or units would be quicker."
+    return "ok", text + "."
+
+
+# ---- URLs -----------------------------------------------------------------------------
+def _parse(name: str, text: str) -> Any:
+    kind = FIELDS[name].kind
+    if kind == "int":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number; got {text[:40]!r}") from None
+        if not math.isfinite(number) or number != int(number):
+            raise ValueError(f"{name} must be a whole number; got {text[:40]!r}")
+        return int(number)
+    if kind == "float":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{name} must be a number; got {text[:40]!r}") from None
+    if kind == "layers":
+        if text.strip() in ("", "none", "0"):
+            return ()
+        try:
+            return tuple(int(part) for part in text.split(","))
+        except ValueError:
+            raise ValueError(
+                f"hidden must be unit counts separated by commas, like 64 or 32,32; got {text[:40]!r}"
+            ) from None
+    return text
+
+
+def from_query(params: Mapping[str, str | list[str]], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:
+    """A config from URL query parameters, and one message per value that was refused.
+
+    Unknown keys are ignored; a refused value keeps the default (or ``base``'s value), so one
+    bad parameter never costs the rest of the configuration.
+    """
+    values = (base or RunConfig()).as_dict()
+    messages: list[str] = []
+    for name in FIELDS:
+        if name not in params:
+            continue
+        raw = params[name]
+        if isinstance(raw, list):
+            if len(raw) > 1:
+                messages.append(f"{name} was given {len(raw)} times in the link; using the last one.")
+            raw = raw[-1] if raw else ""
+        try:
+            values[name] = check_field(name, _parse(name, str(raw)))
+        except ValueError as error:
+            messages.append(f"Ignored a value from the link: {error}. Kept {values[name]!r}.")
+    values, note = fit_classes(values)
+    if note:
+        messages.append(note)
+    return RunConfig(**values), messages
+
+
+def to_query(config: RunConfig) -> dict[str, str]:
+    """The URL parameters that differ from the defaults (a short link opens the same run)."""
+    default = RunConfig()
+    query = {}
+    for name in FIELDS:
+        value = getattr(config, name)
+        if value != getattr(default, name):
+            query[name] = (
+                ",".join(map(str, value))
+                if name == "hidden"
+                else f"{value:g}"
+                if isinstance(value, float)
+                else str(value)
+            )
+    return query
+
+
+# ---- presets --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Preset:
+    label: str
+    description: str
+    changes: Mapping[str, Any]
+
+    def config(self) -> RunConfig:
+        return RunConfig(**{**RunConfig().as_dict(), **self.changes})
+
+
+def _notebook(lr: float, decay: float, epochs: int, as_written: bool) -> dict[str, Any]:
+    return {
+        "hidden": (64,),
+        "init": "notebook",
+        "optimizer": "notebook_gd" if as_written else "sgd",
+        "activation": "notebook_relu" if as_written else "relu",
+        "lr": lr,
+        "decay": decay,
+        "epochs": epochs,
+        "test_share": 0.0,
+        "momentum": 0.0,
+    }
+
+
+PRESETS: dict[str, Preset] = {
+    "learns": Preset(
+        "Learns the spiral",
+        "Adam, 64 ReLU units, 2 000 epochs: over 90 % of the training points in a second or two.",
+        {},
+    ),
+    "momentum": Preset(
+        "Gradient descent + momentum",
+        "The step after plain gradient descent: lr 1, decay 0.001, momentum 0.9.",
+        {"optimizer": "sgd", "lr": 1.0, "decay": 1e-3, "momentum": 0.9, "epochs": 5000},
+    ),
+    "linear": Preset(
+        "No hidden layer",
+        "A linear softmax can only draw straight boundaries: about half the spiral.",
+        {"hidden": (), "epochs": 1000},
+    ),
+    "explode": Preset(
+        "Blow it up",
+        "Learning rate 100: the loss leaps a thousandfold within a few epochs and the run stops.",
+        {"optimizer": "sgd", "lr": 100.0, "epochs": 500},
+    ),
+}
+for _number, (_lr, _decay, _epochs) in enumerate(((0.5, 0.01, 10_000), (2.0, 0.01, 10_000), (1.0, 0.1, 30_000)), 1):
+    PRESETS[f"notebook{_number}"] = Preset(
+        f"Notebook run {_number}, as written",
+        f"lr {_lr:g}, decay {_decay:g}, {_epochs:,} epochs, with its ReLU derivative and its never-applied decay.",
+        _notebook(_lr, _decay, _epochs, as_written=True),
+    )
+    PRESETS[f"notebook{_number}_fixed"] = Preset(
+        f"Notebook run {_number}, corrected",
+        f"lr {_lr:g}, decay {_decay:g}, {_epochs:,} epochs, with the right ReLU derivative and the decay really "
+        "applied — which makes it worse: the decay shrinks the step too fast.",
+        _notebook(_lr, _decay, _epochs, as_written=False),
+    )

@@ -1,0 +1,138 @@
+"""Data → tables: what the charts draw, as pandas DataFrames. Pure functions of their inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import scratchnet as sn
+
+from .runs import DataSplit
+
+MAX_CURVE_POINTS = 600  # per series: long runs are thinned for drawing, never for the metrics
+GRID_RESOLUTION = 100
+
+
+def _thinned(epochs: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """Row indices 0..epochs-1, evenly thinned to at most ``limit``, always keeping the last."""
+    if epochs <= limit:
+        return np.arange(epochs)
+    return np.unique(np.r_[np.linspace(0, epochs - 1, limit).round().astype(int), epochs - 1])
+
+
+def loss_frame(history: sn.History) -> pd.DataFrame:
+    """Long format: ``epoch``, ``series`` ("training" / "held out"), ``loss``, ``accuracy``."""
+    rows = _thinned(history.epochs_run)
+    parts = [
+        pd.DataFrame(
+            {
+                "epoch": rows + 1,
+                "series": "training",
+                "loss": history.loss[rows],
+                "accuracy": history.accuracy[rows],
+            }
+        )
+    ]
+    if history.has_validation and history.epochs_run:
+        val_rows = rows[rows < len(history.val_loss)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "epoch": val_rows + 1,
+                    "series": "held out",
+                    "loss": history.val_loss[val_rows],
+                    "accuracy": history.val_accuracy[val_rows],
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    frame["loss"] = frame["loss"].where(np.isfinite(frame["loss"]))  # no inf in charts: a gap instead
+    return frame
+
+
+def lr_frame(history: sn.History) -> pd.DataFrame:
+    """``epoch``, ``lr``: the learning rate each epoch started with."""
+    rows = _thinned(history.epochs_run)
+    return pd.DataFrame({"epoch": rows + 1, "lr": history.lr[rows]})
+
+
+def extent(data: DataSplit, margin: float = 0.1) -> tuple[float, float, float, float]:
+    """A square window (in display units) around all the points, with a margin."""
+    shown = data.shown(np.vstack([data.X_train, data.X_test]))
+    low, high = shown.min(axis=0), shown.max(axis=0)
+    center, half = (low + high) / 2, max(float((high - low).max()) / 2, 1e-9) * (1 + margin)
+    return center[0] - half, center[0] + half, center[1] - half, center[1] + half
+
+
+def grid_frame(net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTION) -> pd.DataFrame:
+    """The network's decision over a ``resolution``² grid covering the points.
+
+    One row per cell: its corners ``x, x2, y, y2`` (display units), the ``predicted`` class and
+    its probability (``confidence``).
+    """
+    x_low, x_high, y_low, y_high = extent(data)
+    xs = np.linspace(x_low, x_high, resolution + 1)
+    ys = np.linspace(y_low, y_high, resolution + 1)
+    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+    gx, gy = np.meshgrid(cx, cy)
+    centers = np.c_[gx.ravel(), gy.ravel()]
+    with np.errstate(all="ignore"):
+        probs = net.predict_proba((centers - data.center) / data.scale)
+    probs = np.nan_to_num(probs, nan=1.0 / probs.shape[1])
+    predicted = probs.argmax(axis=1)
+    ix, iy = np.meshgrid(np.arange(resolution), np.arange(resolution))
+    ix, iy = ix.ravel(), iy.ravel()
+    return pd.DataFrame(
+        {
+            "x": xs[ix],
+            "x2": xs[ix + 1],
+            "y": ys[iy],
+            "y2": ys[iy + 1],
+            "predicted": pd.Categorical.from_codes(predicted, categories=data.class_names),
+            "confidence": probs.max(axis=1).round(3),
+        }
+    )
+
+
+def points_frame(net: sn.Network, data: DataSplit) -> pd.DataFrame:
+    """One row per point: ``x, y`` (display units), ``true`` and ``predicted`` class, ``correct``, ``split``."""
+    names = np.asarray(data.class_names)
+    parts = []
+    for split, X, y in (("training", data.X_train, data.y_train), ("held out", data.X_test, data.y_test)):
+        if not len(y):
+            continue
+        with np.errstate(all="ignore"):
+            predicted = net.predict(X)
+        shown = data.shown(X)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "x": shown[:, 0],
+                    "y": shown[:, 1],
+                    "true": names[y],
+                    "predicted": names[predicted],
+                    "correct": np.where(predicted == y, "right", "wrong"),
+                    "split": split,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def confusion_frame(y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[str, ...]) -> pd.DataFrame:
+    """Long format: ``true``, ``predicted``, ``count`` and the share of that true class (``share``)."""
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    totals = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
+    t, p = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    names = np.asarray(class_names)
+    return pd.DataFrame(
+        {
+            "true": names[t.ravel()],
+            "predicted": names[p.ravel()],
+            "count": counts.ravel(),
+            "share": share.ravel().round(3),
+        }
+    )

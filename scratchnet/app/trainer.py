@@ -1,0 +1,260 @@
+"""Where runs train: a small pool of worker processes fed from one queue.
+
+Training is number crunching that holds Python's GIL. Inside the server process it would slow
+every page redraw, and every redraw would slow it. So runs train in ``WORKERS`` separate
+processes (one per core); the server only reads their reports. Each worker takes the next task
+from a shared queue, so at most ``WORKERS`` runs train at once and the rest wait their turn —
+thirty students pressing Train together share the machine fairly instead of thrashing it.
+
+A worker reports on one queue: ``start``, then ``progress`` about every ``PUBLISH_SECONDS``
+(the epochs recorded since its last report and the current parameters), then ``done`` (the
+whole history and the final parameters) or ``error``. One dispatcher thread in the server reads
+that queue and hands each report to the run's listener; it is the only writer of a run's state.
+
+This module imports no Streamlit: the workers import it and nothing heavier than NumPy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+import scratchnet as sn
+
+from .config import RunConfig
+from .runs import DataSplit, make_network, make_optimizer, snapshot_count
+
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+PUBLISH_SECONDS = 0.1
+TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (estimates can be off)
+NO_JOB = -1
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class Task:
+    job_id: int
+    config: RunConfig
+    data: DataSplit
+
+
+class Listener(Protocol):
+    def on_start(self) -> None: ...
+    def on_progress(self, rows: dict[str, np.ndarray], params: dict[str, np.ndarray], seconds: float) -> None: ...
+    def on_done(self, history: sn.History, params: dict[str, np.ndarray]) -> None: ...
+    def on_error(self, message: str) -> None: ...
+
+
+# ---- the worker side ----------------------------------------------------------------------------
+def _rows(history: sn.History, start: int) -> dict[str, np.ndarray]:
+    names = ["loss", "accuracy", "lr"] + (["val_loss", "val_accuracy"] if history.has_validation else [])
+    return {name: getattr(history, name)[start:].copy() for name in names}
+
+
+def train_task(task: Task, report: Callable[..., None], should_stop: Callable[[], bool]) -> None:
+    """Train one task, reporting as it goes. ``should_stop()`` is asked after every epoch."""
+    config, data = task.config, task.data
+    net = make_network(config, data.classes)
+    started = last = time.perf_counter()
+    sent = 0
+
+    def callback(epoch: int, history: sn.History) -> bool:
+        nonlocal last, sent
+        now = time.perf_counter()
+        if now - last >= PUBLISH_SECONDS:
+            report("progress", task.job_id, _rows(history, sent), net.get_params(), history.seconds)
+            sent, last = epoch, now
+        return should_stop() or now - started > TIME_LIMIT_SECONDS
+
+    history = sn.train(
+        net,
+        data.X_train,
+        data.y_train,
+        make_optimizer(config),
+        config.epochs,
+        batch_size=config.batch_size or None,
+        seed=config.seed,
+        callback=callback,
+        validation=(data.X_test, data.y_test) if len(data.y_test) else None,
+        snapshots=snapshot_count(net),
+        l2=config.l2,
+    )
+    report("done", task.job_id, history.copy(), net.get_params())
+
+
+def work(index: int, tasks: Any, events: Any, cancel: Any) -> None:
+    """A worker's life: take a task, train it, report; until it receives ``None``."""
+    while (task := tasks.get()) is not None:
+        events.put(("start", task.job_id, index))
+        try:
+            train_task(task, lambda *message: events.put(message), lambda: cancel[index] == task.job_id)
+        except Exception as error:  # report, never die: the next task deserves a worker
+            events.put(("error", task.job_id, f"{type(error).__name__}: {error}"))
+
+
+# ---- the server side ----------------------------------------------------------------------------
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start a worker as if from a bare interpreter.
+
+    A spawned process first re-runs the parent's ``__main__`` script; under Streamlit that is the
+    page itself, which would train, spawn, and so on. A worker needs only this module, so for the
+    moment of starting it, ``__main__`` is an empty module. Its BLAS runs on one thread: the
+    matrices are small, and the other core serves the pages.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    threads = {name: os.environ.get(name) for name in BLAS_THREADS}
+    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))  # small matrices: extra BLAS threads only contend
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+        for name, value in threads.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+class TrainerPool:
+    """``WORKERS`` worker processes (or threads, where processes cannot start) and a dispatcher."""
+
+    def __init__(self, workers: int = WORKERS, use_processes: bool = True) -> None:
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._listeners: dict[int, Listener] = {}
+        self._waiting: list[int] = []  # job ids in queue order, not yet started
+        self._cancelled: set[int] = set()
+        self._running: dict[int, int] = {}  # worker index -> job id
+        self._workers: list[Any] = []
+        self.use_processes = use_processes
+        if use_processes:
+            self._ctx = multiprocessing.get_context("spawn")
+            self._tasks, self._events = self._ctx.Queue(), self._ctx.Queue()
+            self._cancel = self._ctx.RawArray("q", [NO_JOB] * workers)
+        else:
+            self._tasks, self._events = queue.Queue(), queue.Queue()
+            self._cancel = [NO_JOB] * workers
+        for index in range(workers):
+            self._workers.append(self._start_worker(index))
+        threading.Thread(target=self._dispatch, name="trainer-dispatch", daemon=True).start()
+
+    def _start_worker(self, index: int) -> Any:
+        args = (index, self._tasks, self._events, self._cancel)
+        if not self.use_processes:
+            worker = threading.Thread(target=work, args=args, name=f"scratchnet-trainer-{index}", daemon=True)
+            worker.start()
+            return worker
+        worker = self._ctx.Process(target=work, args=args, name=f"scratchnet-trainer-{index}", daemon=True)
+        with _plain_main():
+            worker.start()
+        return worker
+
+    # ---- what runs call ----
+    def submit(self, config: RunConfig, data: DataSplit, listener: Listener) -> int:
+        with self._lock:
+            job_id = next(self._ids)
+            self._listeners[job_id] = listener
+            self._waiting.append(job_id)
+        self._tasks.put(Task(job_id, config, data))
+        return job_id
+
+    def cancel(self, job_id: int) -> None:
+        with self._lock:
+            self._cancelled.add(job_id)
+            for index, running in self._running.items():
+                if running == job_id:
+                    self._cancel[index] = job_id
+
+    def ahead_of(self, job_id: int) -> int:
+        """How many runs are waiting ahead of ``job_id`` (0 when it is next or started)."""
+        with self._lock:
+            return self._waiting.index(job_id) if job_id in self._waiting else 0
+
+    @property
+    def busy(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    # ---- the dispatcher ----
+    def _dispatch(self) -> None:
+        while True:
+            try:
+                message = self._events.get(timeout=1.0)
+            except queue.Empty:
+                self._revive()
+                continue
+            try:
+                self._deliver(*message)
+            except Exception:  # a listener's bug must not stop every other run's reports
+                continue
+
+    def _deliver(self, kind: str, job_id: int, *payload: Any) -> None:
+        with self._lock:
+            listener = self._listeners.get(job_id)
+            if kind == "start":
+                (index,) = payload
+                self._running[index] = job_id
+                if job_id in self._waiting:
+                    self._waiting.remove(job_id)
+                if job_id in self._cancelled:
+                    self._cancel[index] = job_id
+            elif kind in ("done", "error"):
+                self._listeners.pop(job_id, None)
+                self._cancelled.discard(job_id)
+                for index, running in list(self._running.items()):
+                    if running == job_id:
+                        del self._running[index]
+                        self._cancel[index] = NO_JOB
+        if listener is None:
+            return
+        if kind == "start":
+            listener.on_start()
+        elif kind == "progress":
+            listener.on_progress(*payload)
+        elif kind == "done":
+            listener.on_done(*payload)
+        elif kind == "error":
+            listener.on_error(*payload)
+
+    def _revive(self) -> None:
+        """Restart a worker process that died (out of memory, killed), failing the run it had."""
+        if not self.use_processes:
+            return
+        for index, worker in enumerate(self._workers):
+            if worker.is_alive():
+                continue
+            with self._lock:
+                job_id = self._running.pop(index, None)
+            if job_id is not None:
+                self._deliver("error", job_id, "the trainer process stopped unexpectedly")
+            self._workers[index] = self._start_worker(index)
+
+
+_pool: TrainerPool | None = None
+_pool_lock = threading.Lock()
+
+
+def get_pool() -> TrainerPool:
+    """The process-wide pool, started on first use (threads if processes cannot start here)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            try:
+                _pool = TrainerPool(use_processes=os.environ.get("SCRATCHNET_TRAINER") != "threads")
+            except (OSError, PermissionError):
+                _pool = TrainerPool(use_processes=False)
+        return _pool

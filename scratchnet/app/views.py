@@ -1,0 +1,283 @@
+"""Streamlit views of a run: the live progress while it trains, and the result when it ends.
+
+Pages call these; the views call ``frames`` and ``charts`` for what they draw. A view reads a
+shared ``TrainingJob`` or ``RunResult`` and never changes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import streamlit as st
+
+import scratchnet as sn
+
+from . import charts, frames
+from .cached import fresh_points_accuracy, start_run
+from .config import RunConfig
+from .jobs import TrainingJob
+from .runs import DataSplit, RunResult, make_network
+
+POLL_SECONDS = 0.5  # redraw interval while a run trains
+PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick
+LIVE_GRID = 50  # a coarser decision map while training keeps redraws light
+MY_RUNS = 30  # runs remembered per browser session
+
+
+# ---- session state ---------------------------------------------------------------------------
+def watcher_id() -> str:
+    """This browser session's id, used to tell a job who is watching it."""
+    return st.session_state.setdefault("watcher", uuid.uuid4().hex)
+
+
+def current_run() -> TrainingJob | RunResult | None:
+    return st.session_state.get("run")
+
+
+def set_run(run: TrainingJob | RunResult) -> None:
+    st.session_state["run"] = run
+
+
+def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
+    """Start (or join) the shared run for ``config`` and make it this session's run."""
+    job = start_run(config, data)
+    job.watch(watcher_id())
+    set_run(job)
+    return job
+
+
+def remember(result: RunResult) -> None:
+    """Add a finished run to this session's "My runs" (once; the newest last)."""
+    runs: list[RunResult] = st.session_state.setdefault("my_runs", [])
+    if any(run is result for run in runs):
+        return
+    runs.append(result)
+    del runs[:-MY_RUNS]
+
+
+def my_runs() -> list[RunResult]:
+    return list(st.session_state.get("my_runs", []))
+
+
+# ---- the run panel ---------------------------------------------------------------------------
+def run_panel(*, replay: bool = True) -> RunResult | None:
+    """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
+    result. Returns the result once there is one."""
+    run = current_run()
+    if run is None:
+        st.info("Press **Train** in the sidebar to train a network.")
+        return None
+    live = isinstance(run, TrainingJob) and not run.done
+
+    @st.fragment(run_every=POLL_SECONDS if live else None)
+    def panel() -> None:
+        job = current_run()
+        if isinstance(job, TrainingJob):
+            job.watch(watcher_id())
+            if not job.done:
+                progress_view(job)
+                return
+            if live:  # it has just finished: redraw the whole page once, without the timer
+                st.rerun()
+            if job.result is None:
+                st.error(f"Training failed: {job.error}. Please try other settings.")
+                return
+            job = job.result
+        remember(job)
+        result_view(job, replay=replay)
+
+    panel()
+    run = current_run()
+    return run.result if isinstance(run, TrainingJob) else run
+
+
+def _cancel(job: TrainingJob) -> None:
+    set_run(job.cancel(watcher_id()))
+
+
+def progress_view(job: TrainingJob) -> None:
+    """The progress bar, Cancel, and the loss curve and decision map as they are now."""
+    progress = job.progress()
+    history = progress.history
+    if progress.state == "queued":
+        ahead = f" ({progress.ahead} ahead of this one)" if progress.ahead else ""
+        st.progress(0.0, text=f"Waiting for a free trainer: other runs are training right now{ahead}…")
+    else:
+        text = f"Epoch {progress.epoch:,} of {progress.epochs:,}"
+        if history is not None and history.epochs_run:
+            text += f" · loss {history.loss[-1]:.4f} · accuracy {history.accuracy[-1]:.1%}"
+        if progress.seconds_left is not None:
+            text += f" · about {progress.seconds_left:.1f} s left"
+        st.progress(min(progress.fraction, 1.0), text=text)
+    st.button(
+        "Cancel",
+        on_click=_cancel,
+        args=(job,),
+        icon=":material/stop_circle:",
+        key="cancel_run",
+        help="Stop training and keep what it has learned so far.",
+    )
+    loss_col, map_col = st.columns(2, gap="large")
+    with loss_col:
+        if history is not None and history.epochs_run:
+            losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
+            st.altair_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs), width="stretch")
+    with map_col:
+        if progress.params is not None:
+            net = make_network(job.config, job.data.classes)
+            net.set_params(progress.params)
+            boundary(net, job.data, resolution=LIVE_GRID)
+
+
+# ---- the result ------------------------------------------------------------------------------
+def status_message(result: RunResult) -> None:
+    if result.status == "diverged":
+        st.error(result.message, icon=":material/warning:")
+    elif result.status == "cancelled":
+        st.warning(result.message, icon=":material/stop_circle:")
+    else:
+        st.success(result.message, icon=":material/check_circle:")
+
+
+def metrics_row(result: RunResult) -> None:
+    cols = st.columns(6)
+    cols[0].metric(
+        "Final loss",
+        f"{result.train_loss:.4f}" if np.isfinite(result.train_loss) else "—",
+        help="Cross-entropy on the training points.",
+    )
+    cols[1].metric("Train accuracy", f"{result.train_accuracy:.1%}")
+    cols[2].metric(
+        "Test accuracy",
+        "—" if result.test_accuracy is None else f"{result.test_accuracy:.1%}",
+        help="On the held-out points." if result.test_accuracy is not None else "No points were held out.",
+    )
+    cols[3].metric("Epochs", f"{result.history.epochs_run:,}")
+    cols[4].metric("Time", f"{result.seconds:.2f} s")
+    speed = result.epochs_per_second
+    cols[5].metric("Epochs / s", f"{speed:,.0f}" if np.isfinite(speed) else "—")
+
+
+def boundary(
+    net: sn.Network,
+    data: DataSplit,
+    *,
+    confidence: bool = True,
+    show: tuple[str, ...] = ("training", "held out"),
+    resolution: int = frames.GRID_RESOLUTION,
+) -> None:
+    """The decision map with the points on it."""
+    grid = frames.grid_frame(net, data, resolution)
+    points = frames.points_frame(net, data)
+    points = points[points["split"].isin(show)]
+    chart = charts.boundary_chart(grid, points, data.class_names, window=frames.extent(data), confidence=confidence)
+    st.altair_chart(chart, width="content")
+
+
+def _advance(key: str, epochs: list[int]) -> None:
+    """One tick of the replay animation: the next snapshot, and stop at the last."""
+    position = epochs.index(st.session_state.get(key, epochs[-1]))
+    if position + 1 >= len(epochs):
+        st.session_state[f"{key}.playing"] = False
+    else:
+        st.session_state[key] = epochs[position + 1]
+
+
+def result_view(result: RunResult, *, replay: bool = True, key: str = "result") -> None:
+    """Status, metrics, the loss curve beside the decision map, and the confusion matrix."""
+    status_message(result)
+    metrics_row(result)
+    snapshots = result.history.snapshots
+    epochs = [snapshot.epoch for snapshot in snapshots]
+    replay_key = f"{key}.replay"
+    playing = bool(st.session_state.get(f"{replay_key}.playing"))
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def charts_area() -> None:
+        if st.session_state.get(f"{replay_key}.playing"):
+            _advance(replay_key, epochs)
+        epoch, net = result.shown_epoch, result.network
+        can_replay = replay and len(snapshots) > 1
+        loss_col, map_col = st.columns(2, gap="large")
+        with map_col:
+            toggles = st.columns([1, 1])
+            confidence = toggles[0].toggle(
+                "Confidence shading",
+                value=True,
+                key=f"{key}.confidence",
+                help="Paler where the network is unsure. Off: hard class regions.",
+            )
+            show = toggles[1].segmented_control(
+                "Points",
+                ["training", "held out"],
+                selection_mode="multi",
+                default=["training", "held out"],
+                key=f"{key}.show",
+                label_visibility="collapsed",
+            )
+            if can_replay:
+                st.session_state.setdefault(replay_key, epochs[-1])
+                slider, play = st.columns([5, 1], vertical_alignment="bottom")
+                chosen = slider.select_slider(
+                    "Replay: the network at epoch",
+                    epochs,
+                    key=replay_key,
+                    format_func=lambda e: f"{e:,}",
+                    help="Slide back through training: the map and the points as they were then.",
+                )
+                play.button(
+                    "",
+                    icon=":material/pause:" if playing else ":material/play_arrow:",
+                    key=f"{key}.play",
+                    on_click=_toggle_play,
+                    args=(replay_key, epochs),
+                    help="Play the training back.",
+                )
+                epoch, net = result.network_at(epochs.index(chosen))
+            boundary(net, result.data, confidence=confidence, show=tuple(show or ()))
+        with loss_col:
+            log_scale = st.toggle("Log scale", key=f"{key}.log", help="Shows the late, small improvements.")
+            losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
+            chart = charts.loss_chart(
+                losses,
+                lrs,
+                epochs=result.history.epochs_planned,
+                log_scale=log_scale,
+                marker=epoch if can_replay else None,
+            )
+            st.altair_chart(chart, width="stretch")
+        with st.expander("Confusion matrix, and the notebook's test on fresh points"):
+            confusion(result, net, key)
+
+    charts_area()
+
+
+def _toggle_play(key: str, epochs: list[int]) -> None:
+    playing = not st.session_state.get(f"{key}.playing")
+    if playing and st.session_state.get(key) == epochs[-1]:
+        st.session_state[key] = epochs[0]  # play from the start
+    st.session_state[f"{key}.playing"] = playing
+
+
+def confusion(result: RunResult, net: sn.Network, key: str) -> None:
+    data = result.data
+    split = st.segmented_control("Points", ["training", "held out"], default="training", key=f"{key}.cm_split")
+    X, y = (data.X_test, data.y_test) if split == "held out" else (data.X_train, data.y_train)
+    if not len(y):
+        st.info("No points were held out: set **Held out for testing** above 0 to test on unseen points.")
+    else:
+        with np.errstate(all="ignore"):
+            predicted = net.predict(X)
+        frame = frames.confusion_frame(y, predicted, data.class_names)
+        st.altair_chart(charts.confusion_chart(frame, data.class_names))
+    if result.config.data_id:
+        return
+    fresh = 1000 * result.config.classes
+    if st.button(
+        f"Test on {fresh:,} fresh points",
+        key=f"{key}.fresh",
+        help="The notebook's held-out test: 1 000 new points per class from the same dataset, another seed.",
+    ):
+        accuracy = fresh_points_accuracy(result.config, result.shown_epoch, result.network)
+        st.metric(f"Accuracy on {fresh:,} fresh points", f"{accuracy:.1%}")

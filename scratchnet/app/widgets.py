@@ -1,0 +1,146 @@
+"""The sidebar's controls, drawn from ``config.FIELDS``. Values live in ``st.session_state``
+under ``cfg.<field>`` and survive page switches (``persist_state="session"``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from .config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, PRESETS, RunConfig, check_field, fit_classes
+
+KEY = "cfg."
+LR_STEPS = (
+    1e-5,
+    3e-5,
+    1e-4,
+    3e-4,
+    1e-3,
+    3e-3,
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.5,
+    1.0,
+    2.0,
+    3.0,
+    5.0,
+    10.0,
+    30.0,
+    100.0,
+)
+DECAY_STEPS = (0.0, 1e-7, 5e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0)
+L2_STEPS = (0.0, 1e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1)
+EPOCH_STEPS = (10, 50, 100, 200, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 30_000, 50_000, 100_000)
+BATCH_STEPS = (0, 1, 8, 16, 32, 64, 128, 256, 512)
+STEPS = {"lr": LR_STEPS, "decay": DECAY_STEPS, "l2": L2_STEPS, "epochs": EPOCH_STEPS, "batch_size": BATCH_STEPS}
+GROUPS = {"data": "Data", "network": "Network", "training": "Training"}
+
+
+def load(config: RunConfig) -> None:
+    """Put ``config``'s values into the controls (before they are drawn)."""
+    for name in FIELDS:
+        if name != "hidden":
+            st.session_state[KEY + name] = getattr(config, name)
+    st.session_state[KEY + "layers"] = len(config.hidden)
+    for i, units in enumerate(config.hidden):
+        st.session_state[KEY + f"units{i}"] = units
+
+
+def read(base: RunConfig) -> tuple[RunConfig | None, list[str]]:
+    """The configuration the controls show now, and notes (or the one reason it is refused)."""
+    values: dict[str, Any] = base.as_dict()
+    for name in FIELDS:
+        if name != "hidden" and KEY + name in st.session_state:
+            values[name] = st.session_state[KEY + name]
+    layers = st.session_state.get(KEY + "layers", len(base.hidden))
+    values["hidden"] = tuple(
+        st.session_state.get(KEY + f"units{i}", base.hidden[i] if i < len(base.hidden) else 16) for i in range(layers)
+    )
+    values, note = fit_classes(values)
+    notes = [note] if note else []
+    try:
+        return RunConfig(**values), notes
+    except ValueError as error:
+        return None, [str(error)]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value else "0"
+
+
+def _stepped(name: str, label: str, help: str, formatter=_fmt) -> None:
+    current = st.session_state.get(KEY + name, FIELDS[name].default)
+    options = sorted({*STEPS[name], current})
+    st.select_slider(label, options, key=KEY + name, help=help, format_func=formatter, persist_state="session")
+
+
+def _control(name: str) -> None:
+    spec = FIELDS[name]
+    key = KEY + name
+    common = {"key": key, "help": spec.help or None, "persist_state": "session"}
+    if name in STEPS:
+        formatter = {"epochs": lambda v: f"{v:,}", "batch_size": lambda v: "full" if v == 0 else str(v)}.get(name, _fmt)
+        _stepped(name, spec.label, spec.help, formatter)
+    elif spec.kind == "choice":
+        labels = dict(spec.choices)
+        st.selectbox(spec.label, list(labels), format_func=labels.get, **common)
+    elif name in ("data_seed", "seed"):
+        st.number_input(spec.label, int(spec.low), int(spec.high), step=1, **common)
+    elif spec.kind == "int":
+        st.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
+    else:
+        st.slider(spec.label, float(spec.low), float(spec.high), step=0.01, **common)
+
+
+def _hidden_layers() -> None:
+    st.slider(
+        "Hidden layers",
+        0,
+        MAX_HIDDEN_LAYERS,
+        key=KEY + "layers",
+        persist_state="session",
+        help="0 = a linear softmax: straight boundaries only.",
+    )
+    for i in range(st.session_state.get(KEY + "layers", 1)):
+        st.session_state.setdefault(KEY + f"units{i}", 16)
+        st.slider(f"Units in layer {i + 1}", 1, MAX_UNITS, key=KEY + f"units{i}", persist_state="session")
+
+
+def controls(hidden: frozenset[str] = frozenset()) -> None:
+    """Draw every control not listed in ``hidden`` (field names or group names), grouped."""
+    for group, title in GROUPS.items():
+        names = [n for n, spec in FIELDS.items() if spec.group == group and n not in hidden and group not in hidden]
+        if not names:
+            continue
+        with st.expander(title, expanded=group != "network"):
+            for name in names:
+                if name == "hidden":
+                    _hidden_layers()
+                elif name == "momentum" and st.session_state.get(KEY + "optimizer") != "sgd":
+                    continue
+                else:
+                    _control(name)
+
+
+def preset_picker(on_pick) -> None:
+    """A selectbox of presets and a button that loads one (``on_pick(name)`` runs on click)."""
+    names = list(PRESETS)
+    choice = st.selectbox(
+        "Preset", names, format_func=lambda n: PRESETS[n].label, key="preset_choice", persist_state="session"
+    )
+    st.caption(PRESETS[choice].description)
+    st.button("Load preset and train", on_click=on_pick, args=(choice,), width="stretch")
+
+
+def parse_hidden_list(text: str) -> frozenset[str]:
+    """``hide=lr,decay,data`` from a teacher's link → the names to hide (unknown names ignored)."""
+    known = set(FIELDS) | set(GROUPS) | {"presets"}
+    return frozenset(part.strip() for part in text.split(",") if part.strip() in known)
+
+
+__all__ = ["check_field", "controls", "load", "parse_hidden_list", "preset_picker", "read"]

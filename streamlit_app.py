@@ -1,0 +1,56 @@
+"""The Playground: pick data, a network and a way to train it; watch it learn."""
+
+import streamlit as st
+
+from scratchnet.app import links, views, widgets
+from scratchnet.app.config import PRESETS, cost_verdict
+
+st.set_page_config(page_title="scratchnet · Playground", page_icon="🌀", layout="wide")
+
+link = links.open_link()
+if views.current_run() is None:
+    views.train(link.config)
+
+
+def train_from_controls() -> None:
+    config, notes = widgets.read(link.config)
+    if config is not None and cost_verdict(config)[0] != "refuse":
+        views.train(config)
+        links.write_link(config)
+
+
+def train_preset(name: str) -> None:
+    config = PRESETS[name].config()
+    widgets.load(config)
+    views.train(config)
+    links.write_link(config)
+
+
+with st.sidebar:
+    st.title("🌀 scratchnet")
+    config, notes = widgets.read(link.config)
+    verdict, estimate = cost_verdict(config) if config is not None else ("refuse", notes[0])
+    st.button(
+        "Train",
+        type="primary",
+        on_click=train_from_controls,
+        disabled=verdict == "refuse",
+        width="stretch",
+        icon=":material/play_arrow:",
+    )
+    {"ok": st.caption, "warn": st.warning, "refuse": st.error}[verdict](estimate)
+    for note in notes if config is not None else []:
+        st.info(note)
+    if "presets" not in link.hidden:
+        with st.expander("Presets", expanded=False):
+            widgets.preset_picker(train_preset)
+    widgets.controls(link.hidden)
+
+st.title("Playground")
+st.caption("A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn.")
+for message in link.messages:
+    st.warning(message, icon=":material/link:")
+run = views.current_run()
+if config is not None and run is not None and run.config != config:
+    st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
+views.run_panel()
