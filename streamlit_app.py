@@ -5,7 +5,7 @@ import streamlit as st
 from scratchnet.app import links, views, widgets
 from scratchnet.app.config import PRESETS, cost_verdict
 
-st.set_page_config(page_title="scratchnet · Playground", page_icon="🌀", layout="wide")
+st.set_page_config(page_title="scratchnet · Playground", page_icon=":material/hub:", layout="wide")
 
 link = links.open_link()
 if views.current_run() is None:
@@ -13,7 +13,7 @@ if views.current_run() is None:
 
 
 def train_from_controls() -> None:
-    config, notes = widgets.read(link.config)
+    config, _ = widgets.read(link.config)
     if config is not None and cost_verdict(config)[0] != "refuse":
         views.train(config)
         links.write_link(config)
@@ -27,7 +27,7 @@ def train_preset(name: str) -> None:
 
 
 with st.sidebar:
-    st.title("🌀 scratchnet")
+    st.title("scratchnet")
     config, notes = widgets.read(link.config)
     verdict, estimate = cost_verdict(config) if config is not None else ("refuse", notes[0])
     st.button(
@@ -37,20 +37,24 @@ with st.sidebar:
         disabled=verdict == "refuse",
         width="stretch",
         icon=":material/play_arrow:",
+        help="Train a network with these settings.",
     )
     {"ok": st.caption, "warn": st.warning, "refuse": st.error}[verdict](estimate)
     for note in notes if config is not None else []:
         st.info(note)
     if "presets" not in link.hidden:
-        with st.expander("Presets", expanded=False):
+        with st.expander("Presets"):
             widgets.preset_picker(train_preset)
     widgets.controls(link.hidden)
 
-st.title("Playground")
-st.caption("A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn.")
+title, share = st.columns([5, 1], vertical_alignment="bottom")
+title.title("Playground")
+title.caption("A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn.")
+run = views.current_run()
+with share:
+    links.share_panel(run.config if run is not None else link.config)
 for message in link.messages:
     st.warning(message, icon=":material/link:")
-run = views.current_run()
 if config is not None and run is not None and run.config != config:
     st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
 views.run_panel()

@@ -19,13 +19,19 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _number(value: float) -> str:
+    """Integers in full (``4294967295``, not ``4.29497e+09``), other numbers compactly."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
 def _range_text(low: float | None, high: float | None, low_open: bool = False) -> str:
     if low is not None and high is not None:
-        return f"from {low:g} to {high:g}" if not low_open else f"above {low:g} and at most {high:g}"
+        low_text, high_text = _number(low), _number(high)
+        return f"from {low_text} to {high_text}" if not low_open else f"above {low_text} and at most {high_text}"
     if low is not None:
-        return f"{'>' if low_open else '≥'} {low:g}"
+        return f"{'>' if low_open else '≥'} {_number(low)}"
     if high is not None:
-        return f"≤ {high:g}"
+        return f"≤ {_number(high)}"
     return "any value"
 
 
@@ -37,7 +43,10 @@ def check_int(name: str, value: object, *, low: int | None = None, high: int | N
     if isinstance(value, numbers.Integral):
         number = int(value)
     else:
-        as_float = float(value)
+        try:
+            as_float = float(value)
+        except OverflowError:  # e.g. a Fraction too large for a float
+            raise ValueError(allowed) from None
         if not math.isfinite(as_float) or as_float != int(as_float):
             raise ValueError(allowed)
         number = int(as_float)
@@ -58,7 +67,10 @@ def check_float(
     allowed = f"{name} must be a finite number {_range_text(low, high, low_open)}; got {_shown(value)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(allowed)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int (or Fraction) too large for a float
+        raise ValueError(allowed) from None
     if not math.isfinite(number):
         raise ValueError(allowed)
     if low is not None and (number < low or (low_open and number == low)):
@@ -103,26 +115,22 @@ def check_labels(y: object, *, rows: int, classes: int | None = None, name: str 
         array = np.asarray(y)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be a 1-D array of integer labels; could not read it ({error})") from None
-    if array.ndim != 1 or array.dtype.kind not in "iub":
-        if (
-            array.ndim == 1
-            and array.dtype.kind == "f"
-            and np.all(np.isfinite(array))
-            and np.all(array == np.round(array))
-        ):
-            array = array.astype(np.int64)
-        else:
-            raise ValueError(
-                f"{name} must be a 1-D array of integer class labels; got shape {array.shape}, dtype {array.dtype}"
-            )
+    # Whole numbers stored as floats are accepted too (cast below, once their range is checked).
+    whole_floats = array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array))
+    if array.ndim != 1 or not (array.dtype.kind in "iub" or whole_floats):
+        raise ValueError(
+            f"{name} must be a 1-D array of integer class labels; got shape {array.shape}, dtype {array.dtype}"
+        )
     if array.shape[0] != rows:
         raise ValueError(f"{name} must have one label per row of X ({rows}); got {array.shape[0]}")
-    array = array.astype(np.int64, copy=False)
-    if rows and array.min() < 0:
-        raise ValueError(f"{name} labels must be ≥ 0; got {int(array.min())}")
-    if classes is not None and rows and array.max() >= classes:
-        raise ValueError(f"{name} labels must be from 0 to {classes - 1}; got {int(array.max())}")
-    return array
+    # Range first, on the original values: a cast to int64 would wrap labels too large for it.
+    top = int(np.iinfo(np.int64).max) if classes is None else classes - 1
+    allowed = f"from 0 to {top}"
+    if rows:
+        low, high = array.min().item(), array.max().item()  # Python numbers: float-int comparisons are exact
+        if low < 0 or high > top:
+            raise ValueError(f"{name} labels must be {allowed}; got {_shown(low if low < 0 else high)}")
+    return array.astype(np.int64, copy=False)
 
 
 MAX_SEED = 2**32 - 1

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import notebook
 from .activations import ACTIVATIONS
+from .checks import check_int
 from .datasets import DATASETS, make_dataset, spiral_data, train_test_split
 from .layers import INITS
 from .network import DTYPES, mlp
@@ -40,8 +41,9 @@ def _hidden(text: str) -> list[int]:
         ) from None
 
 
-def print_table(rows: Sequence[dict[str, object]], out=sys.stdout) -> None:
-    """A plain Markdown table; numbers to 3 decimals."""
+def print_table(rows: Sequence[dict[str, object]], out=None) -> None:
+    """A plain Markdown table; numbers to 3 decimals. ``out`` defaults to the current ``sys.stdout``."""
+    out = sys.stdout if out is None else out
 
     def cell(value: object) -> str:
         return f"{value:.3f}" if isinstance(value, float) else str(value)
@@ -91,9 +93,10 @@ def run_notebook(args: argparse.Namespace) -> list[dict[str, object]]:
     """The notebook's three runs in each variant, and its held-out test on 3 000 fresh points."""
     X, y = spiral_data(samples=100, classes=3, seed=args.data_seed)
     X_new, y_new = spiral_data(samples=notebook.HELD_OUT_SAMPLES, classes=3, seed=args.data_seed + 1)
+    shrink = check_int("shrink", args.shrink, low=1, high=max(e.epochs for e in notebook.EXPERIMENTS))
     rows = []
     for experiment in notebook.EXPERIMENTS:
-        epochs = max(1, experiment.epochs // args.shrink)
+        epochs = max(1, experiment.epochs // shrink)
         recorded = experiment.recorded_accuracy
         rows.append(
             {
@@ -163,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         rows = run_notebook(args) if args.mode == "notebook" else run_training(args)
-    except ValueError as error:
+    except (ValueError, OSError) as error:  # bad values, or a --save path that cannot be written
         print(f"error: {error}", file=sys.stderr)
         return 2
     print_table(rows)

@@ -21,6 +21,10 @@ def _checked_logits(logits: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     logits = np.asarray(logits)
     if logits.ndim != 2 or logits.dtype.kind != "f":
         raise ValueError(f"logits must be a 2-D float array (rows = points); got shape {logits.shape}")
+    if logits.shape[0] < 1 or logits.shape[1] < 1:
+        raise ValueError(f"logits must have at least one row and one column (class); got shape {logits.shape}")
+    if not np.isfinite(logits).all():
+        raise ValueError("logits must hold only finite numbers; they have NaN or infinite values")
     return logits, check_labels(y, rows=logits.shape[0], classes=logits.shape[1])
 
 

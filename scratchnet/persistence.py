@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from typing import IO, Any
 
 import numpy as np
@@ -25,7 +26,12 @@ def save(net: Network, file: PathOrFile) -> None:
     if not isinstance(net, Network):
         raise ValueError(f"net must be a scratchnet Network; got {type(net).__name__}")
     header = {"format": FORMAT, "dtype": net.dtype.name, "layers": net.spec()}
-    np.savez(file, __spec__=np.array(json.dumps(header)), **net.params)
+    arrays = {"__spec__": np.array(json.dumps(header)), **net.params}
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "wb") as handle:  # exactly this path: np.savez would append ".npz" to other names
+            np.savez(handle, **arrays)
+    else:
+        np.savez(file, **arrays)
 
 
 def _layer(spec: dict[str, Any], dtype: type) -> Layer:
@@ -42,9 +48,12 @@ def _layer(spec: dict[str, Any], dtype: type) -> Layer:
 def load(file: PathOrFile) -> Network:
     """Read a network written by ``save``; a file that is not one raises ``ValueError``."""
     try:
-        with np.load(file, allow_pickle=False) as archive:
+        archive = np.load(file, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):  # a plain .npy array
+            raise ValueError("it holds a single array, not an .npz archive")
+        with archive:
             arrays = {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"not a scratchnet .npz file ({error})") from None
     try:
         header = json.loads(str(arrays.pop("__spec__")))

@@ -5,8 +5,11 @@ forward → fused softmax cross-entropy → backward → optimizer step. The los
 recorded for an epoch are those of the parameters *before* that epoch's steps.
 
 A run ends in one of three ways, recorded in ``History.status``: ``"completed"``,
-``"cancelled"`` (the callback returned ``True``) or ``"diverged"`` (the loss stopped being a
-finite number; ``History.diverged_at`` says at which epoch). Divergence is data, not an error.
+``"cancelled"`` (the callback returned ``True``) or ``"diverged"``; ``History.diverged_at`` says
+at which epoch. A run diverges when its loss stops being a finite number or blows up past
+``blowup`` times its first epoch's loss. (The log-sum-exp loss rarely overflows, so a learning
+rate far too big shows as a loss that leaps by orders of magnitude rather than as NaN.)
+Divergence is data, not an error.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_features, check_float, check_int, check_labels, check_seed
+from .checks import _shown, check_features, check_float, check_int, check_labels, check_seed
 from .losses import _softmax_cross_entropy, one_hot
 from .network import Network
 from .optimizers import Optimizer
@@ -92,6 +95,16 @@ class History:
     def done(self) -> bool:
         return self.status != "running"
 
+    def extend(self, rows: dict[str, np.ndarray]) -> None:
+        """Append recorded epochs, one array per column (e.g. to follow a run trained elsewhere)."""
+        start = self.epochs_run
+        count = len(rows["loss"])
+        if set(rows) != set(self._columns) or start + count > self.epochs_planned:
+            raise ValueError(f"rows must hold {sorted(self._columns)} for at most {self.epochs_planned - start} epochs")
+        for name, column in self._columns.items():
+            column[start : start + count] = rows[name]
+        self.epochs_run = start + count
+
     def copy(self) -> History:
         """A frozen copy of what has been recorded so far (safe to keep while training goes on)."""
         twin = History(self.epochs_run, validation=self.has_validation)
@@ -155,6 +168,7 @@ def train(
     validation: tuple[np.ndarray, np.ndarray] | None = None,
     snapshots: int | Sequence[int] | None = None,
     l2: float = 0.0,
+    blowup: float | None = 100.0,
 ) -> History:
     """Train ``net`` in place and return its ``History``.
 
@@ -168,12 +182,15 @@ def train(
     - ``l2``: adds the penalty ``½ · l2 · Σ‖W‖²`` on the weight matrices (not the biases) to the
       objective, so each step also shrinks the weights by ``l2 · W``. The recorded ``loss`` is the
       cross-entropy alone, comparable with the held-out loss.
+    - ``blowup``: stop as diverged when the loss exceeds this multiple of the first epoch's loss
+      (``None``: only a non-finite loss stops the run).
     """
     if not isinstance(net, Network):
         raise ValueError(f"net must be a scratchnet Network; got {type(net).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
-            f"optimizer must be a scratchnet optimizer such as SGD or Adam; got {type(optimizer).__name__}"
+            f"optimizer must be a scratchnet optimizer such as SGD or Adam (see scratchnet.OPTIMIZERS); "
+            f"got {type(optimizer).__name__} {_shown(optimizer)}"
         )
     epochs = check_int("epochs", epochs, low=1, high=MAX_EPOCHS)
     X = np.asarray(check_features(X, features=net.n_inputs), dtype=net.dtype)
@@ -184,10 +201,15 @@ def train(
     full_batch = batch_size is None or batch_size >= n
     rng = np.random.default_rng(check_seed(seed))
     if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError(f"validation must be a pair (X_val, y_val); got {type(validation).__name__}")
         X_val = np.asarray(check_features(validation[0], name="X_val", features=net.n_inputs), dtype=net.dtype)
         y_val = check_labels(validation[1], rows=X_val.shape[0], classes=net.n_classes, name="y_val")
         val_target = one_hot(y_val, net.n_classes, net.dtype)
     l2 = check_float("l2", l2, low=0.0, high=1e3)
+    if blowup is not None:
+        blowup = check_float("blowup", blowup, low=1.0, high=1e12, low_open=True)
+    limit = math.inf
     keep = set(snapshot_epochs(epochs, snapshots))
     target = one_hot(y, net.n_classes, net.dtype)
 
@@ -217,21 +239,26 @@ def train(
                 logits = net.forward(X)
                 loss, dlogits = _softmax_cross_entropy(logits, target)
                 correct = np.count_nonzero(np.argmax(logits, axis=1) == y)
-                if math.isfinite(loss):
+                if epoch == 0 and blowup is not None:
+                    limit = blowup * max(loss, 1e-3)
+                if loss <= limit:  # false for NaN too
                     step(dlogits)
             else:
                 loss, correct = 0.0, 0
                 for rows in np.array_split(rng.permutation(n), -(-n // batch_size)):
                     logits = net.forward(X[rows])
                     batch_loss, dlogits = _softmax_cross_entropy(logits, target[rows])
+                    if limit == math.inf and blowup is not None:
+                        limit = blowup * max(batch_loss, 1e-3)
+                    if not batch_loss <= limit:
+                        loss = batch_loss  # the epoch is marked by the batch that blew up
+                        break
                     loss += batch_loss * len(rows) / n
                     correct += np.count_nonzero(np.argmax(logits, axis=1) == y[rows])
-                    if not math.isfinite(batch_loss):
-                        break
                     step(dlogits)
             columns["loss"][epoch] = loss
             columns["accuracy"][epoch] = correct / n
-            if not math.isfinite(loss):
+            if not loss <= limit:  # true for NaN too
                 history.status, history.diverged_at = "diverged", epoch + 1
                 history.epochs_run = epoch + 1
                 break

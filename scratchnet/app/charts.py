@@ -17,6 +17,7 @@ PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#E
 SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
 MARKER_COLOR = "#E45756"
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
+POINTS_KEY = "● training point · ■ held-out point · ✚ misclassified (filled with its true class)"
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -38,7 +39,7 @@ def loss_chart(
     ``marker`` draws a dashed line at that epoch (the replay position).
     """
     x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
-    x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=alt.Axis(labelFlush=True, format="~s"))
+    x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
     series = alt.Color(
         "series:N",
@@ -74,7 +75,7 @@ def loss_chart(
     top = alt.layer(*layers).properties(height=height, width="container")
     lr = (
         alt.Chart(lrs)
-        .mark_area(line={"color": "#7a7a7a"}, color="#e8e8e8")
+        .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
         .encode(
             x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
             y=alt.Y("lr:Q", title="learning rate", axis=alt.Axis(format="~g", tickCount=3)),
@@ -92,12 +93,13 @@ def boundary_chart(
     *,
     window: tuple[float, float, float, float],
     confidence: bool = True,
-    size: int = 400,
+    size: int = 330,
 ) -> alt.LayerChart:
     """The decision map (cells coloured by predicted class, paler where the network is unsure,
     or flat with ``confidence=False``) under the points, filled by their true class.
 
-    Held-out points are squares; misclassified points are large crosses with a dark outline.
+    Training points are circles, held-out points squares; misclassified points are large crosses
+    with a dark outline (``POINTS_KEY`` says so in words, for under the chart).
     """
     k = max(len(class_names), 2)
     colors = class_scale(class_names)
@@ -120,7 +122,7 @@ def boundary_chart(
             opacity=opacity,
         )
     )
-    kind = alt.Scale(domain=list(POINT_KINDS))
+    wrong = alt.Scale(domain=["right", "wrong"])
     dots = (
         alt.Chart(points)
         .transform_calculate(kind="datum.split + ', ' + datum.correct")
@@ -129,25 +131,16 @@ def boundary_chart(
             x=x,
             y=y,
             fill=alt.Fill(
-                "true:N", scale=colors, legend=alt.Legend(title="true class", orient="bottom", direction="horizontal")
+                "true:N", scale=colors, legend=alt.Legend(title="true class", orient="bottom", columns=5)
             ),
             shape=alt.Shape(
                 "kind:N",
                 scale=alt.Scale(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
-                legend=alt.Legend(
-                    title="points",
-                    orient="bottom",
-                    direction="horizontal",
-                    symbolFillColor="#777",
-                    symbolStrokeColor="#222",
-                ),
+                legend=None,  # explained under the chart: circles, squares, crosses
             ),
-            stroke=alt.Stroke(
-                "kind:N",
-                scale=alt.Scale(domain=kind.domain, range=["white", "white", "#1b1b1b", "#1b1b1b"]),
-                legend=None,
-            ),
-            size=alt.Size("kind:N", scale=alt.Scale(domain=kind.domain, range=[40, 40, 110, 110]), legend=None),
+            stroke=alt.Stroke("correct:N", scale=alt.Scale(domain=wrong.domain, range=["white", "#1b1b1b"]), legend=None),
+            strokeWidth=alt.StrokeWidth("correct:N", scale=alt.Scale(domain=wrong.domain, range=[0.6, 1.4]), legend=None),
+            size=alt.Size("correct:N", scale=alt.Scale(domain=wrong.domain, range=[36, 120]), legend=None),
             tooltip=[
                 alt.Tooltip("true:N"),
                 alt.Tooltip("predicted:N"),
@@ -157,7 +150,8 @@ def boundary_chart(
             ],
         )
     )
-    return alt.layer(cells, dots).properties(width=size, height=size)
+    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
+    return alt.layer(cells, dots).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
 def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: int = 260) -> alt.LayerChart:

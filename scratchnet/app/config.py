@@ -99,7 +99,7 @@ def check_field(name: str, value: Any) -> Any:
     if spec.kind == "int":
         return check_int(name, value, low=int(spec.low), high=int(spec.high))
     if spec.kind == "float":
-        return check_float(name, value, low=spec.low, high=spec.high, low_open=name == "lr")
+        return check_float(name, value, low=spec.low, high=spec.high)
     if spec.kind == "choice":
         return check_choice(name, value, spec.choices)
     layers = tuple(value) if isinstance(value, (list, tuple)) else None
@@ -266,20 +266,17 @@ def from_query(params: Mapping[str, str | list[str]], base: RunConfig | None = N
     return RunConfig(**values), messages
 
 
-def to_query(config: RunConfig) -> dict[str, str]:
-    """The URL parameters that differ from the defaults (a short link opens the same run)."""
-    default = RunConfig()
+def to_query(config: RunConfig, base: RunConfig | None = None) -> dict[str, str]:
+    """The URL parameters where ``config`` differs from ``base`` (the defaults): a short link to the same run."""
+    base = base or RunConfig()
     query = {}
     for name in FIELDS:
         value = getattr(config, name)
-        if value != getattr(default, name):
-            query[name] = (
-                ",".join(map(str, value))
-                if name == "hidden"
-                else f"{value:g}"
-                if isinstance(value, float)
-                else str(value)
-            )
+        if value != getattr(base, name):
+            if name == "hidden":
+                query[name] = ",".join(map(str, value)) or "0"
+            else:
+                query[name] = repr(value) if isinstance(value, float) else str(value)
     return query
 
 

@@ -9,6 +9,7 @@ keeps its default, and the rest of the link still applies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -55,10 +56,51 @@ def open_link() -> Link:
     return st.session_state["link"]
 
 
+def link_query(config: RunConfig, hidden: frozenset[str] = frozenset(), preset: str | None = None) -> dict[str, str]:
+    """The query parameters of a link to ``config``; a classroom link may also hide controls and name
+    the preset it starts from (then only the differences from that preset are spelled out)."""
+    query = {"preset": preset} if preset in PRESETS else {}
+    query |= to_query(config, PRESETS[preset].config() if preset in PRESETS else None)
+    if hidden:
+        query["hide"] = ",".join(sorted(hidden))
+    return query
+
+
+def share_url(query: dict[str, str]) -> str:
+    """The full address of this app with ``query`` (the page's own URL, as the browser sees it)."""
+    address = st.context.url or "http://localhost:8501/"
+    return f"{address}?{urlencode(query)}" if query else address
+
+
 def write_link(config: RunConfig) -> None:
     """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
     link: Link = st.session_state.get("link", Link(config))
-    query = to_query(config)
-    if link.hidden:
-        query["hide"] = ",".join(sorted(link.hidden))
-    st.query_params.from_dict(query)
+    st.query_params.from_dict(link_query(config, link.hidden))
+
+
+def _hideable() -> dict[str, str]:
+    from .config import FIELDS
+
+    groups = {group: f"all {title.lower()} controls" for group, title in widgets.GROUPS.items()}
+    return {"presets": "presets", **groups, **{name: spec.label for name, spec in FIELDS.items()}}
+
+
+def share_panel(config: RunConfig) -> None:
+    """A popover with this run's link (copy button included) and a classroom-link builder."""
+    link: Link = st.session_state.get("link", Link(config))
+    with st.popover("Share", icon=":material/share:"):
+        st.markdown("**This run.** Anyone who opens the link gets the same data, network and run, trained once.")
+        st.code(share_url(link_query(config, link.hidden)), language=None, wrap_lines=True)
+        if config.data_id:
+            st.caption("Uploaded points stay in this browser: the link carries the settings, not the file.")
+        st.markdown("**A classroom link** hides the controls you choose and starts from a preset.")
+        labels = _hideable()
+        hide = st.multiselect("Hide", list(labels), format_func=labels.get, key="share.hide")
+        preset = st.selectbox(
+            "Start from",
+            [None, *PRESETS],
+            format_func=lambda p: "these settings" if p is None else PRESETS[p].label,
+            key="share.preset",
+        )
+        start = config if preset is None else PRESETS[preset].config()
+        st.code(share_url(link_query(start, frozenset(hide), preset)), language=None, wrap_lines=True)

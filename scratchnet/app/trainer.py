@@ -134,6 +134,7 @@ class TrainerPool:
 
     def __init__(self, workers: int = WORKERS, use_processes: bool = True) -> None:
         self._ids = itertools.count(1)
+        self._submitted = 0
         self._lock = threading.Lock()
         self._listeners: dict[int, Listener] = {}
         self._waiting: list[int] = []  # job ids in queue order, not yet started
@@ -167,6 +168,7 @@ class TrainerPool:
     def submit(self, config: RunConfig, data: DataSplit, listener: Listener) -> int:
         with self._lock:
             job_id = next(self._ids)
+            self._submitted += 1
             self._listeners[job_id] = listener
             self._waiting.append(job_id)
         self._tasks.put(Task(job_id, config, data))
@@ -183,6 +185,12 @@ class TrainerPool:
         """How many runs are waiting ahead of ``job_id`` (0 when it is next or started)."""
         with self._lock:
             return self._waiting.index(job_id) if job_id in self._waiting else 0
+
+    @property
+    def submitted(self) -> int:
+        """How many runs were ever submitted (each is trained once)."""
+        with self._lock:
+            return self._submitted
 
     @property
     def busy(self) -> int:

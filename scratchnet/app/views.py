@@ -173,6 +173,7 @@ def boundary(
     points = points[points["split"].isin(show)]
     chart = charts.boundary_chart(grid, points, data.class_names, window=frames.extent(data), confidence=confidence)
     st.altair_chart(chart, width="content")
+    st.caption(charts.POINTS_KEY)
 
 
 def _advance(key: str, epochs: list[int]) -> None:

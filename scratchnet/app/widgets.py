@@ -134,7 +134,7 @@ def preset_picker(on_pick) -> None:
         "Preset", names, format_func=lambda n: PRESETS[n].label, key="preset_choice", persist_state="session"
     )
     st.caption(PRESETS[choice].description)
-    st.button("Load preset and train", on_click=on_pick, args=(choice,), width="stretch")
+    st.button("Load preset and train", on_click=lambda: on_pick(st.session_state["preset_choice"]), width="stretch")
 
 
 def parse_hidden_list(text: str) -> frozenset[str]:

@@ -1,0 +1,109 @@
+"""The real app in a real browser: `streamlit run` on a local port, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from app_helpers import ROOT, served_app
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
+]
+ARTIFACTS = ROOT / "artifacts"
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with served_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return page
+
+
+def wait_trained(page, epochs: str, timeout: float = 90_000) -> None:
+    """Wait until the run of ``epochs`` epochs has finished and the page has settled."""
+    page.get_by_text(f"Trained {epochs} epochs").wait_for(timeout=timeout)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.locator("[data-testid=stMetric]").first.wait_for(timeout=30_000)
+
+
+def drawn_charts(page) -> int:
+    """How many charts have actually been drawn (an svg or a canvas inside)."""
+    return page.locator(f"{CHART} svg, {CHART} canvas").count()
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0, page.locator(
+        "[data-testid=stException]"
+    ).inner_text()
+
+
+def test_the_playground_trains_and_draws(server, browser):
+    page = open_page(browser, f"{server}/?epochs=400", width=1280, height=900)
+    wait_trained(page, "400")
+    page.wait_for_function(f"document.querySelectorAll('{CHART} svg, {CHART} canvas').length >= 2", timeout=30_000)
+    assert_no_exception(page)
+    assert drawn_charts(page) >= 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "playground.png"))
+    page.close()
+
+
+def test_training_from_the_sidebar_in_the_browser(server, browser):
+    page = open_page(browser, f"{server}/?epochs=300&seed=4")
+    wait_trained(page, "300")
+    page.locator("[data-testid=stSidebar] summary", has_text="Presets").click()
+    page.get_by_role("button", name="Load preset and train").click()
+    wait_trained(page, "2,000")
+    assert_no_exception(page)
+    assert "epochs" not in page.url  # the default preset's link has no differences to spell out
+    page.close()
+
+
+def test_a_shared_link_opens_the_same_run_in_another_browser(server, browser):
+    first = open_page(browser, f"{server}/?epochs=350&lr=0.02&seed=9")
+    wait_trained(first, "350")
+    final_loss = first.locator("[data-testid=stMetric]", has_text="Final loss").inner_text()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # another student: no shared cookies
+    second = context.new_page()
+    second.goto(first.url)
+    wait_trained(second, "350", timeout=30_000)
+    assert second.locator("[data-testid=stMetric]", has_text="Final loss").inner_text() == final_loss
+    assert_no_exception(second)
+    context.close()
+    first.close()
+
+
+@pytest.mark.parametrize("page_file", sorted(p.name for p in (ROOT / "pages").glob("*.py")))
+def test_every_page_opens_without_an_exception(server, browser, page_file):
+    path = re.sub(r"^\d+_", "", Path(page_file).stem)
+    page = open_page(browser, f"{server}/{path}")
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    assert_no_exception(page)
+    assert page.locator("[data-testid=stMain]").inner_text().strip()
+    page.close()
