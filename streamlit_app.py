@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from scratchnet.app import links, views, widgets
-from scratchnet.app.config import PRESETS, cost_verdict
+from scratchnet.app import links, upload, views, widgets
+from scratchnet.app.config import PRESETS, RunConfig, cost_verdict
 
 st.set_page_config(page_title="scratchnet · Playground", page_icon=":material/hub:", layout="wide")
 
@@ -12,15 +12,24 @@ if views.current_run() is None:
     views.train(link.config)
 
 
+def chosen() -> tuple[RunConfig | None, list[str]]:
+    """The configuration the controls show, on the student's own points when they chose them."""
+    config, notes = widgets.read(link.config)
+    return (widgets.with_points(config, widgets.own_points()) if config is not None else None), notes
+
+
 def train_from_controls() -> None:
-    config, _ = widgets.read(link.config)
-    if config is not None and cost_verdict(config)[0] != "refuse":
-        views.train(config)
-        links.write_link(config)
+    config, _ = chosen()
+    if config is None or cost_verdict(config)[0] == "refuse":
+        return
+    points = widgets.own_points()
+    views.train(config, upload.to_data(points, config.test_share, config.data_seed) if points else None)
+    links.write_link(config)
 
 
 def train_preset(name: str) -> None:
     config = PRESETS[name].config()
+    st.session_state[widgets.USE_POINTS] = False
     widgets.load(config)
     views.train(config)
     links.write_link(config)
@@ -28,7 +37,7 @@ def train_preset(name: str) -> None:
 
 with st.sidebar:
     st.title("scratchnet")
-    config, notes = widgets.read(link.config)
+    config, notes = chosen()
     verdict, estimate = cost_verdict(config) if config is not None else ("refuse", notes[0])
     st.button(
         "Train",
@@ -57,4 +66,7 @@ for message in link.messages:
     st.warning(message, icon=":material/link:")
 if config is not None and run is not None and run.config != config:
     st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
-views.run_panel()
+result = views.run_panel()
+if result is not None:
+    st.subheader("Take it home")
+    views.downloads(result, widgets.own_points())

@@ -19,6 +19,7 @@ from scratchnet.checks import check_choice, check_float, check_int
 from scratchnet.datasets import DATASETS
 
 MAX_HIDDEN_LAYERS = 4
+MAX_POINTS = 20_000  # uploaded points (the built-in datasets stop at 1 000 per class)
 MAX_UNITS = 128
 SNAPSHOTS = 60  # parameter snapshots kept per run, for the replay slider
 COST_WARN_SECONDS = 10.0
@@ -131,11 +132,14 @@ class RunConfig:
     dtype: str = "float64"
     seed: int = 0
     data_id: str = ""  # fingerprint of uploaded points; "" for a built-in dataset
+    data_points: int = 0  # how many uploaded points (0 for a built-in dataset)
 
     def __post_init__(self) -> None:
         for name in FIELDS:
             object.__setattr__(self, name, check_field(name, getattr(self, name)))
-        if not self.data_id:
+        if self.data_id:
+            object.__setattr__(self, "data_points", check_int("data_points", self.data_points, low=1, high=MAX_POINTS))
+        else:
             info = DATASETS[self.dataset]
             if not info.min_classes <= self.classes <= info.max_classes:
                 raise ValueError(
@@ -154,8 +158,14 @@ class RunConfig:
         return [2, *self.hidden, self.classes]
 
     @property
+    def points(self) -> int:
+        return self.data_points if self.data_id else self.samples * self.classes
+
+    @property
     def train_points(self) -> int:
         """How many points the network trains on (the rest are held out)."""
+        if self.data_id:
+            return max(self.classes, round(self.data_points * (1 - self.test_share)))
         per_class = self.samples - min(round(self.test_share * self.samples), self.samples - 1)
         return per_class * self.classes
 
@@ -193,7 +203,7 @@ def estimate_seconds(config: RunConfig) -> float:
     """A deliberately generous estimate of the training time: epochs × (overhead + points × work)."""
     work = config.train_points * (config.n_params + sum(config.hidden))
     batches = 1 if not config.batch_size else math.ceil(config.train_points / config.batch_size)
-    validation = config.samples * config.classes - config.train_points
+    validation = config.points - config.train_points
     per_epoch = EPOCH_OVERHEAD_SECONDS + batches * BATCH_OVERHEAD_SECONDS * (batches > 1)
     per_epoch += (work + validation * config.n_params / 3) * SECONDS_PER_MULTIPLY_ADD
     return config.epochs * per_epoch

@@ -57,11 +57,15 @@ def lr_frame(history: sn.History) -> pd.DataFrame:
 
 
 def extent(data: DataSplit, margin: float = 0.1) -> tuple[float, float, float, float]:
-    """A square window (in display units) around all the points, with a margin."""
+    """The window (display units) around all the points, with a margin: square, so shapes keep their
+    proportions, unless one axis spans over three times the other (uploaded data in mixed units)."""
     shown = data.shown(np.vstack([data.X_train, data.X_test]))
     low, high = shown.min(axis=0), shown.max(axis=0)
-    center, half = (low + high) / 2, max(float((high - low).max()) / 2, 1e-9) * (1 + margin)
-    return center[0] - half, center[0] + half, center[1] - half, center[1] + half
+    center, half = (low + high) / 2, np.maximum((high - low) / 2, 1e-9)
+    if half.max() <= 3 * half.min():
+        half = np.full(2, half.max())
+    half = half * (1 + margin)
+    return center[0] - half[0], center[0] + half[0], center[1] - half[1], center[1] + half[1]
 
 
 def grid_frame(net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTION) -> pd.DataFrame:

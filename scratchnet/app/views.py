@@ -13,7 +13,7 @@ import streamlit as st
 
 import scratchnet as sn
 
-from . import charts, frames
+from . import charts, export, frames, upload
 from .cached import fresh_points_accuracy, start_run
 from .config import RunConfig
 from .jobs import TrainingJob
@@ -282,3 +282,49 @@ def confusion(result: RunResult, net: sn.Network, key: str) -> None:
     ):
         accuracy = fresh_points_accuracy(result.config, result.shown_epoch, result.network)
         st.metric(f"Accuracy on {fresh:,} fresh points", f"{accuracy:.1%}")
+
+
+def downloads(result: RunResult, points: upload.Points | None = None) -> None:
+    """Take it home: the weights, the history, a script that reproduces the run (and the points)."""
+    uploaded = result.config.data_id
+    if uploaded and (points is None or points.fingerprint != uploaded):
+        points = None  # the points of this run are no longer in this session: no script, no points file
+    cols = st.columns(4)
+    cols[0].download_button(
+        "Weights (.npz)",
+        lambda: export.weights_npz(result.network),
+        export.WEIGHTS_FILE,
+        mime="application/octet-stream",
+        icon=":material/download:",
+        width="stretch",
+        help="Load them with scratchnet.load(path) and predict.",
+    )
+    cols[1].download_button(
+        "History (.csv)",
+        lambda: export.history_csv(result.history),
+        export.HISTORY_FILE,
+        mime="text/csv",
+        icon=":material/download:",
+        width="stretch",
+        help="Loss, accuracy and learning rate, epoch by epoch.",
+    )
+    if not uploaded or points is not None:
+        cols[2].download_button(
+            "Script (.py)",
+            lambda: export.reproduce_script(result.config, points),
+            export.SCRIPT_FILE,
+            mime="text/x-python",
+            icon=":material/download:",
+            width="stretch",
+            help="A short Python script that trains this run again with scratchnet, from its seeds.",
+        )
+    if points is not None:
+        cols[3].download_button(
+            "Points (.csv)",
+            lambda: upload.points_csv(points),
+            export.POINTS_FILE,
+            mime="text/csv",
+            icon=":material/download:",
+            width="stretch",
+            help="The points this run trained on (for the script).",
+        )

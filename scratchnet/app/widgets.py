@@ -7,7 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from .config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, PRESETS, RunConfig, check_field, fit_classes
+from . import upload
+from .config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, PRESETS, RunConfig, fit_classes
 
 KEY = "cfg."
 LR_STEPS = (
@@ -112,13 +113,23 @@ def _hidden_layers() -> None:
 
 
 def controls(hidden: frozenset[str] = frozenset()) -> None:
-    """Draw every control not listed in ``hidden`` (field names or group names), grouped."""
+    """Draw every control not listed in ``hidden`` (field names or group names), grouped.
+
+    The data group also takes an uploaded CSV; while the student trains on it, the built-in
+    dataset's controls step aside.
+    """
     for group, title in GROUPS.items():
-        names = [n for n, spec in FIELDS.items() if spec.group == group and n not in hidden and group not in hidden]
+        skip = hidden | (DATA_CONTROLS if own_points() is not None else frozenset())
+        names = [n for n, spec in FIELDS.items() if spec.group == group and n not in skip and group not in hidden]
+        if group == "data" and group not in hidden and "upload" not in hidden:
+            names.append("upload")
         if not names:
             continue
         with st.expander(title, expanded=group != "network"):
             for name in names:
+                if name == "upload":
+                    points_uploader()
+                    continue
                 if name == "hidden":
                     _hidden_layers()
                 elif name == "momentum" and st.session_state.get(KEY + "optimizer") != "sgd":
@@ -139,8 +150,58 @@ def preset_picker(on_pick) -> None:
 
 def parse_hidden_list(text: str) -> frozenset[str]:
     """``hide=lr,decay,data`` from a teacher's link → the names to hide (unknown names ignored)."""
-    known = set(FIELDS) | set(GROUPS) | {"presets"}
+    known = set(FIELDS) | set(GROUPS) | {"presets", "upload"}
     return frozenset(part.strip() for part in text.split(",") if part.strip() in known)
 
 
-__all__ = ["check_field", "controls", "load", "parse_hidden_list", "preset_picker", "read"]
+# ---- your own points ------------------------------------------------------------------------------
+POINTS = "points"  # this session's uploaded Points, kept when the uploader is emptied or the page changes
+USE_POINTS = "cfg.use_points"
+DATA_CONTROLS = frozenset({"dataset", "samples", "classes", "noise"})
+
+
+def points_uploader() -> None:
+    """Upload a CSV of points: checked on arrival, with the reason shown when it is refused."""
+    file = st.file_uploader(
+        "Your own points (CSV)",
+        type=["csv", "txt", "tsv"],
+        key="upload",
+        help=f"{upload.FORMAT_HINT}; a header is optional and labels may be words. "
+        f"Up to {upload.MAX_ROWS:,} rows, {upload.MIN_CLASSES}-{upload.MAX_CLASSES} classes, "
+        f"at least {upload.MIN_PER_CLASS} points per class.",
+    )
+    if file is not None and st.session_state.get("upload.id") != file.file_id:
+        st.session_state["upload.id"] = file.file_id
+        try:
+            points = upload.read_points(file.getvalue())
+        except ValueError as error:
+            st.session_state["upload.error"] = f"{file.name[:60]}: {error}"
+        else:
+            st.session_state[POINTS], st.session_state[USE_POINTS] = points, True
+            st.session_state["upload.error"] = None
+    if st.session_state.get("upload.error"):
+        st.error(st.session_state["upload.error"], icon=":material/error:")
+    points = st.session_state.get(POINTS)
+    if points is not None:
+        st.toggle(f"Train on my points: {points.describe()}", key=USE_POINTS, persist_state="session")
+    st.download_button(
+        "Sample CSV",
+        upload.sample_csv(),
+        "sample_points.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        help="A small file in the expected format, to see or to try.",
+    )
+
+
+def own_points() -> upload.Points | None:
+    """The uploaded points, when the student chose to train on them."""
+    points = st.session_state.get(POINTS)
+    return points if points is not None and st.session_state.get(USE_POINTS) else None
+
+
+def with_points(config: RunConfig, points: upload.Points | None) -> RunConfig:
+    """``config`` on the uploaded points (their fingerprint, classes and size), or unchanged."""
+    if points is None:
+        return config
+    return config.replace(data_id=points.fingerprint, classes=points.classes, data_points=len(points))
