@@ -56,9 +56,10 @@ with st.sidebar:
             widgets.preset_picker(train_preset)
     widgets.controls(link.hidden)
 
-title, share = st.columns([5, 1], vertical_alignment="bottom")
-title.title("Playground")
-title.caption("A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn.")
+title, share = st.columns([6, 1], vertical_alignment="center")
+title.markdown(
+    "### Playground\nA neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
+)
 run = views.current_run()
 with share:
     links.share_panel(run.config if run is not None else link.config)

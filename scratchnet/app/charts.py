@@ -83,7 +83,7 @@ def loss_chart(
         )
         .properties(height=60, width="container")
     )
-    return alt.vconcat(top, lr, spacing=4)
+    return alt.vconcat(top, lr, spacing=4).properties(padding={"left": 4, "top": 4, "right": 18, "bottom": 4})
 
 
 def boundary_chart(

@@ -196,49 +196,31 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def charts_area() -> None:
-        if st.session_state.get(f"{replay_key}.playing"):
-            _advance(replay_key, epochs)
-        epoch, net = result.shown_epoch, result.network
         can_replay = replay and len(snapshots) > 1
+        epoch, net = result.shown_epoch, result.network
+        if can_replay:
+            if st.session_state.get(f"{replay_key}.playing"):
+                _advance(replay_key, epochs)
+            chosen = st.session_state.setdefault(replay_key, epochs[-1])
+            epoch, net = result.network_at(epochs.index(chosen) if chosen in epochs else len(epochs) - 1)
+        options = st.columns([1, 1, 1], vertical_alignment="center")
+        log_scale = options[0].toggle("Log scale", key=f"{key}.log", help="Shows the late, small improvements.")
+        confidence = options[1].toggle(
+            "Confidence shading",
+            value=True,
+            key=f"{key}.confidence",
+            help="Paler where the network is unsure. Off: hard class regions.",
+        )
+        show = options[2].segmented_control(
+            "Points",
+            ["training", "held out"],
+            selection_mode="multi",
+            default=["training", "held out"],
+            key=f"{key}.show",
+            label_visibility="collapsed",
+        )
         loss_col, map_col = st.columns(2, gap="large")
-        with map_col:
-            toggles = st.columns([1, 1])
-            confidence = toggles[0].toggle(
-                "Confidence shading",
-                value=True,
-                key=f"{key}.confidence",
-                help="Paler where the network is unsure. Off: hard class regions.",
-            )
-            show = toggles[1].segmented_control(
-                "Points",
-                ["training", "held out"],
-                selection_mode="multi",
-                default=["training", "held out"],
-                key=f"{key}.show",
-                label_visibility="collapsed",
-            )
-            if can_replay:
-                st.session_state.setdefault(replay_key, epochs[-1])
-                slider, play = st.columns([5, 1], vertical_alignment="bottom")
-                chosen = slider.select_slider(
-                    "Replay: the network at epoch",
-                    epochs,
-                    key=replay_key,
-                    format_func=lambda e: f"{e:,}",
-                    help="Slide back through training: the map and the points as they were then.",
-                )
-                play.button(
-                    "",
-                    icon=":material/pause:" if playing else ":material/play_arrow:",
-                    key=f"{key}.play",
-                    on_click=_toggle_play,
-                    args=(replay_key, epochs),
-                    help="Play the training back.",
-                )
-                epoch, net = result.network_at(epochs.index(chosen))
-            boundary(net, result.data, confidence=confidence, show=tuple(show or ()))
         with loss_col:
-            log_scale = st.toggle("Log scale", key=f"{key}.log", help="Shows the late, small improvements.")
             losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
             chart = charts.loss_chart(
                 losses,
@@ -248,6 +230,25 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
                 marker=epoch if can_replay else None,
             )
             st.altair_chart(chart, width="stretch")
+        with map_col:
+            boundary(net, result.data, confidence=confidence, show=tuple(show or ()))
+            if can_replay:
+                slider, play = st.columns([6, 1], vertical_alignment="bottom")
+                slider.select_slider(
+                    "Replay: the network at epoch",
+                    epochs,
+                    key=replay_key,
+                    format_func=lambda e: f"{e:,}",
+                    help="Slide back through training: the map, the points and the marker on the loss curve.",
+                )
+                play.button(
+                    "",
+                    icon=":material/pause:" if playing else ":material/play_arrow:",
+                    key=f"{key}.play",
+                    on_click=_toggle_play,
+                    args=(replay_key, epochs),
+                    help="Play the training back.",
+                )
         with st.expander("Confusion matrix, and the notebook's test on fresh points"):
             confusion(result, net, key)
 

@@ -1,0 +1,114 @@
+"""How quickly the Playground answers: the figures behind "instant to respond".
+
+    python benchmarks/app_speed.py            # needs Chromium and Playwright for the browser figure
+    python benchmarks/app_speed.py --no-browser
+
+Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs):
+
+- the decision-map grid: time to compute the 100 × 100 grid of predictions as a table (median);
+- a cached rerun: server time of one Playground script run when its run is already trained
+  (what every widget change costs), median over reruns;
+- click to final charts: in headless Chromium against `streamlit run`, from pressing Train on a
+  configuration never trained before to the finished charts drawn on screen, median over seeds;
+  and the training time itself (the run's own clock) for comparison.
+
+Targets: the grid in ≤ 20 ms, a cached rerun in ≤ 0.3 s of server time, the default run done in ≤ 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from scratchnet.app import frames  # noqa: E402
+from scratchnet.app.config import RunConfig  # noqa: E402
+from scratchnet.app.jobs import TrainingJob  # noqa: E402
+
+
+def grid_ms(repeats: int = 30) -> float:
+    job = TrainingJob(RunConfig())
+    job.wait()
+    result = job.result
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        frames.grid_frame(result.network, result.data)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def cached_rerun_seconds(repeats: int = 10) -> float:
+    from app_helpers import app, settle
+
+    at = settle(app())
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
+    from app_helpers import served_app
+    from playwright.sync_api import sync_playwright
+
+    idle = "[data-testid=stApp][data-test-script-state=notRunning]"
+    walls, trainings = [], []
+    with served_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)  # warm: workers started, modules loaded
+        page.wait_for_selector(idle)
+        for seed in seeds:
+            seed_box = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
+            if not seed_box.count():
+                page.locator("[data-testid=stSidebar] summary", has_text="Training").click()
+            seed_box.fill(str(seed))
+            seed_box.press("Enter")
+            page.wait_for_selector(idle)
+            start = time.perf_counter()
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)
+            page.wait_for_selector(idle)
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg')"
+                ".length >= 2"
+            )
+            walls.append(time.perf_counter() - start)
+            metric = page.locator("[data-testid=stMetric]", has_text="Time").inner_text()
+            trainings.append(float(metric.split()[-2]))
+        browser.close()
+    return walls, trainings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--seeds", type=int, default=5)
+    args = parser.parse_args()
+    print(f"decision-map grid (100 x 100):      {grid_ms():7.1f} ms   (target <= 20 ms)")
+    print(f"cached rerun, server time:          {cached_rerun_seconds():7.3f} s    (target <= 0.3 s)")
+    if args.no_browser or not shutil.which("chromium"):
+        print("click to final charts:              skipped (no Chromium)")
+        return
+    walls, trainings = click_to_charts_seconds(range(100, 100 + args.seeds))
+    print(
+        f"click Train to final charts drawn:  {statistics.median(walls):7.2f} s    (target <= 3 s; "
+        f"min {min(walls):.2f}, max {max(walls):.2f}, {len(walls)} new configurations)"
+    )
+    print(f"  of which training (run's clock):  {statistics.median(trainings):7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
