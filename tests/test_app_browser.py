@@ -107,3 +107,19 @@ def test_every_page_opens_without_an_exception(server, browser, page_file):
     assert_no_exception(page)
     assert page.locator("[data-testid=stMain]").inner_text().strip()
     page.close()
+
+
+def test_the_replay_slider_moves_the_boundary_in_the_browser(server, browser):
+    page = open_page(browser, f"{server}/?epochs=600&seed=12")
+    wait_trained(page, "600")
+    page.wait_for_function(f"document.querySelectorAll('{CHART} svg, {CHART} canvas').length >= 2", timeout=30_000)
+    board = page.locator(CHART).nth(1)
+    before = board.screenshot()
+    thumb = page.get_by_role("slider", name=re.compile("Replay"))
+    thumb.focus()
+    thumb.press("Home")  # back to epoch 0: an untrained network
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert_no_exception(page)
+    assert board.screenshot() != before
+    page.close()
