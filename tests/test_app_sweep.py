@@ -1,0 +1,369 @@
+"""The Sweep page and its logic: the grid of configurations, its cost bound, its table and heatmap."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import streamlit as st
+from app_helpers import ROOT, app, charts, dataset_with
+
+import scratchnet as sn
+from scratchnet.app import sweep as sw
+from scratchnet.app.config import COST_LIMIT_SECONDS, RunConfig, estimate_seconds
+from scratchnet.app.runs import RunResult, make_data, make_network, make_optimizer, summarize
+
+PAGE = "pages/3_Sweep.py"
+WAIT = 90.0
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def trained(config: RunConfig) -> RunResult:
+    """``config`` trained in this process with the engine, frozen like the trainer freezes it."""
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    history = sn.train(
+        net,
+        data.X_train,
+        data.y_train,
+        make_optimizer(config),
+        config.epochs,
+        seed=config.seed,
+        validation=(data.X_test, data.y_test),
+        snapshots=10,
+    )
+    return summarize(config, data, net, history)
+
+
+def small_sweep(**base) -> sw.Sweep:
+    return sw.make_sweep(RunConfig(epochs=60, **base), "lr", (0.01, 0.1, 100.0), "decay", (0.0, 0.01))
+
+
+# ---- axes and their values ------------------------------------------------------------------------
+def test_default_axis_values_are_log_spaced_and_decay_starts_at_zero():
+    assert sw.spaced_values("lr", 0.001, 10, 5) == (0.001, 0.01, 0.1, 1.0, 10.0)
+    assert sw.spaced_values("decay", 0, 0.1, 4) == (0.0, 0.001, 0.01, 0.1)
+    assert sw.spaced_values("hidden", 4, 64, 5) == (4, 8, 16, 32, 64)
+    assert sw.spaced_values("momentum", 0, 0.9, 4) == (0.0, 0.3, 0.6, 0.9)
+    for name, spec in sw.AXES.items():
+        for count in range(sw.MIN_VALUES, sw.MAX_VALUES + 1):
+            values = sw.spaced_values(name, *spec.default_range, count)
+            assert values == tuple(sorted(set(values)))
+            assert values[0] == spec.default_range[0] and values[-1] == spec.default_range[1]
+            sw.Axis(name, values)  # every default is a valid axis
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "words"),
+    [
+        ("lr", (0.1, 1000.0), ["lr", "100", "1000"]),
+        ("lr", (0.0, 0.1), ["lr", "1e-05"]),
+        ("decay", (0.0, 2.0), ["decay", "1"]),
+        ("hidden", (0, 8), ["hidden units", "128"]),
+        ("hidden", (8, 200), ["hidden units", "200"]),
+        ("momentum", (0.5, 1.0), ["momentum", "0.99"]),
+        ("epochs", (10, 2.5), ["epochs", "2.5"]),
+        ("lr", (0.1, 0.1), ["2 to 8", "got 1"]),
+        ("lr", tuple(0.001 * 2**k for k in range(9)), ["2 to 8", "got 9"]),
+        ("batch_size", (1, 2), ["lr, decay, hidden, epochs, momentum"]),
+    ],
+)
+def test_axis_values_outside_the_fields_bounds_are_refused_by_name(name, values, words):
+    with pytest.raises(ValueError) as error:
+        sw.Axis(name, values)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_typed_values_are_parsed_and_bad_ones_named():
+    assert sw.parse_values("lr", "0.5, 1 2;4") == (0.5, 1.0, 2.0, 4.0)
+    assert sw.parse_values("hidden", "8,16") == (8, 16)
+    with pytest.raises(ValueError, match="'fast'"):
+        sw.parse_values("lr", "0.1, fast")
+
+
+# ---- the grid -------------------------------------------------------------------------------------
+def test_the_grid_has_one_config_per_cell_and_changes_only_its_two_settings():
+    base = sw.default_base()
+    sweep = sw.make_sweep(base, "lr", (0.01, 0.1, 1.0), "decay", (0.0, 0.001))
+    cells = sweep.cells
+    assert len(cells) == 6 and len({cell.config for cell in cells}) == 6
+    assert [(c.row, c.col) for c in cells] == [(r, c) for r in range(2) for c in range(3)]
+    for cell in cells:
+        assert cell.config == base.replace(lr=cell.x, decay=cell.y)
+        assert (cell.config.lr, cell.config.decay) == (sweep.x.values[cell.col], sweep.y.values[cell.row])
+    assert base.epochs == sw.BASE_EPOCHS and base.replace(epochs=RunConfig().epochs) == RunConfig()
+
+
+def test_a_hidden_units_axis_gives_one_hidden_layer_per_cell():
+    sweep = sw.make_sweep(RunConfig(hidden=(32, 32)), "hidden", (4, 16), "epochs", (100, 200))
+    assert [cell.config.hidden for cell in sweep.cells] == [(4,), (16,), (4,), (16,)]
+    assert [cell.config.epochs for cell in sweep.cells] == [100, 100, 200, 200]
+
+
+def test_the_two_axes_must_differ_and_momentum_needs_gradient_descent():
+    with pytest.raises(ValueError, match="different settings"):
+        sw.make_sweep(RunConfig(), "lr", (0.1, 1.0), "lr", (0.2, 2.0))
+    with pytest.raises(ValueError, match="gradient descent"):
+        sw.make_sweep(RunConfig(optimizer="adam"), "lr", (0.1, 1.0), "momentum", (0.0, 0.9))
+    sweep = sw.make_sweep(RunConfig(optimizer="sgd"), "lr", (0.1, 1.0), "momentum", (0.0, 0.9))
+    assert {cell.config.momentum for cell in sweep.cells} == {0.0, 0.9}
+
+
+# ---- the cost bound -------------------------------------------------------------------------------
+def test_the_default_sweep_is_affordable_and_its_estimate_is_the_cells_shared_by_the_trainers():
+    sweep = sw.make_sweep(
+        sw.default_base(), "lr", sw.spaced_values("lr", 1e-3, 10, 5), "decay", sw.spaced_values("decay", 0, 0.1, 5)
+    )
+    cost = sw.sweep_cost(sweep, workers=2)
+    assert cost.verdict == "ok" and cost.cells == 25
+    assert cost.seconds == pytest.approx(sum(estimate_seconds(c.config) for c in sweep.cells) / 2)
+    assert sw.sweep_cost(sweep, workers=1).seconds == pytest.approx(2 * cost.seconds)
+
+
+def test_a_sweep_over_the_time_limit_is_refused_with_what_to_reduce():
+    values = sw.spaced_values("lr", 1e-3, 10, 8)
+    sweep = sw.make_sweep(RunConfig(epochs=10_000), "lr", values, "decay", sw.spaced_values("decay", 0, 0.1, 8))
+    cost = sw.sweep_cost(sweep, workers=2)
+    assert cost.seconds > sw.SWEEP_LIMIT_SECONDS
+    assert cost.verdict == "refuse"
+    assert f"{sw.SWEEP_LIMIT_SECONDS:.0f} s limit" in cost.message and "fewer values per axis" in cost.message
+    # the same grid with a tenth of the epochs fits
+    assert sw.sweep_cost(sw.Sweep(RunConfig(epochs=1000), sweep.x, sweep.y), workers=2).verdict != "refuse"
+
+
+def test_one_cell_too_costly_for_the_playground_refuses_the_sweep():
+    sweep = sw.make_sweep(RunConfig(samples=1000), "hidden", (8, 128), "epochs", (100, 20_000))
+    worst = max(sweep.cells, key=lambda cell: estimate_seconds(cell.config))
+    assert estimate_seconds(worst.config) > COST_LIMIT_SECONDS
+    cost = sw.sweep_cost(sweep, workers=2, limit=1e9)
+    assert cost.verdict == "refuse"
+    assert "units 128 · epochs 20,000" in cost.message and "epochs axis" in cost.message
+
+
+def test_no_grid_can_pass_the_cell_limit():
+    assert sw.MAX_VALUES**2 <= sw.MAX_CELLS
+
+
+# ---- the table and the heatmap --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def finished() -> tuple[sw.Sweep, list[sw.CellState]]:
+    sweep = small_sweep(optimizer="sgd")
+    states = []
+    for cell in sweep.cells:
+        result = trained(cell.config)
+        states.append(sw.CellState(result.status, 1.0, result))
+    return sweep, states
+
+
+def test_the_table_has_one_row_per_cell_with_the_results(finished):
+    sweep, states = finished
+    frame, domain = sw.sweep_frame(sweep, states, "train_accuracy")
+    assert len(frame) == len(sweep.cells) == 6
+    assert sorted(zip(frame["row"], frame["col"])) == [(r, c) for r in range(2) for c in range(3)]
+    assert domain == (0.0, 1.0)
+    for state, (_, row) in zip(states, frame.iterrows(), strict=True):
+        assert row["train_accuracy"] == pytest.approx(state.result.train_accuracy)
+        assert row["test_accuracy"] == pytest.approx(state.result.test_accuracy)
+        assert row["status"] == state.status
+
+
+def test_the_lr_100_cells_diverge_and_are_flagged_not_coloured(finished):
+    sweep, states = finished
+    frame, _ = sw.sweep_frame(sweep, states, "train_accuracy")
+    blown = frame[frame["x"] == "100"]
+    assert len(blown) == 2
+    assert (blown["status"] == "diverged").all() and (blown["text"] == "diverged").all()
+    assert blown["value"].isna().all()
+    assert blown["state"].str.startswith("diverged at epoch").all()
+    calm = frame[frame["x"] != "100"]
+    assert (calm["status"] == "completed").all()
+    assert np.allclose(calm["value"], calm["train_accuracy"])
+    assert all(text.endswith("%") for text in calm["text"])
+
+
+def test_loss_colours_are_finite_and_lower_is_lighter(finished):
+    sweep, states = finished
+    frame, (low, high) = sw.sweep_frame(sweep, states, "train_loss")
+    coloured = frame.dropna(subset=["value"])
+    assert len(coloured) == 4 and 0 < low <= coloured["value"].min() and coloured["value"].max() <= high
+    best, worst = coloured.loc[coloured["value"].idxmin()], coloured.loc[coloured["value"].idxmax()]
+    assert best["ink"] == "dark" and worst["ink"] == "light"
+
+
+def test_unfinished_cells_say_so():
+    sweep = small_sweep()
+    states = [sw.CellState("queued"), sw.CellState("training", 0.4)] + [sw.CellState("cancelled")] * 3
+    states.append(sw.CellState("failed", 1.0, error="the trainer process stopped unexpectedly"))
+    frame, _ = sw.sweep_frame(sweep, states, "test_accuracy", picked=1)
+    assert list(frame["text"]) == ["waiting", "training", "stopped", "stopped", "stopped", "failed"]
+    assert frame["value"].isna().all()
+    assert frame["state"][1] == "training, 40%" and "stopped unexpectedly" in frame["state"][5]
+    assert list(frame["picked"]) == [False, True, False, False, False, False]
+    with pytest.raises(ValueError, match="one entry per cell"):
+        sw.sweep_frame(sweep, states[:2], "train_accuracy")
+
+
+def test_the_heatmap_draws_every_cell_and_reports_clicks(finished):
+    sweep, states = finished
+    frame, domain = sw.sweep_frame(sweep, states, "train_accuracy", picked=2)
+    spec = sw.sweep_chart(frame, sweep, "train_accuracy", domain).to_dict()
+    (data,) = spec["datasets"].values()
+    assert len(data) == 6
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "rect", "text", "rect", "rect"]
+    assert [param["name"] for param in spec["params"]] == [sw.SELECTION]
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == ["0.01", "0.1", "100"]
+    assert sw.picked_cell({sw.SELECTION: [{"cell": 4}]}) == 4
+    assert sw.picked_cell({sw.SELECTION: []}) is None
+    assert sw.picked_cell(None) is None and sw.picked_cell({"other": [{"cell": 1}]}) is None
+
+
+def test_cell_states_read_from_jobs():
+    config = RunConfig(epochs=5)
+    result = trained(config)
+    assert sw.cell_state(SimpleNamespace(done=True, result=result, error=None)).status == "completed"
+    failed = sw.cell_state(SimpleNamespace(done=True, result=None, error="boom"))
+    assert (failed.status, failed.error, failed.finished) == ("failed", "boom", True)
+    queued = SimpleNamespace(done=False, result=None, error=None, state="queued")
+    assert sw.cell_state(queued).status == "queued" and not sw.cell_state(queued).finished
+    assert sw.cell_state(queued, stopped=result).status == "cancelled"
+
+
+# ---- the page -------------------------------------------------------------------------------------
+def sweep_page(x: str, y: str, **base) -> object:
+    """The page with typed axis values (learning rate across, decay down) and base settings."""
+    at = app(PAGE)
+    at.run()
+    at.text_input(key="sweep.x.typed.lr").set_value(x)
+    at.text_input(key="sweep.y.typed.decay").set_value(y)
+    for name, value in base.items():
+        widget = next(w for w in at.sidebar if getattr(w, "key", None) == f"sweep.base.{name}")
+        widget.set_value(value)
+    return at.run()
+
+
+def run_to_the_end(at) -> list:
+    next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
+    assert not at.exception
+    run = at.session_state["sweep.run"]
+    for job in run.jobs:
+        assert job.wait(WAIT), "a cell did not finish in time"
+    at.run()
+    assert not at.exception
+    return list(run.jobs)
+
+
+def heatmap_data(at):
+    chart = next(c for c in charts(at) if any("status" in f.columns for f in c["datasets"].values()))
+    return dataset_with(chart, "cell", "status", "value")
+
+
+def test_the_page_loads_and_waits_for_a_sweep():
+    at = app(PAGE).run()
+    assert not at.exception
+    assert any(b.label == "Run sweep" and not b.disabled for b in at.sidebar.button)
+    assert any("Estimated time" in c.value for c in at.sidebar.caption)
+    assert any("Run sweep" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+
+
+def test_a_small_sweep_runs_and_its_heatmap_carries_the_jobs_results():
+    at = sweep_page("0.01, 0.1", "0, 0.01", epochs=100)
+    jobs = run_to_the_end(at)
+    assert len(jobs) == 4
+    assert [(job.config.lr, job.config.decay, job.config.epochs) for job in jobs] == [
+        (0.01, 0.0, 100),
+        (0.1, 0.0, 100),
+        (0.01, 0.01, 100),
+        (0.1, 0.01, 100),
+    ]
+    data = heatmap_data(at).sort_values("cell")
+    assert len(data) == 4 and (data["status"] == "completed").all()
+    assert np.allclose(data["value"], [job.result.train_accuracy for job in jobs])
+    assert any("4 of 4 cells done" in c.value for c in at.caption)
+
+    at.segmented_control(key="sweep.metric").set_value("test_accuracy").run()
+    data = heatmap_data(at).sort_values("cell")
+    assert np.allclose(data["value"], [job.result.test_accuracy for job in jobs])
+    # running the same sweep again reuses every cell: the same jobs, already done
+    next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
+    assert [id(job) for job in at.session_state["sweep.run"].jobs] == [id(job) for job in jobs]
+
+
+def test_a_learning_rate_of_100_with_gradient_descent_is_marked_diverged():
+    at = sweep_page("0.1, 100", "0, 0.01", epochs=100, optimizer="sgd")
+    jobs = run_to_the_end(at)
+    data = heatmap_data(at).sort_values("cell")
+    blown = [job.config.lr == 100.0 for job in jobs]
+    assert [job.result.status == "diverged" for job in jobs] == blown
+    assert list(data["status"]) == ["completed", "diverged", "completed", "diverged"]
+    assert list(data["text"])[1::2] == ["diverged", "diverged"]
+    assert any("2 diverged" in c.value for c in at.caption)
+
+
+def test_an_over_limit_sweep_is_refused_and_starts_nothing():
+    at = sweep_page("0.001, 0.01, 0.1, 1, 10", "0, 0.0001, 0.001, 0.01, 0.1", epochs=20_000)
+    refusal = " ".join(e.value for e in at.sidebar.error)
+    assert "limit" in refusal and "fewer values per axis" in refusal
+    button = next(b for b in at.sidebar.button if b.label == "Run sweep")
+    assert button.disabled
+    assert "sweep.run" not in at.session_state
+    assert not at.get("vega_lite_chart")
+
+
+def test_momentum_without_gradient_descent_is_explained_and_fixable():
+    at = app(PAGE).run()
+    at.selectbox(key="sweep.y.name").set_value("momentum").run()
+    assert any("gradient descent" in e.value for e in at.sidebar.error)
+    next(b for b in at.sidebar.button if b.label == "Use gradient descent").click().run()
+    assert not at.sidebar.error
+    assert at.session_state["sweep.base.optimizer"] == "sgd"
+
+
+def test_cancel_stops_the_unfinished_cells():
+    at = sweep_page("0.01, 0.1", "0, 0.01", epochs=20_000)
+    next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
+    run = at.session_state["sweep.run"]
+    at.button(key="sweep.cancel").click().run()
+    assert not at.exception
+    for job in run.jobs:
+        assert job.wait(WAIT)
+    stopped = at.session_state["sweep.stopped"]
+    assert len(stopped) >= 2  # at least the two that were still waiting
+    assert all(result.status == "cancelled" for result in stopped.values())
+    data = heatmap_data(at)
+    assert (data["status"] == "cancelled").sum() == len(stopped)
+
+
+def test_a_cell_opens_its_run_in_the_playground():
+    at = app(query={"epochs": "10"})  # the Playground first (its own first run is tiny)
+    at.run()
+    at.switch_page(PAGE).run()
+    at.text_input(key="sweep.x.typed.lr").set_value("0.01, 0.1")
+    at.text_input(key="sweep.y.typed.decay").set_value("0, 0.01")
+    next(w for w in at.sidebar if getattr(w, "key", None) == "sweep.base.epochs").set_value(100)
+    jobs = run_to_the_end(at.run())
+    at.selectbox(key="sweep.cell").set_value(3).run()
+    at.button(key="sweep.open").click().run()
+    assert not at.exception
+    labels = [b.label for b in at.sidebar.button]
+    assert "Train" in labels and "Run sweep" not in labels  # the Playground ran, not the Sweep
+    shown = at.session_state["run"]
+    assert shown is jobs[3].result
+    assert shown.config == RunConfig(lr=0.1, decay=0.01, epochs=100)
+    assert at.session_state["cfg.lr"] == 0.1 and at.session_state["cfg.decay"] == 0.01
+    assert [run.config for run in at.session_state["my_runs"]][-1] == shown.config
+
+
+def test_the_sweep_logic_runs_without_streamlit():
+    code = "import sys, scratchnet.app.sweep; sys.exit('streamlit' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0

@@ -1,0 +1,306 @@
+"""The "Under the hood" page: one training step laid bare, gradient checks, a trained network's insides.
+
+The pure functions of ``scratchnet.app.anatomy`` are checked against plain NumPy written out by
+hand; the page is driven through AppTest and its numbers compared with the engine's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import streamlit as st
+from app_helpers import app, charts, dataset_with, metric
+
+import scratchnet as sn
+from scratchnet.app import anatomy
+from scratchnet.app.cached import start_run
+from scratchnet.app.config import RunConfig
+from scratchnet.app.frames import extent
+from scratchnet.app.runs import make_data, make_network, make_optimizer, snapshot_count, summarize
+
+PAGE = "pages/2_Under_the_hood.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def by_hand(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, lr: float, relu_slope) -> dict:
+    """One gradient-descent step of a 2-hidden-3 ReLU network, written out in plain NumPy."""
+    W1, b1, W2, b2 = (params[name] for name in ("W1", "b1", "W2", "b2"))
+    n = len(y)
+    z1 = X @ W1 + b1
+    a1 = np.maximum(z1, 0)
+    z2 = a1 @ W2 + b2
+    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    per_point = -np.log(p[np.arange(n), y])
+    Y = np.eye(3)[y]
+    dz2 = (p - Y) / n
+    dW2, db2 = a1.T @ dz2, dz2.sum(axis=0)
+    da1 = dz2 @ W2.T
+    dz1 = da1 * relu_slope(z1)
+    dW1, db1 = X.T @ dz1, dz1.sum(axis=0)
+    new = {"W1": W1 - lr * dW1, "b1": b1 - lr * db1, "W2": W2 - lr * dW2, "b2": b2 - lr * db2}
+    z2_new = np.maximum(X @ new["W1"] + new["b1"], 0) @ new["W2"] + new["b2"]
+    e_new = np.exp(z2_new - z2_new.max(axis=1, keepdims=True))
+    p_new = e_new / e_new.sum(axis=1, keepdims=True)
+    return {
+        "z1": z1,
+        "a1": a1,
+        "logits": z2,
+        "p": p,
+        "per_point": per_point,
+        "loss": per_point.mean(),
+        "dlogits": dz2,
+        "dW2": dW2,
+        "db2": db2[None, :],
+        "da1": da1,
+        "dz1": dz1,
+        "dW1": dW1,
+        "db1": db1[None, :],
+        "new": new,
+        "loss_after": -np.log(p_new[np.arange(n), y]).mean(),
+    }
+
+
+# ---- the step, function by function -------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["relu", "notebook_relu"])
+def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) -> None:
+    spec = anatomy.TinySpec(hidden=3, activation=kind, points=5, seed=7)
+    net = anatomy.tiny_network(spec)
+    X, y = anatomy.tiny_batch(spec.points, spec.seed)
+    kept = net.get_params()
+    trace = anatomy.trace_step(net, X, y, lr=0.3)
+    slope = (lambda z: (z > 0).astype(float)) if kind == "relu" else (lambda z: np.maximum(z, 0))
+    expected = by_hand(kept, X, y, 0.3, slope)
+
+    for key in ("z1", "a1", "logits", "p", "dlogits", "dW2", "db2", "da1", "dz1", "dW1", "db1"):
+        np.testing.assert_allclose(trace.stage(key).values, expected[key], rtol=1e-10, atol=1e-12, err_msg=key)
+    np.testing.assert_allclose(trace.stage("X").values, X)
+    np.testing.assert_allclose(trace.stage("loss").values[:, 2], expected["per_point"], rtol=1e-10)
+    np.testing.assert_array_equal(trace.stage("loss").values[:, 0], y)
+    assert trace.loss_before == pytest.approx(expected["loss"], rel=1e-12)
+    assert trace.loss_after == pytest.approx(expected["loss_after"], rel=1e-10)
+    for k in (1, 2):
+        after = trace.stage(f"W{k}b{k}_new").values
+        np.testing.assert_allclose(after[:-1], expected["new"][f"W{k}"], rtol=1e-12)
+        np.testing.assert_allclose(after[-1], expected["new"][f"b{k}"], atol=1e-15)
+        before = trace.stage(f"W{k}b{k}").values
+        np.testing.assert_array_equal(before[:-1], kept[f"W{k}"])
+    for name, value in kept.items():  # the network handed in is never touched
+        np.testing.assert_array_equal(net.params[name], value)
+    assert trace.stage("dz1").warning is (kind == "notebook_relu")
+
+
+def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
+    trace = anatomy.TinyState.start(anatomy.TinySpec(hidden=4, points=6)).trace(1.0)
+    phases = [stage.phase for stage in trace.stages]
+    assert phases == sorted(phases, key=anatomy.PHASES.index)
+    keys = [stage.key for stage in trace.stages]
+    assert keys[:7] == ["X", "W1b1", "z1", "a1", "W2b2", "logits", "p"]
+    assert keys[8:15] == ["dlogits", "dW2", "db2", "da1", "dz1", "dW1", "db1"]
+    frame = trace.stage("dW1").frame()
+    assert list(frame.index) == ["x₁", "x₂"] and list(frame.columns) == ["h1", "h2", "h3", "h4"]
+    assert trace.stage("p").frame().shape == (6, 3)
+    np.testing.assert_allclose(trace.stage("p").values.sum(axis=1), 1.0)
+    assert r"\mathbf{1}[z_{1} > 0]" in trace.stage("dz1").formula
+    assert r"a_{1}^\top" in trace.stage("dW2").formula
+
+
+def test_the_batch_is_seeded_balanced_and_clear_of_the_origin() -> None:
+    X, y = anatomy.tiny_batch(7, seed=3)
+    again, labels = anatomy.tiny_batch(7, seed=3)
+    np.testing.assert_array_equal(X, again)
+    np.testing.assert_array_equal(y, labels)
+    assert not np.array_equal(X, anatomy.tiny_batch(7, seed=4)[0])
+    assert sorted(np.bincount(y)) == [2, 2, 3]
+    assert np.hypot(X[:, 0], X[:, 1]).min() >= anatomy.MIN_RADIUS - 1e-12
+    with pytest.raises(ValueError, match="points"):
+        anatomy.tiny_batch(100, seed=0)
+    with pytest.raises(ValueError, match="activation"):
+        anatomy.TinySpec(activation="softplus")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed: int) -> None:
+    state = first = anatomy.TinyState.start(anatomy.TinySpec(hidden=5, points=8, seed=seed))
+    kept = {name: value.copy() for name, value in first.params.items()}
+    losses = []
+    for _ in range(6):
+        trace = state.trace(0.1)
+        assert trace.loss_after < trace.loss_before
+        losses.append(trace.loss_before)
+        state = state.step(0.1)
+    assert state.steps == 6 and list(state.losses) == losses
+    for name, value in kept.items():
+        np.testing.assert_array_equal(first.params[name], value)
+
+
+# ---- gradient check ---------------------------------------------------------------------------------
+def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_only() -> None:
+    state = anatomy.TinyState.start(anatomy.TinySpec(hidden=6, points=6, seed=1))
+    net, (X, y) = state.network(), state.batch()
+    right = anatomy.gradient_check(net, X, y, "relu")
+    wrong = anatomy.gradient_check(net, X, y, "notebook_relu")
+    assert right.passed and right.worst < 1e-6
+    errors = dict(zip(wrong.report["parameter"], wrong.report["relative error"]))
+    assert errors["W1"] > 1e-3 and errors["b1"] > 1e-3
+    assert errors["W2"] < 1e-6 and errors["b2"] < 1e-6
+    assert list(wrong.report["verdict"]) == ["FAIL", "FAIL", "pass", "pass"]
+    assert len(right.entries) == net.n_params
+    np.testing.assert_allclose(right.entries["analytic"], right.entries["numeric"], atol=1e-7)
+    spec = anatomy.check_scatter_chart(wrong.entries, title="t").to_dict()
+    assert spec["layer"][1]["encoding"]["y"]["field"] == "analytic"
+
+
+# ---- inside a trained network -----------------------------------------------------------------------
+def small_result(hidden: tuple[int, ...] = (8,), epochs: int = 150) -> object:
+    config = RunConfig(hidden=hidden, epochs=epochs, samples=40)
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    history = sn.train(
+        net, data.X_train, data.y_train, make_optimizer(config), epochs, snapshots=snapshot_count(net), seed=0
+    )
+    return summarize(config, data, net, history)
+
+
+def test_unit_maps_are_each_units_output_over_the_grid() -> None:
+    result = small_result(hidden=(6, 5))
+    net = result.network
+    kept = net.get_params()
+    frame = anatomy.unit_map_frame(net, result.data, layer=2, resolution=12)
+    assert len(frame) == 5 * 12 * 12
+    assert [label.split(" (")[0] for label in frame["unit"].cat.categories] == [f"unit {j}" for j in range(1, 6)]
+    x_low, x_high, y_low, y_high = extent(result.data)
+    xs = np.linspace(x_low, x_high, 13)
+    ys = np.linspace(y_low, y_high, 13)
+    cell = frame[(frame["ix"] == 3) & (frame["iy"] == 9)].reset_index(drop=True)
+    point = np.array([[(xs[3] + xs[4]) / 2, (ys[9] + ys[10]) / 2]])
+    W1, b1, W2, b2 = (kept[k] for k in ("W1", "b1", "W2", "b2"))
+    hidden2 = np.maximum(np.maximum(point @ W1 + b1, 0) @ W2 + b2, 0)[0]
+    np.testing.assert_allclose(cell["value"], hidden2, atol=1e-4)
+    levels = frame.groupby("unit", observed=True)["level"].apply(lambda v: np.abs(v).max())
+    assert all(level == pytest.approx(1.0) or level == 0 for level in levels)
+    for name, value in kept.items():
+        np.testing.assert_array_equal(net.params[name], value)
+    chart = anatomy.unit_map_chart(frame).to_dict()
+    assert chart["facet"]["field"] == "unit" and chart["columns"] == 5
+
+
+def test_weight_frames_hold_every_entry_and_tall_matrices_are_drawn_across() -> None:
+    W = np.arange(12.0).reshape(4, 3) - 5
+    frame = anatomy.weight_frame(W, rows=list("abcd"), columns=list("xyz"))
+    assert len(frame) == 12
+    assert frame.loc[(frame["from"] == "c") & (frame["to"] == "y"), "weight"].item() == W[2, 1]
+    spec = anatomy.weight_chart(frame, name="W2").to_dict()
+    assert spec["encoding"]["x"]["field"] == "from" and "transposed" in spec["title"]
+    wide = anatomy.weight_chart(anatomy.weight_frame(W.T), name="W1").to_dict()
+    assert wide["encoding"]["x"]["field"] == "to" and "transposed" not in wide["title"]
+
+
+def test_gradient_norms_replay_each_snapshot_on_a_copy() -> None:
+    result = small_result()
+    data, net = result.data, result.network
+    kept = net.get_params()
+    snapshots = result.history.snapshots
+    frame = anatomy.gradient_norm_frame(net, snapshots, data.X_train, data.y_train)
+    assert len(frame) == 2 * len(snapshots)
+    probe = net.with_params(snapshots[3].params)
+    _, dlogits = sn.softmax_cross_entropy(probe.forward(data.X_train), data.y_train)
+    probe.backward(dlogits)
+    row = frame[(frame["epoch"] == snapshots[3].epoch) & (frame["layer"] == "W2")]
+    assert row["norm"].item() == pytest.approx(np.linalg.norm(probe.grads["W2"]), rel=1e-12)
+    with_l2 = anatomy.gradient_norm_frame(net, snapshots[3:4], data.X_train, data.y_train, l2=0.01)
+    expected = np.linalg.norm(probe.grads["W2"] + 0.01 * snapshots[3].params["W2"])
+    assert with_l2.loc[with_l2["layer"] == "W2", "norm"].item() == pytest.approx(expected, rel=1e-12)
+    for name, value in kept.items():
+        np.testing.assert_array_equal(net.params[name], value)
+
+
+# ---- the page -----------------------------------------------------------------------------------------
+def test_the_page_steps_through_one_training_step_with_the_engines_numbers() -> None:
+    at = app(PAGE).run()
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert any(h.startswith("1 · Forward") for h in headers) and any(h.startswith("4 · Update") for h in headers)
+    assert len(at.get("latex")) >= 15
+    net = sn.mlp([2, 4, 3], activation="relu", init="he", seed=0)
+    X, y = anatomy.tiny_batch(6, seed=0)
+    loss, _ = sn.softmax_cross_entropy(net.forward(X), y)
+    assert metric(at, "Loss now") == f"{loss:.6f}"
+    shown_X = at.dataframe[0].value
+    np.testing.assert_allclose(shown_X.to_numpy(dtype=float), X)
+
+    at.select_slider(key="anatomy.lr").set_value(0.1).run()
+    before, after = float(metric(at, "Loss now")), float(metric(at, "Loss after this step"))
+    assert after < before
+    at.button(key="anatomy.step").click().run()
+    assert not at.exception
+    assert metric(at, "Steps taken") == "1"
+    assert float(metric(at, "Loss now")) == pytest.approx(after, abs=1e-6)
+    assert float(metric(at, "Loss after this step")) < after
+    at.button(key="anatomy.reset").click().run()
+    assert metric(at, "Steps taken") == "0" and float(metric(at, "Loss now")) == pytest.approx(before, abs=1e-6)
+
+
+def test_the_notebooks_relu_shows_its_wrong_derivative_on_the_page() -> None:
+    at = app(PAGE).run()
+    at.selectbox(key="anatomy.activation").set_value("notebook_relu").run()
+    assert not at.exception
+    assert any("The notebook's bug" in w.value for w in at.warning)
+    assert any(r"\max(z_{1},\ 0)" in latex.value for latex in at.get("latex"))
+
+
+def test_the_gradient_check_tab_flags_the_notebooks_relu() -> None:
+    at = app(PAGE)
+    at.session_state["anatomy.tab"] = "Gradient check"
+    at.run()
+    assert not at.exception
+    reports = [frame.value for frame in at.dataframe]
+    assert len(reports) == 2
+    right, wrong = (dict(zip(r["parameter"], r["relative error"])) for r in reports)
+    assert max(right.values()) < 1e-6
+    assert wrong["W1"] > 1e-3 and wrong["b1"] > 1e-3 and wrong["W2"] < 1e-6
+    assert len(at.success) == 1 and len(at.error) == 1
+    assert len(charts(at)) == 2
+
+
+def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
+    result = small_result(hidden=(8,))
+    at = app(PAGE)
+    at.session_state["run"] = result
+    at.session_state["anatomy.tab"] = "Inside a trained network"
+    at.run()
+    assert not at.exception
+    drawn = charts(at)
+    maps = next(c for c in drawn if "facet" in c["spec"])
+    frame = dataset_with(maps, "unit", "ix", "iy", "level")
+    assert frame["unit"].nunique() == 8
+    assert len(frame) == 8 * anatomy.MAP_RESOLUTION**2
+    assert frame.groupby("unit", observed=True).size().eq(anatomy.MAP_RESOLUTION**2).all()
+    weights = {
+        c["spec"]["title"].split(":")[0]: dataset_with(c, "from", "to", "weight")
+        for c in drawn
+        if isinstance(c["spec"].get("title"), str) and c["spec"]["title"].startswith("W")
+    }
+    assert len(weights["W1"]) == 2 * 8 and len(weights["W2"]) == 8 * 3
+    np.testing.assert_allclose(weights["W1"]["weight"].to_numpy().reshape(2, 8), result.network.params["W1"], atol=1e-5)
+    norms = next(c for c in drawn if any("norm" in f.columns for f in c["datasets"].values()))
+    assert set(dataset_with(norms, "epoch", "layer", "norm")["layer"]) == {"W1", "W2"}
+
+
+def test_without_a_run_the_default_network_is_trained_and_shown() -> None:
+    at = app(PAGE)
+    at.session_state["anatomy.tab"] = "Inside a trained network"
+    at.run()
+    assert not at.exception
+    job = start_run(RunConfig())
+    assert job.wait(90), "the default run did not finish in time"
+    at.run()
+    assert not at.exception
+    maps = next(c for c in charts(at) if "facet" in c["spec"])
+    assert dataset_with(maps, "unit", "level")["unit"].nunique() == 64
