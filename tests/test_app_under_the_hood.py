@@ -1,7 +1,8 @@
 """The "Under the hood" page: one training step laid bare, gradient checks, a trained network's insides.
 
-The pure functions of ``scratchnet.app.anatomy`` are checked against plain NumPy written out by
-hand; the page is driven through AppTest and its numbers compared with the engine's.
+The pure functions of ``scratchnet.app.step`` and ``scratchnet.app.anatomy`` are checked against
+plain NumPy written out by hand; the page is driven through AppTest and its numbers compared with
+the engine's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 from app_helpers import app, charts, dataset_with, metric
 
 import scratchnet as sn
-from scratchnet.app import anatomy
+from scratchnet.app import anatomy, step
 from scratchnet.app.cached import start_run
 from scratchnet.app.config import RunConfig
 from scratchnet.app.frames import extent
@@ -70,11 +71,11 @@ def by_hand(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, lr: flo
 # ---- the step, function by function -------------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["relu", "notebook_relu"])
 def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) -> None:
-    spec = anatomy.TinySpec(hidden=3, activation=kind, points=5, seed=7)
-    net = anatomy.tiny_network(spec)
-    X, y = anatomy.tiny_batch(spec.points, spec.seed)
+    spec = step.TinySpec(hidden=3, activation=kind, points=5, seed=7)
+    net = step.tiny_network(spec)
+    X, y = step.tiny_batch(spec.points, spec.seed)
     kept = net.get_params()
-    trace = anatomy.trace_step(net, X, y, lr=0.3)
+    trace = step.trace_step(net, X, y, lr=0.3)
     slope = (lambda z: (z > 0).astype(float)) if kind == "relu" else (lambda z: np.maximum(z, 0))
     expected = by_hand(kept, X, y, 0.3, slope)
 
@@ -97,9 +98,9 @@ def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) ->
 
 
 def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
-    trace = anatomy.TinyState.start(anatomy.TinySpec(hidden=4, points=6)).trace(1.0)
+    trace = step.TinyState.start(step.TinySpec(hidden=4, points=6)).trace(1.0)
     phases = [stage.phase for stage in trace.stages]
-    assert phases == sorted(phases, key=anatomy.PHASES.index)
+    assert phases == sorted(phases, key=step.PHASES.index)
     keys = [stage.key for stage in trace.stages]
     assert keys[:7] == ["X", "W1b1", "z1", "a1", "W2b2", "logits", "p"]
     assert keys[8:15] == ["dlogits", "dW2", "db2", "da1", "dz1", "dW1", "db1"]
@@ -112,22 +113,22 @@ def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
 
 
 def test_the_batch_is_seeded_balanced_and_clear_of_the_origin() -> None:
-    X, y = anatomy.tiny_batch(7, seed=3)
-    again, labels = anatomy.tiny_batch(7, seed=3)
+    X, y = step.tiny_batch(7, seed=3)
+    again, labels = step.tiny_batch(7, seed=3)
     np.testing.assert_array_equal(X, again)
     np.testing.assert_array_equal(y, labels)
-    assert not np.array_equal(X, anatomy.tiny_batch(7, seed=4)[0])
+    assert not np.array_equal(X, step.tiny_batch(7, seed=4)[0])
     assert sorted(np.bincount(y)) == [2, 2, 3]
-    assert np.hypot(X[:, 0], X[:, 1]).min() >= anatomy.MIN_RADIUS - 1e-12
+    assert np.hypot(X[:, 0], X[:, 1]).min() >= step.MIN_RADIUS - 1e-12
     with pytest.raises(ValueError, match="points"):
-        anatomy.tiny_batch(100, seed=0)
+        step.tiny_batch(100, seed=0)
     with pytest.raises(ValueError, match="activation"):
-        anatomy.TinySpec(activation="softplus")
+        step.TinySpec(activation="softplus")
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed: int) -> None:
-    state = first = anatomy.TinyState.start(anatomy.TinySpec(hidden=5, points=8, seed=seed))
+    state = first = step.TinyState.start(step.TinySpec(hidden=5, points=8, seed=seed))
     kept = {name: value.copy() for name, value in first.params.items()}
     losses = []
     for _ in range(6):
@@ -142,7 +143,7 @@ def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed
 
 # ---- gradient check ---------------------------------------------------------------------------------
 def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_only() -> None:
-    state = anatomy.TinyState.start(anatomy.TinySpec(hidden=6, points=6, seed=1))
+    state = step.TinyState.start(step.TinySpec(hidden=6, points=6, seed=1))
     net, (X, y) = state.network(), state.batch()
     right = anatomy.gradient_check(net, X, y, "relu")
     wrong = anatomy.gradient_check(net, X, y, "notebook_relu")
@@ -229,7 +230,7 @@ def test_the_page_steps_through_one_training_step_with_the_engines_numbers() -> 
     assert any(h.startswith("1 · Forward") for h in headers) and any(h.startswith("4 · Update") for h in headers)
     assert len(at.get("latex")) >= 15
     net = sn.mlp([2, 4, 3], activation="relu", init="he", seed=0)
-    X, y = anatomy.tiny_batch(6, seed=0)
+    X, y = step.tiny_batch(6, seed=0)
     loss, _ = sn.softmax_cross_entropy(net.forward(X), y)
     assert metric(at, "Loss now") == f"{loss:.6f}"
     shown_X = at.dataframe[0].value

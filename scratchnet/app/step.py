@@ -1,0 +1,544 @@
+"""One training step of a tiny network, traced stage by stage.
+
+Pure NumPy, pandas and Altair (no Streamlit), so every number the step-through of the "Under the
+hood" page shows can be tested. A ``2 → hidden → 3`` network and a handful of spiral points keep
+every array small enough to read; ``trace_step`` runs the engine's own passes —
+``layer.forward``, ``layer.backward``, ``net.grads`` and the ``SGD`` optimizer — on a private copy
+of the network, and keeps a copy of every intermediate array (the layers reuse their work
+buffers from one pass to the next, so an uncopied array would change under the reader's eyes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+import scratchnet as sn
+from scratchnet.checks import check_choice, check_features, check_float, check_int, check_labels
+from scratchnet.layers import Dense
+from scratchnet.notebook import NotebookReLU
+
+from .config import ACTIVATION_LABELS
+
+# ---- the tiny network of the step-through ---------------------------------------------------------
+HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)
+MIN_POINTS, MAX_POINTS = 3, 12
+LR_CHOICES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
+CLASSES = 3
+MIN_RADIUS = 0.3  # the spiral's innermost points crowd the origin, where ReLU has a kink; stay clear of it
+
+#: a_k = f(z_k) and the factor f'(…) that the backward pass multiplies by, per activation kind.
+ACTIVATION_LATEX: dict[str, tuple[str, str]] = {
+    "relu": (r"\max(0,\ {z})", r"\mathbf{{1}}[{z} > 0]"),
+    "notebook_relu": (r"\max(0,\ {z})", r"\max({z},\ 0)"),
+    "leaky_relu": (r"\max(\alpha {z},\ {z})", r"\big(1 \text{{ if }} {z} > 0 \text{{ else }} \alpha\big)"),
+    "tanh": (r"\tanh {z}", r"(1 - {a}^2)"),
+    "sigmoid": (r"\sigma({z}) = \frac{{1}}{{1 + e^{{-{z}}}}}", r"{a}\,(1 - {a})"),
+    "linear": (r"{z}", r"1"),
+}
+ACTIVATION_NOTES = {
+    "relu": "Negative sums become 0: for that point the unit is off.",
+    "notebook_relu": "Forward, the notebook's ReLU is the ordinary one: negative sums become 0.",
+    "leaky_relu": "Negative sums are scaled by α = 0.01 instead of cut to 0.",
+    "tanh": "Squashes every sum into (−1, 1).",
+    "sigmoid": "Squashes every sum into (0, 1).",
+    "linear": "Passes the sums through unchanged: without a non-linearity, the layers add up to one linear map.",
+}
+DERIVATIVE_NOTES = {
+    "relu": "Only units that were on (z > 0) pass the gradient back; the slope of ReLU there is 1.",
+    "notebook_relu": (
+        "The notebook's bug: it multiplies by z itself where the slope of ReLU is 1, so units with big inputs get "
+        "inflated gradients and units with small ones almost none. The right factor is 1[z > 0]."
+    ),
+    "leaky_relu": "The slope is 1 where the unit is on and α = 0.01 where it is off.",
+    "tanh": "The slope of tanh is 1 − tanh², largest near 0 and vanishing where the unit saturates.",
+    "sigmoid": "The slope of σ is σ(1 − σ), at most 0.25.",
+    "linear": "The slope of the identity is 1: the gradient passes unchanged.",
+}
+
+
+@dataclass(frozen=True)
+class TinySpec:
+    """The step-through's network and batch: ``2 → hidden → 3``, ``points`` spiral points, one seed."""
+
+    hidden: int = 4
+    activation: str = "relu"
+    points: int = 6
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", check_int("hidden units", self.hidden, low=1, high=max(HIDDEN_CHOICES)))
+        object.__setattr__(self, "activation", check_choice("activation", self.activation, ACTIVATION_LATEX))
+        object.__setattr__(self, "points", check_int("points", self.points, low=MIN_POINTS, high=MAX_POINTS))
+        object.__setattr__(self, "seed", check_int("seed", self.seed, low=0, high=999_999))
+
+    @property
+    def sizes(self) -> list[int]:
+        return [2, self.hidden, CLASSES]
+
+
+def activation_class(kind: str) -> type[sn.Activation]:
+    """The engine's activation class for ``kind`` (a name from ``ACTIVATION_LATEX``)."""
+    kind = check_choice("activation", kind, ACTIVATION_LATEX)
+    return NotebookReLU if kind == "notebook_relu" else sn.ACTIVATIONS[kind]
+
+
+def tiny_batch(points: int, seed: int, classes: int = CLASSES) -> tuple[np.ndarray, np.ndarray]:
+    """``points`` spiral points (classes taking turns), drawn with ``seed`` from those at radius ≥ ``MIN_RADIUS``."""
+    points = check_int("points", points, low=MIN_POINTS, high=MAX_POINTS)
+    X, y = sn.spiral_data(samples=50, classes=classes, noise=0.2, seed=seed)
+    rng = np.random.default_rng(seed)
+    counts = np.bincount(np.arange(points) % classes, minlength=classes)
+    rows = []
+    for c, count in enumerate(counts):
+        allowed = np.flatnonzero((y == c) & (np.hypot(X[:, 0], X[:, 1]) >= MIN_RADIUS))
+        rows.extend(sorted(rng.choice(allowed, size=count, replace=False)))
+    rows = np.asarray(rows)
+    return X[rows].copy(), y[rows].copy()
+
+
+def tiny_network(spec: TinySpec) -> sn.Network:
+    """The seeded ``2 → hidden → 3`` network of ``spec`` (He initialisation, float64)."""
+    return sn.mlp(spec.sizes, activation=activation_class(spec.activation), init="he", seed=spec.seed)
+
+
+@dataclass(frozen=True)
+class TinyState:
+    """A session's step-through: the spec, the parameters now, and the batch loss before each step taken."""
+
+    spec: TinySpec
+    params: dict[str, np.ndarray] = field(repr=False)
+    losses: tuple[float, ...] = ()
+
+    @classmethod
+    def start(cls, spec: TinySpec) -> TinyState:
+        return cls(spec, tiny_network(spec).get_params())
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses)
+
+    def network(self) -> sn.Network:
+        """A fresh network holding this state's parameters (the caller's to use as it likes)."""
+        net = tiny_network(self.spec)
+        net.set_params(self.params)
+        return net
+
+    def batch(self) -> tuple[np.ndarray, np.ndarray]:
+        return tiny_batch(self.spec.points, self.spec.seed)
+
+    def trace(self, lr: float) -> StepTrace:
+        return trace_step(self.network(), *self.batch(), lr)
+
+    def step(self, lr: float) -> TinyState:
+        """The state after one gradient-descent step with learning rate ``lr``."""
+        trace = self.trace(lr)
+        return TinyState(self.spec, trace.params_after, (*self.losses, trace.loss_before))
+
+
+# ---- one training step ------------------------------------------------------------------------
+PHASES = ("forward", "loss", "backward", "update")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One array of the step: its symbol, its formula, what it means, and its values (a private copy)."""
+
+    key: str  # "z1", "a1", "logits", "p", "loss", "dlogits", "dW2", … "W1_new"
+    phase: str  # one of PHASES
+    title: str
+    formula: str  # LaTeX
+    note: str
+    values: np.ndarray  # 2-D
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    row_title: str = "point"
+    warning: bool = False  # a stage computed the notebook's wrong way
+    shape_text: str = ""  # how to state the shape when the table is not one array (W with b beneath)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.values.shape
+
+    def frame(self) -> pd.DataFrame:
+        """The values as a table, rows and columns labelled."""
+        index = pd.Index(self.rows, name=self.row_title)
+        return pd.DataFrame(self.values, index=index, columns=list(self.columns))
+
+
+@dataclass(frozen=True)
+class StepTrace:
+    """Everything one gradient-descent step computes, in order, and the loss before and after it."""
+
+    stages: tuple[Stage, ...]
+    lr: float
+    loss_before: float
+    loss_after: float
+    per_point_before: np.ndarray
+    per_point_after: np.ndarray
+    params_before: dict[str, np.ndarray] = field(repr=False)
+    grads: dict[str, np.ndarray] = field(repr=False)
+    params_after: dict[str, np.ndarray] = field(repr=False)
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(f"no stage {key!r}; the stages are {', '.join(s.key for s in self.stages)}")
+
+    def phase(self, phase: str) -> list[Stage]:
+        return [stage for stage in self.stages if stage.phase == phase]
+
+
+def parameter_stage(
+    key: str,
+    phase: str,
+    title: str,
+    formula: str,
+    note: str,
+    params: dict[str, np.ndarray],
+    k: int,
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+) -> Stage:
+    """Dense layer ``k``'s weights with its biases as one extra row, as a stage."""
+    W, b = params[f"W{k}"], params[f"b{k}"]
+    return Stage(
+        key,
+        phase,
+        title,
+        formula,
+        note,
+        np.vstack([W, b[None, :]]),
+        (*rows, "b"),
+        columns,
+        row_title="from",
+        shape_text=f"W {W.shape[0]} × {W.shape[1]}, b {b.shape[0]}",
+    )
+
+
+def _unit_names(k: int, n: int, hidden_layers: int) -> tuple[str, ...]:
+    prefix = "h" if hidden_layers == 1 else f"h{k}."
+    return tuple(f"{prefix}{j + 1}" for j in range(n))
+
+
+def _per_point_loss(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``ℓ_i = log Σ_j e^{z_ij} − z_{i,y_i}`` (the same log-sum-exp form as the engine's loss)."""
+    top = logits.max(axis=1, keepdims=True)
+    log_total = np.log(np.exp(logits - top).sum(axis=1)) + top[:, 0]
+    return log_total - logits[np.arange(len(y)), y]
+
+
+def trace_step(net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float) -> StepTrace:
+    """One full-batch gradient-descent step of ``net`` on ``(X, y)``, stage by stage. ``net`` is not touched.
+
+    The passes are the engine's: each layer's ``forward``, the fused ``softmax_cross_entropy``,
+    each layer's ``backward`` (in the order ``Network.backward`` calls them), the gradients from
+    ``net.grads``, and an ``SGD(lr)`` step.
+    """
+    lr = check_float("lr", lr, low=0.0, high=1e3, low_open=True)
+    work = net.copy()
+    X = np.asarray(check_features(X, features=work.n_inputs), dtype=work.dtype)
+    y = check_labels(y, rows=X.shape[0], classes=work.n_classes)
+    n = X.shape[0]
+    layers = work.layers
+    dense_numbers = {id(layer): k for k, layer in enumerate(work.dense_layers, start=1)}
+    last = len(work.dense_layers)
+    hidden_layers = last - 1
+    points = tuple(str(i + 1) for i in range(n))
+    classes = tuple(f"class {c}" for c in range(work.n_classes))
+    inputs = tuple(f"x{chr(0x2081 + j)}" if j < 9 else f"x{j + 1}" for j in range(work.n_inputs))
+
+    def names(k: int) -> tuple[str, ...]:  # the units dense layer k feeds
+        return classes if k == last else _unit_names(k, work.dense_layers[k - 1].n_out, hidden_layers)
+
+    def fed_by(k: int) -> tuple[str, ...]:
+        return inputs if k == 1 else names(k - 1)
+
+    def a(k: int) -> str:
+        return "X" if k == 0 else f"a_{{{k}}}"
+
+    def z(k: int) -> str:
+        return f"z_{{{k}}}"
+
+    def d(symbol: str) -> str:
+        return rf"\frac{{\partial L}}{{\partial {symbol}}}"
+
+    stages: list[Stage] = [
+        Stage(
+            "X",
+            "forward",
+            "Inputs X",
+            r"X \in \mathbb{R}^{N \times 2},\quad N = " + str(n),
+            f"One row per point: its two coordinates. Their classes: y = ({', '.join(map(str, y))}).",
+            X.copy(),
+            points,
+            inputs,
+        )
+    ]
+
+    # ---- forward: layer by layer, with the engine's own passes
+    params_before = work.get_params()
+    out = X
+    outputs: list[np.ndarray] = []
+    for layer in layers:
+        out = layer.forward(out)
+        outputs.append(out.copy())
+    kinds: dict[int, str] = {}
+    for i, layer in enumerate(layers):
+        if isinstance(layer, Dense):
+            k = dense_numbers[id(layer)]
+            is_last = k == last
+            stages.append(
+                parameter_stage(
+                    f"W{k}b{k}",
+                    "forward",
+                    f"W{k} and b{k} (b is the last row)",
+                    rf"W_{{{k}}} \in \mathbb{{R}}^{{{len(fed_by(k))} \times {len(names(k))}}}, \quad "
+                    rf"b_{{{k}}} \in \mathbb{{R}}^{{{len(names(k))}}}",
+                    "Column j holds the weights into unit j from each unit below, then its bias."
+                    if not is_last
+                    else "Column c holds the weights into class c's score, then its bias.",
+                    params_before,
+                    k,
+                    fed_by(k),
+                    names(k),
+                )
+            )
+            formula = f"{z(k)} = {a(k - 1)}\\, W_{{{k}}} + b_{{{k}}}"
+            stages.append(
+                Stage(
+                    "logits" if is_last else f"z{k}",
+                    "forward",
+                    "Logits (class scores)" if is_last else f"Pre-activations z{k}",
+                    (r"\text{logits} = " if is_last else "") + formula,
+                    "One score per class: a weighted sum of the layer below, plus a bias."
+                    if is_last
+                    else "Each unit: a weighted sum of its inputs plus its bias.",
+                    outputs[i],
+                    points,
+                    names(k),
+                )
+            )
+        else:
+            k = dense_numbers[id(layers[i - 1])]
+            kinds[k] = layer.kind
+            rule = ACTIVATION_LATEX[layer.kind][0].format(z=z(k), a=a(k))
+            stages.append(
+                Stage(
+                    f"a{k}",
+                    "forward",
+                    f"Activations a{k} ({ACTIVATION_LABELS.get(layer.kind, layer.kind)})",
+                    f"{a(k)} = {rule}",
+                    ACTIVATION_NOTES[layer.kind],
+                    outputs[i],
+                    points,
+                    names(k),
+                )
+            )
+    logits = outputs[-1]
+    probs = sn.softmax(logits)
+    stages.append(
+        Stage(
+            "p",
+            "forward",
+            "Probabilities p (softmax)",
+            r"p_{ic} = \frac{e^{z_{ic}}}{\sum_{j} e^{z_{ij}}}",
+            "Each row sums to 1: how likely the network thinks each class is for that point.",
+            probs,
+            points,
+            classes,
+        )
+    )
+
+    # ---- loss: the engine's fused softmax cross-entropy
+    loss_before, dlogits = sn.softmax_cross_entropy(logits, y)
+    per_point = _per_point_loss(logits, y)
+    stages.append(
+        Stage(
+            "loss",
+            "loss",
+            "Loss per point, and its mean",
+            r"\ell_i = -\log p_{i, y_i}, \qquad L = \frac{1}{N} \sum_i \ell_i = " + f"{loss_before:.4f}",
+            "Small where the true class got a high probability; the step will try to lower the mean L.",
+            np.c_[y, probs[np.arange(n), y], per_point],
+            points,
+            ("true class y", "p of true class", "loss ℓ"),
+        )
+    )
+
+    # ---- backward: in the order Network.backward runs it, keeping each gradient
+    grad = dlogits
+    grad_of_output = {len(layers) - 1: dlogits.copy()}
+    for i in range(len(layers) - 1, 0, -1):
+        grad = layers[i].backward(grad)
+        grad_of_output[i - 1] = grad.copy()
+    first = layers[0]
+    if isinstance(first, Dense):
+        first.backward(grad, input_grad=False)
+    else:
+        first.backward(grad)
+    grads = {name: value.copy() for name, value in work.grads.items()}
+
+    ones_y = r"\frac{p - Y}{N}"
+    logits_symbol = r"\text{logits}"
+    for i in range(len(layers) - 1, -1, -1):
+        layer = layers[i]
+        if isinstance(layer, Dense):
+            k = dense_numbers[id(layer)]
+            out_symbol = r"\text{logits}" if k == last else z(k)
+            if k == last:
+                stages.append(
+                    Stage(
+                        "dlogits",
+                        "backward",
+                        "Gradient of the loss w.r.t. the logits",
+                        f"{d(logits_symbol)} = {ones_y}",
+                        "Y is the one-hot labels: lower the scores of the wrong classes, raise the true one's; "
+                        "÷ N because L is a mean.",
+                        grad_of_output[i],
+                        points,
+                        classes,
+                    )
+                )
+            stages.append(
+                Stage(
+                    f"dW{k}",
+                    "backward",
+                    f"Gradient w.r.t. W{k}",
+                    f"{d(f'W_{{{k}}}')} = {a(k - 1)}^\\top\\, {d(out_symbol)}",
+                    "Sums over the points of (input value) × (error at the output): shape of W, "
+                    f"{len(fed_by(k))} × {len(names(k))}.",
+                    grads[f"W{k}"],
+                    fed_by(k),
+                    names(k),
+                    row_title="from",
+                )
+            )
+            stages.append(
+                Stage(
+                    f"db{k}",
+                    "backward",
+                    f"Gradient w.r.t. b{k}",
+                    f"{d(f'b_{{{k}}}')} = \\sum_i {d(out_symbol)}_{{\\,i}}",
+                    "The column sums of the gradient above: every point adds its error.",
+                    grads[f"b{k}"][None, :],
+                    ("b",),
+                    names(k),
+                    row_title="",
+                )
+            )
+            if k > 1:
+                stages.append(
+                    Stage(
+                        f"da{k - 1}",
+                        "backward",
+                        f"Gradient w.r.t. a{k - 1}",
+                        f"{d(a(k - 1))} = {d(out_symbol)}\\, W_{{{k}}}^\\top",
+                        "Each unit collects the errors of the units it feeds, weighted by its outgoing weights.",
+                        grad_of_output[i - 1],
+                        points,
+                        names(k - 1),
+                    )
+                )
+        else:
+            k = dense_numbers[id(layers[i - 1])]
+            factor = ACTIVATION_LATEX[layer.kind][1].format(z=z(k), a=a(k))
+            buggy = layer.kind == "notebook_relu"
+            stages.append(
+                Stage(
+                    f"dz{k}",
+                    "backward",
+                    f"Gradient w.r.t. z{k}" + (" — the notebook's way (wrong)" if buggy else ""),
+                    f"{d(z(k))} = {d(a(k))} \\odot {factor}",
+                    DERIVATIVE_NOTES[layer.kind],
+                    grad_of_output[i - 1],
+                    points,
+                    names(k),
+                    warning=buggy,
+                )
+            )
+
+    # ---- update: one plain gradient-descent step with the engine's optimizer
+    sn.SGD(lr=lr).step(work.params, work.grads)
+    params_after = work.get_params()
+    for k in range(1, last + 1):
+        stages.append(
+            parameter_stage(
+                f"W{k}b{k}_new",
+                "update",
+                f"W{k} and b{k} after the step",
+                f"W_{{{k}}} \\leftarrow W_{{{k}}} - \\eta\\, {d(f'W_{{{k}}}')}, \\quad "
+                f"b_{{{k}}} \\leftarrow b_{{{k}}} - \\eta\\, {d(f'b_{{{k}}}')}, \\quad \\eta = {lr:g}",
+                "Compare with the forward pass: every entry moved by −η × its gradient.",
+                params_after,
+                k,
+                fed_by(k),
+                names(k),
+            )
+        )
+    logits_after = work.logits(X)
+    loss_after, _ = sn.softmax_cross_entropy(logits_after, y)
+    return StepTrace(
+        stages=tuple(stages),
+        lr=lr,
+        loss_before=float(loss_before),
+        loss_after=float(loss_after),
+        per_point_before=per_point,
+        per_point_after=_per_point_loss(logits_after, y),
+        params_before=params_before,
+        grads=grads,
+        params_after=params_after,
+    )
+
+
+def loss_change_frame(trace: StepTrace) -> pd.DataFrame:
+    """Per point: the loss before and after the step, and the change."""
+    before, after = trace.per_point_before, trace.per_point_after
+    index = pd.Index([str(i + 1) for i in range(len(before))], name="point")
+    return pd.DataFrame({"loss before": before, "loss after": after, "change": after - before}, index=index)
+
+
+def shade(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSS backgrounds for a table of numbers: red for positive, blue for negative, stronger for bigger."""
+    values = frame.to_numpy(dtype=float, na_value=np.nan)
+    peak = np.nanmax(np.abs(values)) if values.size and np.isfinite(values).any() else 0.0
+    strength = np.abs(values) / peak * 0.45 if peak > 0 else np.zeros_like(values)
+    css = np.where(
+        values > 0,
+        np.char.add(np.char.add("background-color: rgba(228, 87, 86, ", np.round(strength, 3).astype(str)), ")"),
+        np.char.add(np.char.add("background-color: rgba(76, 120, 168, ", np.round(strength, 3).astype(str)), ")"),
+    )
+    css = np.where(np.isfinite(values) & (values != 0), css, "")
+    return pd.DataFrame(css, index=frame.index, columns=frame.columns)
+
+
+def stage_styler(stage: Stage, decimals: int = 4) -> Styler:
+    """The stage's table with a fixed number of decimals, shaded by sign and size (labels left plain)."""
+    frame = stage.frame()
+    number = f"{{:.{decimals}f}}"
+    if "true class y" not in frame.columns:
+        return frame.style.format(number).apply(shade, axis=None)
+    numeric = [column for column in frame.columns if column != "true class y"]
+    styler = frame.style.format(number, subset=numeric).format("{:.0f}", subset=["true class y"])
+    return styler.apply(shade, axis=None, subset=numeric)
+
+
+def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
+    """The batch loss before each step taken so far (step 0 = the start)."""
+    frame = pd.DataFrame({"step": np.arange(len(losses)), "loss": np.asarray(losses, dtype=float)})
+    return (
+        alt.Chart(frame, title=alt.TitleParams("batch loss per step", fontSize=12, anchor="start"))
+        .mark_line(point=True, strokeWidth=2, color="#4C78A8")
+        .encode(
+            x=alt.X("step:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("loss:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
+        )
+        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )
