@@ -200,7 +200,7 @@ def _uploaded_points():
 
 def test_the_script_trains_the_same_run_on_uploaded_points(tmp_path: Path) -> None:
     points = _uploaded_points()
-    config = RunConfig(data_id=points.fingerprint, classes=points.classes, hidden=(12,), epochs=120, test_share=0.3)
+    config = RunConfig(data_id=points.fingerprint, data_points=len(points), classes=points.classes, hidden=(12,), epochs=120, test_share=0.3)
     (tmp_path / POINTS_FILE).write_bytes(points_csv(points))
     script = reproduce_script(config, points)
     assert _imports(script) <= {"numpy", "scratchnet", "csv", "hashlib", "sys"}
@@ -213,7 +213,7 @@ def test_the_script_trains_the_same_run_on_uploaded_points(tmp_path: Path) -> No
 
 def test_the_script_warns_when_given_other_points(tmp_path: Path) -> None:
     points = _uploaded_points()
-    config = RunConfig(data_id=points.fingerprint, classes=points.classes, epochs=5)
+    config = RunConfig(data_id=points.fingerprint, data_points=len(points), classes=points.classes, epochs=5)
     text = points_csv(points).decode().splitlines()
     text[5] = text[5].replace(text[5].split(",")[0], "999.5", 1)
     (tmp_path / "changed.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
@@ -223,7 +223,7 @@ def test_the_script_warns_when_given_other_points(tmp_path: Path) -> None:
 
 def test_uploaded_runs_need_their_points() -> None:
     points = _uploaded_points()
-    config = RunConfig(data_id=points.fingerprint, classes=3)
+    config = RunConfig(data_id=points.fingerprint, data_points=len(points), classes=3)
     with pytest.raises(ValueError, match="needs those points"):
         reproduce_script(config)
     with pytest.raises(ValueError, match="fingerprint"):
@@ -292,7 +292,7 @@ def test_any_class_names_give_a_valid_script(names: list[str]) -> None:
         points = make_points(np.arange(40.0).reshape(20, 2), np.arange(20) % len(names), names)
     except ValueError:  # e.g. "1" and "1.0" are one class
         return
-    config = RunConfig(data_id=points.fingerprint, classes=points.classes)
+    config = RunConfig(data_id=points.fingerprint, data_points=len(points), classes=points.classes)
     script = reproduce_script(config, points)
     compile(script, SCRIPT_FILE, "exec")
     tree = ast.parse(script)

@@ -491,8 +491,9 @@ def test_nothing_held_out_and_a_constant_axis() -> None:
 
 
 def test_a_network_learns_uploaded_points_in_odd_units() -> None:
-    data = to_data(_far_blobs(), test_share=0.2, seed=0)
-    config = RunConfig(classes=3, hidden=(16,), data_id="x")
+    points = _far_blobs()
+    data = to_data(points, test_share=0.2, seed=0)
+    config = RunConfig(classes=3, hidden=(16,), data_id="x", data_points=len(points))
     net = make_network(config, data.classes)
     sn.train(net, data.X_train, data.y_train, sn.Adam(lr=0.05), epochs=150)
     assert sn.evaluate(net, data.X_test, data.y_test)[1] >= 0.9
