@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from scratchnet.app import links, upload, views, widgets
+from scratchnet.app import links, nav, upload, views, widgets
 from scratchnet.app.config import PRESETS, RunConfig, cost_verdict
+from scratchnet.app.safe_text import escape
 
-st.set_page_config(page_title="scratchnet · Playground", page_icon=":material/hub:", layout="wide")
+nav.page_config("Playground")
 
 link = links.open_link()
-if views.current_run() is None:
+if views.current_run() is None and cost_verdict(link.config)[0] != "refuse":  # a link is no way round the limit
     views.train(link.config)
 
 
@@ -38,7 +39,7 @@ def train_preset(name: str) -> None:
 with st.sidebar:
     st.title("scratchnet")
     config, notes = chosen()
-    verdict, estimate = cost_verdict(config) if config is not None else ("refuse", notes[0])
+    verdict, estimate = cost_verdict(config) if config is not None else ("refuse", escape(notes[0]))
     st.button(
         "Train",
         type="primary",
@@ -50,7 +51,7 @@ with st.sidebar:
     )
     {"ok": st.caption, "warn": st.warning, "refuse": st.error}[verdict](estimate)
     for note in notes if config is not None else []:
-        st.info(note)
+        st.info(escape(note))
     if "presets" not in link.hidden:
         with st.expander("Presets"):
             widgets.preset_picker(train_preset)
@@ -64,7 +65,7 @@ run = views.current_run()
 with share:
     links.share_panel(run.config if run is not None else link.config)
 for message in link.messages:
-    st.warning(message, icon=":material/link:")
+    st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
 if config is not None and run is not None and run.config != config:
     st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
 result = views.run_panel()

@@ -64,7 +64,8 @@ def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
     walls, trainings = [], []
     with served_app() as url, sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)

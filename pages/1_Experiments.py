@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from scratchnet.app import experiments
+from scratchnet.app import experiments, nav
 
-st.set_page_config(page_title="scratchnet · Experiments", page_icon="🧪", layout="wide")
+nav.page_config("Experiments")
 
 st.title("Experiments")
 st.caption("Runs side by side: what the notebook's bugs cost, what a better optimizer buys, and your own runs.")

@@ -1,9 +1,7 @@
 """Under the hood: one training step laid bare, gradient checks, and what a trained network has inside."""
 
-import streamlit as st
+from scratchnet.app import nav, under_the_hood
 
-from scratchnet.app import under_the_hood
-
-st.set_page_config(page_title="scratchnet · Under the hood", page_icon="🔬", layout="wide")
+nav.page_config("Under the hood")
 
 under_the_hood.page()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from scratchnet.app import sweep_view
+from scratchnet.app import nav, sweep_view
 from scratchnet.app.sweep import METRICS, sweep_cost
 
-st.set_page_config(page_title="scratchnet · Sweep", page_icon=":material/grid_on:", layout="wide")
+nav.page_config("Sweep")
 
 sweep, problem = sweep_view.read_sweep()
 cost = sweep_cost(sweep) if sweep is not None else None

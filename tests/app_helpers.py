@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def app(path: str = "streamlit_app.py", query: dict[str, str] | None = None) -> AppTest:
-    """An AppTest of a page, optionally opened with URL query parameters."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    """An AppTest of a page (the app's home page, switched to ``path``), optionally opened with URL
+    query parameters."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    if path != "streamlit_app.py":
+        at.switch_page(path)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at
@@ -64,16 +67,72 @@ def metric(at: AppTest, label: str) -> str:
     raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
 
 
-def free_port() -> int:
+def free_port(candidates: range | None = None) -> int:
+    """A free local port: the first free one among ``candidates``, else one the system picks."""
+    for port in candidates or ():
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+class ServedApp(str):
+    """The base URL of a running app (a ``str``), with its server ``process``."""
+
+    process: subprocess.Popen
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc``; just ``pid`` elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (Linux ``/proc``)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of one process (Linux ``/proc``), 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 @contextmanager
-def served_app(timeout: float = 60.0):
-    """``streamlit run streamlit_app.py`` on a free local port; yields its base URL."""
-    port = free_port()
+def served_app(timeout: float = 60.0, *, ports: range | None = None, output=subprocess.PIPE, options=()):
+    """``streamlit run streamlit_app.py`` on a free local port (among ``ports`` if given); yields its
+    base URL (a ``ServedApp``). The server's output goes to ``output`` (a pipe, or an open file to read
+    later); ``options`` are more command-line arguments for ``streamlit run``."""
+    port = free_port(ports)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [
         sys.executable,
@@ -87,9 +146,11 @@ def served_app(timeout: float = 60.0):
         "true",
         "--server.address",
         "127.0.0.1",
+        *options,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = ServedApp(f"http://127.0.0.1:{port}")
+    url.process = process
     try:
         deadline = time.monotonic() + timeout
         while True:

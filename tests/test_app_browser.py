@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from app_helpers import ROOT, served_app
 
+from scratchnet.app import nav
+
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -106,6 +108,10 @@ def test_every_page_opens_without_an_exception(server, browser, page_file):
     page.wait_for_selector(IDLE, timeout=60_000)
     assert_no_exception(page)
     assert page.locator("[data-testid=stMain]").inner_text().strip()
+    menu = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]").all_inner_texts()
+    assert [text.strip().splitlines()[-1] for text in menu] == [
+        label for _, label, _ in nav.PAGES
+    ]  # every page, home = Playground
     page.close()
 
 

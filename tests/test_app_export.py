@@ -200,7 +200,14 @@ def _uploaded_points():
 
 def test_the_script_trains_the_same_run_on_uploaded_points(tmp_path: Path) -> None:
     points = _uploaded_points()
-    config = RunConfig(data_id=points.fingerprint, data_points=len(points), classes=points.classes, hidden=(12,), epochs=120, test_share=0.3)
+    config = RunConfig(
+        data_id=points.fingerprint,
+        data_points=len(points),
+        classes=points.classes,
+        hidden=(12,),
+        epochs=120,
+        test_share=0.3,
+    )
     (tmp_path / POINTS_FILE).write_bytes(points_csv(points))
     script = reproduce_script(config, points)
     assert _imports(script) <= {"numpy", "scratchnet", "csv", "hashlib", "sys"}

@@ -130,16 +130,18 @@ def boundary_chart(
         .encode(
             x=x,
             y=y,
-            fill=alt.Fill(
-                "true:N", scale=colors, legend=alt.Legend(title="true class", orient="bottom", columns=5)
-            ),
+            fill=alt.Fill("true:N", scale=colors, legend=alt.Legend(title="true class", orient="bottom", columns=5)),
             shape=alt.Shape(
                 "kind:N",
                 scale=alt.Scale(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
                 legend=None,  # explained under the chart: circles, squares, crosses
             ),
-            stroke=alt.Stroke("correct:N", scale=alt.Scale(domain=wrong.domain, range=["white", "#1b1b1b"]), legend=None),
-            strokeWidth=alt.StrokeWidth("correct:N", scale=alt.Scale(domain=wrong.domain, range=[0.6, 1.4]), legend=None),
+            stroke=alt.Stroke(
+                "correct:N", scale=alt.Scale(domain=wrong.domain, range=["white", "#1b1b1b"]), legend=None
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "correct:N", scale=alt.Scale(domain=wrong.domain, range=[0.6, 1.4]), legend=None
+            ),
             size=alt.Size("correct:N", scale=alt.Scale(domain=wrong.domain, range=[36, 120]), legend=None),
             tooltip=[
                 alt.Tooltip("true:N"),

@@ -16,7 +16,7 @@ import numpy as np
 import scratchnet as sn
 
 from .config import RunConfig
-from .runs import DataSplit, RunResult, make_data, make_network, summarize
+from .runs import DataSplit, RunResult, make_data, make_network, planned_nbytes, summarize
 from .trainer import TrainerPool, get_pool
 
 WATCHER_TIMEOUT_SECONDS = 3.0
@@ -48,7 +48,9 @@ class Progress:
 class TrainingJob:
     """One configuration, trained once by the pool; read by any number of sessions."""
 
-    def __init__(self, config: RunConfig, data: DataSplit | None = None, *, pool: TrainerPool | None = None) -> None:
+    def __init__(
+        self, config: RunConfig, data: DataSplit | None = None, *, pool: TrainerPool | None = None, owner: str = ""
+    ) -> None:
         self.config = config
         self.data = data if data is not None else make_data(config)
         self.state = "queued"
@@ -62,7 +64,7 @@ class TrainingJob:
         self._watchers: dict[str, float] = {}
         self._watchers_lock = threading.Lock()
         self._pool = pool or get_pool()
-        self.job_id = self._pool.submit(config, self.data, self)
+        self.job_id = self._pool.submit(config, self.data, self, owner)  # owner: whose turn it counts towards
 
     # ---- reports from the pool (its dispatcher thread is the only caller) ----------------------------
     def on_start(self) -> None:
@@ -135,11 +137,17 @@ class TrainingJob:
         return self._frozen()
 
     @property
+    def nbytes(self) -> int:
+        """About how much memory this job holds once trained (what it will hold, while it trains)."""
+        result = self.result
+        return result.nbytes if result is not None else planned_nbytes(self.config, self.data)
+
+    @property
     def stopped_early(self) -> bool:
-        """True when the run was cancelled or failed: a new request for this config should train again."""
-        if self.error is not None:
-            return True
-        return self._cancel_requested or (self.result is not None and self.result.status == "cancelled")
+        """True when the run was cancelled or failed: a new request for this config should train again.
+
+        A run stopped by the time limit is not: training it again would only stop at the limit again."""
+        return self.error is not None or self._cancel_requested
 
     def _frozen(self) -> RunResult:
         progress = self.progress()

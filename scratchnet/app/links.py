@@ -34,6 +34,8 @@ def _query() -> dict[str, list[str]]:
 def read_link(query: dict[str, list[str]]) -> Link:
     """A ``Link`` from query parameters (each key with all its values)."""
     messages: list[str] = []
+    if len(query.get("preset") or []) > 1:
+        messages.append(f"preset was given {len(query['preset'])} times in the link; using the last one.")
     preset = (query.get("preset") or [None])[-1]
     base = RunConfig()
     if preset is not None:
@@ -43,7 +45,15 @@ def read_link(query: dict[str, list[str]]) -> Link:
             messages.append(f"Ignored an unknown preset {preset[:40]!r}; presets are {', '.join(PRESETS)}.")
             preset = None
     config, problems = from_query(query, base)
-    hidden = widgets.parse_hidden_list(",".join(query.get("hide", [])))
+    hide = ",".join(query.get("hide", []))
+    hidden = widgets.parse_hidden_list(hide)
+    unknown = [part.strip() for part in hide.split(",") if part.strip() and part.strip() not in hidden]
+    if unknown:
+        shown = ", ".join(repr(name[:20]) for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        messages.append(
+            f"Ignored unknown names in hide: {shown}. hide takes control names such as lr, epochs or seed, "
+            "a group (data, network, training), presets or upload."
+        )
     return Link(config, hidden, preset, tuple(messages + problems))
 
 

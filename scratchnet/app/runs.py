@@ -41,6 +41,10 @@ class DataSplit:
     def shown(self, X: np.ndarray) -> np.ndarray:
         return X * self.scale + self.center
 
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.X_train, self.y_train, self.X_test, self.y_test, self.center, self.scale))
+
 
 def make_data(config: RunConfig) -> DataSplit:
     """The built-in dataset ``config`` names, split into training and held-out points."""
@@ -64,9 +68,28 @@ def make_optimizer(config: RunConfig) -> sn.Optimizer:
     return sn.OPTIMIZERS[config.optimizer](lr=config.lr, decay=config.decay)
 
 
+def history_nbytes(history: sn.History) -> int:
+    """At most the memory a history holds: its columns (for every planned epoch) and its snapshots."""
+    columns = history.epochs_planned * (5 if history.has_validation else 3) * 8
+    snapshots = sum(value.nbytes for snapshot in history.snapshots for value in snapshot.params.values())
+    return columns + snapshots
+
+
 def snapshot_count(net: sn.Network) -> int:
     """``SNAPSHOTS``, fewer for a network so big that they would pass the memory budget."""
-    return int(max(2, min(SNAPSHOTS, SNAPSHOT_BUDGET_BYTES // (net.flat_params.nbytes or 1))))
+    return snapshots_for(net.flat_params.nbytes)
+
+
+def snapshots_for(param_bytes: int) -> int:
+    """How many snapshots a network with ``param_bytes`` of parameters keeps."""
+    return int(max(2, min(SNAPSHOTS, SNAPSHOT_BUDGET_BYTES // (param_bytes or 1))))
+
+
+def planned_nbytes(config: RunConfig, data: DataSplit) -> int:
+    """About the most memory a run of ``config`` on ``data`` will hold once trained."""
+    param_bytes = config.n_params * np.dtype(config.dtype).itemsize
+    columns = config.epochs * (5 if len(data.y_test) else 3) * 8
+    return data.nbytes + columns + (snapshots_for(param_bytes) + 2) * param_bytes
 
 
 @dataclass(frozen=True)
@@ -109,9 +132,15 @@ class RunResult:
             )
         if history.status == "cancelled":
             return (
-                f"Stopped at epoch {history.epochs_run:,} of {history.epochs_planned:,}; this is what it had learned."
+                f"Stopped at epoch {history.epochs_run:,} of {history.epochs_planned:,} after {history.seconds:.1f} s; "
+                "this is what it had learned."
             )
         return f"Trained {history.epochs_run:,} epochs in {history.seconds:.2f} s."
+
+    @property
+    def nbytes(self) -> int:
+        """About how much memory this result holds (data, history, snapshots, network)."""
+        return self.data.nbytes + history_nbytes(self.history) + self.network.flat_params.nbytes
 
     def network_at(self, epoch_index: int) -> tuple[int, sn.Network]:
         """The network as it was at snapshot ``epoch_index`` (clamped), and that snapshot's epoch."""

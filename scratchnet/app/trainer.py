@@ -2,9 +2,16 @@
 
 Training is number crunching that holds Python's GIL. Inside the server process it would slow
 every page redraw, and every redraw would slow it. So runs train in ``WORKERS`` separate
-processes (one per core); the server only reads their reports. Each worker takes the next task
-from a shared queue, so at most ``WORKERS`` runs train at once and the rest wait their turn —
-thirty students pressing Train together share the machine fairly instead of thrashing it.
+processes (one per core); the server only reads their reports. At most ``WORKERS`` runs train at
+once and the rest wait their turn — thirty students pressing Train together share the machine
+instead of thrashing it. The pool hands a free worker the next run by two rules of fairness:
+
+- turns go round the students: the run chosen is the oldest of a student (``owner``) with the
+  fewest runs training now, so one student's sweep of sixty runs cannot keep everyone else
+  waiting;
+- while a short run waits, long runs (estimated over ``HEAVY_SECONDS``) take at most
+  ``WORKERS - 1`` workers: the next free worker goes to the short run, not to the next long one.
+  No worker is kept idle for short runs that are not there.
 
 A worker reports on one queue: ``start``, then ``progress`` about every ``PUBLISH_SECONDS``
 (the epochs recorded since its last report and the current parameters), then ``done`` (the
@@ -16,6 +23,7 @@ This module imports no Streamlit: the workers import it and nothing heavier than
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import multiprocessing
 import os
@@ -24,6 +32,7 @@ import sys
 import threading
 import time
 import types
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,13 +42,14 @@ import numpy as np
 
 import scratchnet as sn
 
-from .config import RunConfig
+from .config import COST_WARN_SECONDS, RunConfig, estimate_seconds
 from .runs import DataSplit, make_network, make_optimizer, snapshot_count
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1
 TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (estimates can be off)
 NO_JOB = -1
+HEAVY_SECONDS = COST_WARN_SECONDS  # runs the app calls long take turns on one worker
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -48,6 +58,13 @@ class Task:
     job_id: int
     config: RunConfig
     data: DataSplit
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    task: Task
+    owner: str
+    heavy: bool
 
 
 class Listener(Protocol):
@@ -137,10 +154,13 @@ class TrainerPool:
         self._submitted = 0
         self._lock = threading.Lock()
         self._listeners: dict[int, Listener] = {}
-        self._waiting: list[int] = []  # job ids in queue order, not yet started
+        self._waiting: list[_Waiting] = []  # submitted, not yet handed to a worker (oldest first)
+        self._handed: dict[int, _Waiting] = {}  # job id -> handed to a worker, not yet finished
+        self._size = workers
         self._cancelled: set[int] = set()
         self._running: dict[int, int] = {}  # worker index -> job id
         self._workers: list[Any] = []
+        self._closing = False
         self.use_processes = use_processes
         if use_processes:
             self._ctx = multiprocessing.get_context("spawn")
@@ -152,6 +172,7 @@ class TrainerPool:
         for index in range(workers):
             self._workers.append(self._start_worker(index))
         threading.Thread(target=self._dispatch, name="trainer-dispatch", daemon=True).start()
+        atexit.register(self.close)
 
     def _start_worker(self, index: int) -> Any:
         args = (index, self._tasks, self._events, self._cancel)
@@ -165,13 +186,15 @@ class TrainerPool:
         return worker
 
     # ---- what runs call ----
-    def submit(self, config: RunConfig, data: DataSplit, listener: Listener) -> int:
+    def submit(self, config: RunConfig, data: DataSplit, listener: Listener, owner: str = "") -> int:
+        """Queue a run; ``owner`` (e.g. a browser session) is whose turn it counts towards."""
+        heavy = estimate_seconds(config) > HEAVY_SECONDS
         with self._lock:
             job_id = next(self._ids)
             self._submitted += 1
             self._listeners[job_id] = listener
-            self._waiting.append(job_id)
-        self._tasks.put(Task(job_id, config, data))
+            self._waiting.append(_Waiting(Task(job_id, config, data), owner, heavy))
+            self._hand_out()
         return job_id
 
     def cancel(self, job_id: int) -> None:
@@ -182,9 +205,35 @@ class TrainerPool:
                     self._cancel[index] = job_id
 
     def ahead_of(self, job_id: int) -> int:
-        """How many runs are waiting ahead of ``job_id`` (0 when it is next or started)."""
+        """How many runs are waiting ahead of ``job_id`` (0 when it is next or started; roughly, as
+        turns go round the students)."""
         with self._lock:
-            return self._waiting.index(job_id) if job_id in self._waiting else 0
+            ids = [waiting.task.job_id for waiting in self._waiting]
+            return ids.index(job_id) if job_id in ids else 0
+
+    # ---- whose turn ----
+    def _hand_out(self) -> None:
+        """Give every free worker a run (called with the lock held)."""
+        while len(self._handed) < self._size and (chosen := self._next()) is not None:
+            self._waiting.remove(chosen)
+            self._handed[chosen.task.job_id] = chosen
+            self._tasks.put(chosen.task)
+
+    def _next(self) -> _Waiting | None:
+        """The run a free worker takes: a cancelled one first (it ends at once); otherwise the oldest
+        run of an owner with the fewest runs training; a long run only if no short run is waiting
+        or a long-run worker is free (so no worker idles while runs wait)."""
+        for waiting in self._waiting:
+            if waiting.task.job_id in self._cancelled:
+                return waiting
+        if not self._waiting:
+            return None
+        heavy_busy = sum(handed.heavy for handed in self._handed.values())
+        short_waiting = any(not waiting.heavy for waiting in self._waiting)
+        lanes_full = heavy_busy >= max(1, self._size - 1)
+        allowed = [w for w in self._waiting if not (w.heavy and short_waiting and lanes_full)]
+        training = Counter(handed.owner for handed in self._handed.values())
+        return min(allowed, key=lambda waiting: training[waiting.owner])  # min keeps the oldest of equals
 
     @property
     def submitted(self) -> int:
@@ -197,13 +246,22 @@ class TrainerPool:
         with self._lock:
             return len(self._running)
 
+    def close(self) -> None:
+        """Stop watching the workers: the interpreter is exiting and ends them (they are daemons).
+        Without this the dispatcher would see them end and start new ones during the exit."""
+        self._closing = True
+
     # ---- the dispatcher ----
     def _dispatch(self) -> None:
-        while True:
+        while not self._closing:
             try:
                 message = self._events.get(timeout=1.0)
             except queue.Empty:
                 self._revive()
+                continue
+            except (EOFError, OSError, ValueError):  # the queue itself was closed: the pool is shutting down
+                return
+            except Exception:  # a report that cannot be read (e.g. code reloaded under it): skip it, keep going
                 continue
             try:
                 self._deliver(*message)
@@ -216,8 +274,6 @@ class TrainerPool:
             if kind == "start":
                 (index,) = payload
                 self._running[index] = job_id
-                if job_id in self._waiting:
-                    self._waiting.remove(job_id)
                 if job_id in self._cancelled:
                     self._cancel[index] = job_id
             elif kind in ("done", "error"):
@@ -227,6 +283,8 @@ class TrainerPool:
                     if running == job_id:
                         del self._running[index]
                         self._cancel[index] = NO_JOB
+                self._handed.pop(job_id, None)
+                self._hand_out()
         if listener is None:
             return
         if kind == "start":
@@ -240,7 +298,7 @@ class TrainerPool:
 
     def _revive(self) -> None:
         """Restart a worker process that died (out of memory, killed), failing the run it had."""
-        if not self.use_processes:
+        if not self.use_processes or self._closing or sys.is_finalizing():
             return
         for index, worker in enumerate(self._workers):
             if worker.is_alive():

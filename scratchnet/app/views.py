@@ -18,11 +18,13 @@ from .cached import fresh_points_accuracy, start_run
 from .config import RunConfig
 from .jobs import TrainingJob
 from .runs import DataSplit, RunResult, make_network
+from .safe_text import escape
 
 POLL_SECONDS = 0.5  # redraw interval while a run trains
 PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick
 LIVE_GRID = 50  # a coarser decision map while training keeps redraws light
-MY_RUNS = 30  # runs remembered per browser session
+MY_RUNS = 30  # runs remembered per browser session ...
+MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run is always kept)
 
 
 # ---- session state ---------------------------------------------------------------------------
@@ -54,6 +56,8 @@ def remember(result: RunResult) -> None:
         return
     runs.append(result)
     del runs[:-MY_RUNS]
+    while len(runs) > 1 and sum(run.nbytes for run in runs) > MY_RUNS_BYTES:
+        del runs[0]
 
 
 def my_runs() -> list[RunResult]:
@@ -81,7 +85,7 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
             if live:  # it has just finished: redraw the whole page once, without the timer
                 st.rerun()
             if job.result is None:
-                st.error(f"Training failed: {job.error}. Please try other settings.")
+                st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
                 return
             job = job.result
         remember(job)

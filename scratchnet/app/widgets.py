@@ -9,6 +9,7 @@ import streamlit as st
 
 from . import upload
 from .config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, PRESETS, RunConfig, fit_classes
+from .safe_text import escape
 
 KEY = "cfg."
 LR_STEPS = (
@@ -180,10 +181,10 @@ def points_uploader() -> None:
             st.session_state[POINTS], st.session_state[USE_POINTS] = points, True
             st.session_state["upload.error"] = None
     if st.session_state.get("upload.error"):
-        st.error(st.session_state["upload.error"], icon=":material/error:")
+        st.error(escape(st.session_state["upload.error"]), icon=":material/error:")  # quotes the file: text only
     points = st.session_state.get(POINTS)
     if points is not None:
-        st.toggle(f"Train on my points: {points.describe()}", key=USE_POINTS, persist_state="session")
+        st.toggle(f"Train on my points: {escape(points.describe())}", key=USE_POINTS, persist_state="session")
     st.download_button(
         "Sample CSV",
         upload.sample_csv(),

@@ -1,0 +1,28 @@
+"""The app's own page menu, with titles and icons (the pages/ folder would name the home page
+after its file). Every page calls ``menu()`` first; ``.streamlit/config.toml`` hides the default."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGES = (
+    ("streamlit_app.py", "Playground", ":material/hub:"),
+    ("pages/1_Experiments.py", "Experiments", ":material/science:"),
+    ("pages/2_Under_the_hood.py", "Under the hood", ":material/build:"),
+    ("pages/3_Sweep.py", "Sweep", ":material/grid_on:"),
+)
+
+
+def menu() -> None:
+    """Links to every page, at the top of the sidebar."""
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+
+
+def page_config(title: str) -> None:
+    """The browser tab's title and icon, and the wide layout every page uses; then the menu."""
+    icon = next(icon for _, label, icon in PAGES if label == title)
+    st.set_page_config(page_title=f"scratchnet · {title}", page_icon=icon, layout="wide")
+    menu()

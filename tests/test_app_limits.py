@@ -1,0 +1,183 @@
+"""Bounded memory and bounded work: what a classroom of sessions can make the server hold or do.
+
+The figures for a real server (resident memory after 200 configurations, response times under a
+heavy run) are in ``benchmarks/memory.py`` and ``benchmarks/responsiveness.py``; these tests check
+the bounds that make them hold.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import streamlit as st
+
+from scratchnet.app import cached, trainer
+from scratchnet.app.config import MAX_UNITS, RunConfig, cost_verdict, estimate_seconds
+from scratchnet.app.runs import SNAPSHOT_BUDGET_BYTES, make_data, make_network, planned_nbytes, snapshot_count
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    cached.clear_runs()
+    yield
+    cached.clear_runs()
+
+
+def test_the_cache_is_bounded_by_bytes_as_well_as_entries(monkeypatch) -> None:
+    configs = [RunConfig(epochs=30, hidden=(64, 64), seed=seed) for seed in range(5)]
+    size = planned_nbytes(configs[0], make_data(configs[0]))
+    monkeypatch.setattr(cached, "MAX_CACHED_BYTES", int(2.5 * size))
+    jobs = [cached.start_run(config) for config in configs]
+    for job in jobs:
+        assert job.wait(60) and job.result is not None
+    assert cached.cached_bytes() <= 2.5 * size
+    assert cached.start_run(configs[-1]) is jobs[-1]  # the newest are still shared ...
+    assert cached.start_run(configs[-2]) is jobs[-2]
+    again = cached.start_run(configs[0])  # ... the oldest were let go (a new request trains again)
+    assert again is not jobs[0]
+    again.wait(60)
+    assert again.result.train_loss == jobs[0].result.train_loss  # and gets the same numbers
+
+
+def test_a_job_knows_about_how_much_memory_it_holds() -> None:
+    for config in (RunConfig(epochs=200), RunConfig(epochs=40, hidden=(128, 128, 128), samples=10)):
+        job = cached.start_run(config)
+        planned = job.nbytes
+        assert job.wait(60)
+        result = job.result
+        actual = (
+            sum(a.nbytes for a in (result.data.X_train, result.data.X_test))
+            + sum(c.nbytes for c in result.history.columns().values())
+            + sum(v.nbytes for s in result.history.snapshots for v in s.params.values())
+        )
+        assert 0.5 * actual <= planned <= 2 * actual
+        assert 0.5 * actual <= job.nbytes <= 2 * actual
+
+
+@pytest.mark.parametrize("hidden", [(64,), (128, 128), (MAX_UNITS,) * 4])
+def test_snapshots_of_big_networks_are_thinned_to_the_budget(hidden) -> None:
+    config = RunConfig(hidden=hidden, samples=10)
+    net = make_network(config, config.classes)
+    count = snapshot_count(net)
+    assert count >= 2
+    assert count * net.flat_params.nbytes <= max(SNAPSHOT_BUDGET_BYTES, 2 * net.flat_params.nbytes)
+
+
+def test_the_biggest_allowed_run_holds_a_bounded_amount() -> None:
+    """The most memory any one run may hold: the largest history and network the controls allow."""
+    worst = RunConfig(samples=1000, classes=10, hidden=(MAX_UNITS,) * 4, epochs=100_000)
+    assert cost_verdict(worst)[0] == "refuse"  # far too costly to train anyway
+    data = make_data(RunConfig(samples=1000, classes=10))
+    assert planned_nbytes(worst, data) < 12_000_000
+    assert np.isfinite(planned_nbytes(worst, data))
+
+
+# ---- whose turn: the trainer pool ---------------------------------------------------------------
+def heavy_config(seed: int) -> RunConfig:
+    """A run the app calls long (estimated over ``HEAVY_SECONDS``), within the cost limit."""
+    config = RunConfig(samples=1000, hidden=(128, 128), epochs=200, seed=seed)
+    assert estimate_seconds(config) > trainer.HEAVY_SECONDS and cost_verdict(config)[0] != "refuse"
+    return config
+
+
+class Recorder:
+    """A listener that notes the order in which runs start, and when each ends."""
+
+    def __init__(self, name: str, starts: list[str]) -> None:
+        self.name, self.starts = name, starts
+        self.ended = threading.Event()
+
+    def on_start(self) -> None:
+        self.starts.append(self.name)
+
+    def on_progress(self, rows, params, seconds) -> None:
+        pass
+
+    def on_done(self, history, params) -> None:
+        self.ended.set()
+
+    def on_error(self, message: str) -> None:
+        self.ended.set()
+
+
+def submit(pool, starts: list[str], name: str, config: RunConfig, owner: str) -> tuple[int, Recorder]:
+    recorder = Recorder(name, starts)
+    return pool.submit(config, make_data(config), recorder, owner), recorder
+
+
+def test_turns_go_round_the_students() -> None:
+    """One student queues eight runs, then another presses Train once: the second student's run is
+    handed the next free worker, not the ninth."""
+    pool = trainer.TrainerPool(workers=2, use_processes=False)
+    starts: list[str] = []
+    first = [submit(pool, starts, f"a{i}", RunConfig(epochs=300, seed=i), "sweeper") for i in range(8)]
+    _, other = submit(pool, starts, "b", RunConfig(epochs=300, seed=99), "student")
+    for _, recorder in [*first, (None, other)]:
+        assert recorder.ended.wait(120)
+    assert starts.index("b") == 2, starts  # first come, first served would have made it the ninth
+
+
+def test_a_short_run_never_waits_behind_long_runs_alone() -> None:
+    """Three long runs, then a short one: the short one takes the first free worker; a free worker
+    is never kept idle (both long runs start at once when nothing short waits)."""
+    pool = trainer.TrainerPool(workers=2, use_processes=False)
+    starts: list[str] = []
+    heavy = [submit(pool, starts, f"long{i}", heavy_config(i), f"h{i}") for i in range(3)]
+    _, short = submit(pool, starts, "short", RunConfig(epochs=100, seed=5), "s")
+    try:
+        assert short.ended.wait(180)
+    finally:
+        for job_id, _ in heavy:
+            pool.cancel(job_id)
+    for _, recorder in heavy:
+        assert recorder.ended.wait(60)
+    assert starts[:2] == ["long0", "long1"]  # nothing short was waiting: both workers took long runs
+    assert starts.index("short") < starts.index("long2"), starts  # then the short run went first
+
+
+def _remember_big_runs() -> None:
+    """An app script: six finished runs of a big network (about 4 MB of snapshots each) into "My runs"."""
+    import streamlit as st
+
+    import scratchnet as sn
+    from scratchnet.app import views
+    from scratchnet.app.config import RunConfig
+    from scratchnet.app.runs import make_data, make_network, make_optimizer, snapshot_count, summarize
+
+    for seed in range(6):
+        config = RunConfig(hidden=(128, 128, 128), samples=10, epochs=20, seed=seed)
+        data, net = make_data(config), make_network(config, 3)
+        history = sn.train(net, data.X_train, data.y_train, make_optimizer(config), 20, snapshots=snapshot_count(net))
+        views.remember(summarize(config, data, net, history))
+    runs = views.my_runs()
+    st.write(f"{len(runs)} runs, {sum(run.nbytes for run in runs)} bytes, newest seed {runs[-1].config.seed}")
+
+
+def test_my_runs_are_bounded_by_memory_as_well_as_count() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from scratchnet.app import views
+
+    at = AppTest.from_function(_remember_big_runs, default_timeout=120).run()
+    assert not at.exception
+    count, size, newest = at.markdown[0].value.replace(" runs,", "").replace(" bytes, newest seed", "").split()
+    assert 1 <= int(count) < 6 and int(size) <= views.MY_RUNS_BYTES
+    assert newest == "5"  # the newest is kept, the oldest let go
+
+
+def test_a_run_stopped_by_the_time_limit_is_kept_not_trained_again(monkeypatch) -> None:
+    """A run cut off by the time limit shows what it learned; asking for it again must not start it
+    again (it would only be cut off again, on every redraw)."""
+    from scratchnet.app.jobs import TrainingJob
+
+    monkeypatch.setattr(trainer, "TIME_LIMIT_SECONDS", 0.3)
+    config = RunConfig(epochs=100_000, hidden=(64, 64))
+    job = TrainingJob(config, pool=trainer.TrainerPool(workers=1, use_processes=False))
+    assert job.wait(60) and job.result is not None
+    assert 0 < job.result.history.epochs_run < config.epochs
+    assert job.result.status == "cancelled" and "Stopped at epoch" in job.result.message
+    assert not job.stopped_early
