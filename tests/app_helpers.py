@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+from altair import load_schema
+from altair.utils.schemapi import validate_jsonschema
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
+VEGA_LITE_SCHEMA = load_schema()
 
 
 def app(path: str = "streamlit_app.py", query: dict[str, str] | None = None) -> AppTest:
@@ -41,12 +44,16 @@ def settle(at: AppTest, timeout: float = 60.0) -> AppTest:
 
 
 def charts(at: AppTest) -> list[dict]:
-    """Every Vega-Lite chart on the page: its spec and its datasets as DataFrames."""
+    """Every Vega-Lite chart on the page: its spec and its datasets as DataFrames.
+
+    Each spec is checked against the Vega-Lite schema here (the app skips that check when it draws)."""
     found = []
     for element in at.get("vega_lite_chart"):
         proto = element.proto
+        spec = json.loads(proto.spec)
+        validate_jsonschema(spec, VEGA_LITE_SCHEMA)
         datasets = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets}
-        found.append({"spec": json.loads(proto.spec), "datasets": datasets})
+        found.append({"spec": spec, "datasets": datasets})
     return found
 
 

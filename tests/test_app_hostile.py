@@ -456,6 +456,8 @@ def test_the_explode_preset_downstream_in_the_page() -> None:
             board = next(c for c in charts(at) if "layer" in c["spec"] and len(c["datasets"]) >= 2)
             grid = dataset_with(board, "predicted", "confidence")
             assert grid["confidence"].notna().all() and (grid["confidence"] <= 1).all()
+    at.session_state["result.details"] = True  # open the confusion matrix
+    at.run()
     at.segmented_control(key="result.cm_split").set_value("held out")
     at.run()
     assert not at.exception

@@ -79,7 +79,7 @@ def test_the_biggest_allowed_run_holds_a_bounded_amount() -> None:
 # ---- whose turn: the trainer pool ---------------------------------------------------------------
 def heavy_config(seed: int) -> RunConfig:
     """A run the app calls long (estimated over ``HEAVY_SECONDS``), within the cost limit."""
-    config = RunConfig(samples=1000, hidden=(128, 128), epochs=200, seed=seed)
+    config = RunConfig(samples=1000, hidden=(128, 128), epochs=600, seed=seed)
     assert estimate_seconds(config) > trainer.HEAVY_SECONDS and cost_verdict(config)[0] != "refuse"
     return config
 

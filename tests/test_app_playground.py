@@ -128,7 +128,7 @@ def test_a_cached_configuration_does_not_train_again():
 
 
 def test_cancel_keeps_what_was_learned():
-    at = app(query={"epochs": "50000", "seed": "3"})
+    at = app(query={"epochs": "40000", "seed": "3"})
     at.run()
     job = at.session_state["run"]
     deadline = time.monotonic() + 30
@@ -137,7 +137,7 @@ def test_cancel_keeps_what_was_learned():
     at.button(key="cancel_run").click()
     at.run()
     result = at.session_state["run"]
-    assert result.status == "cancelled" and 200 <= result.history.epochs_run < 50000
+    assert result.status == "cancelled" and 200 <= result.history.epochs_run < 40000
     assert any("Stopped at epoch" in w.value for w in at.warning)
     assert int(metric(at, "Epochs").replace(",", "")) == result.history.epochs_run
 
@@ -186,3 +186,18 @@ def test_the_replay_slider_moves_the_boundary():
     start = grid()
     assert (start["predicted"] != final["predicted"]).mean() > 0.2
     assert start["confidence"].mean() < final["confidence"].mean()
+
+
+def test_the_confusion_matrix_is_drawn_when_opened_and_counts_every_point():
+    at = settle(app(query=SHORT))
+    assert not any("count" in frame for c in charts(at) for frame in c["datasets"].values())  # closed: not computed
+    at.session_state["result.details"] = True
+    at.run()
+    assert not at.exception
+    result = at.session_state["run"].result
+    matrix = dataset_with(
+        next(c for c in charts(at) if any("count" in f for f in c["datasets"].values())), "true", "predicted", "count"
+    )
+    assert matrix["count"].sum() == len(result.data.y_train)
+    right = matrix.loc[matrix["true"] == matrix["predicted"], "count"].sum()
+    assert right / len(result.data.y_train) == pytest.approx(result.train_accuracy)

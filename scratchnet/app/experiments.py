@@ -209,7 +209,7 @@ def _draw_replay(plan: Sequence[compare.ReplayRun], jobs: list[TrainingJob]) -> 
             if run.config in results
         ]
         if panels:
-            st.altair_chart(compare.boundary_panels(panels, size=175, columns=4), width="content")
+            views.show_chart(compare.boundary_panels(panels, size=175, columns=4), width="content")
             st.caption(SYMBOLS)
 
 
@@ -266,7 +266,7 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
     chart = compare.overlay_loss_chart(
         losses, labels, epochs=jobs[0].config.epochs, log_scale=log_scale, title=f"{series} loss"
     )
-    st.altair_chart(chart, width="stretch")
+    views.show_chart(chart, width="stretch")
     results = {label: job.result for label, job in zip(labels, jobs)}
     status = {label: _status(job) for label, job in zip(labels, jobs) if job.result is None}
     frame = compare.results_frame(results, status, settings, fresh=_fresh)
@@ -287,7 +287,7 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
         for label, job in zip(labels, jobs)
         if job.result is not None
     ]
-    st.altair_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
+    views.show_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
     st.caption(SYMBOLS)
 
 
@@ -333,12 +333,12 @@ def my_runs_section() -> None:
         chart = compare.overlay_loss_chart(
             compare.overlay_frame(histories), names, epochs=epochs, log_scale=log_scale, title="training loss"
         )
-        st.altair_chart(chart, width="stretch")
+        views.show_chart(chart, width="stretch")
         panels = [
             compare.Panel(name, run.network, run.data, subtitle=compare.accuracy_text(run))
             for name, run in zip(names, chosen)
         ]
-        st.altair_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
+        views.show_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
         st.caption(SYMBOLS)
     else:
         st.caption("Pick two or more runs to overlay their loss curves and compare their decision maps.")

@@ -322,7 +322,7 @@ def _picked_panel(run: SweepRun, cells: list[sw.CellState]) -> None:
             chart = charts.boundary_chart(
                 grid, points, result.data.class_names, window=frames.extent(result.data), size=PREVIEW_SIZE
             )
-            st.altair_chart(chart, width="content")
+            views.show_chart(chart, width="content")
 
 
 def sweep_panel(metric: str) -> None:
@@ -358,7 +358,7 @@ def sweep_panel(metric: str) -> None:
         picked = st.session_state.get(PICK_KEY, 0)
         frame, domain = sw.sweep_frame(run.sweep, cells, metric, picked)
         chart = sw.sweep_chart(frame, run.sweep, metric, domain)
-        st.altair_chart(chart, key=CHART_KEY, on_select=_on_pick, selection_mode=sw.SELECTION, width="content")
+        views.show_chart(chart, key=CHART_KEY, on_select=_on_pick, selection_mode=sw.SELECTION, width="content")
         _picked_panel(run, cells)
 
     panel()

@@ -146,7 +146,7 @@ def _step_tab() -> None:
     metrics[2].metric("Steps taken", state.steps)
     with metrics[3]:
         if state.steps:
-            st.altair_chart(step.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
+            views.show_chart(step.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
     if change > 0:
         st.warning(
             f"This step would raise the loss: η = {trace.lr:g} is too big a step for this batch. "
@@ -214,7 +214,7 @@ def _check_view(check: anatomy.GradientCheck, title: str) -> None:
         width="stretch",
         column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
     )
-    st.altair_chart(
+    views.show_chart(
         anatomy.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
     )
 
@@ -369,8 +369,10 @@ def _inside_tab() -> None:
         st.markdown(text)
         frame = _unit_maps(result.config, anatomy.params_digest(net), layer, net, result.data)
         points, maps = st.columns([1, 5])
-        points.altair_chart(anatomy.data_chart(result.data), width="content")
-        maps.altair_chart(anatomy.unit_map_chart(frame), width="content")
+        with points:
+            views.show_chart(anatomy.data_chart(result.data), width="content")
+        with maps:
+            views.show_chart(anatomy.unit_map_chart(frame), width="content")
 
     st.subheader("Weights")
     st.markdown(
@@ -380,7 +382,7 @@ def _inside_tab() -> None:
     for k in range(1, len(net.dense_layers) + 1):
         rows, cols = anatomy.weight_names(net, k, result.data.class_names)
         frame = anatomy.weight_frame(net.params[f"W{k}"], rows=rows, columns=cols)
-        st.altair_chart(anatomy.weight_chart(frame, name=f"W{k}"), width="content")
+        views.show_chart(anatomy.weight_chart(frame, name=f"W{k}"), width="content")
 
     st.subheader("Gradient norm per layer over training")
     st.markdown(
@@ -399,7 +401,7 @@ def _inside_tab() -> None:
     digest = anatomy.params_digest(snapshots[-1].params)
     norms = _gradient_norms(result.config, tuple(epochs), digest, result)
     if norms["norm"].notna().any():
-        st.altair_chart(anatomy.gradient_norm_chart(norms, marker=epoch), width="stretch")
+        views.show_chart(anatomy.gradient_norm_chart(norms, marker=epoch), width="stretch")
     else:
         st.info("No finite gradient to show: the run blew up from the start.")
 

@@ -6,8 +6,11 @@ shared ``TrainingJob`` or ``RunResult`` and never changes it.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from typing import Any
 
+import altair as alt
 import numpy as np
 import streamlit as st
 
@@ -62,6 +65,17 @@ def remember(result: RunResult) -> None:
 
 def my_runs() -> list[RunResult]:
     return list(st.session_state.get("my_runs", []))
+
+
+# ---- charts ----------------------------------------------------------------------------------
+def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
+    """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
+
+    That check is a third of a cached page's redraw. The chart builders are pure functions,
+    checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
+    """
+    object.__setattr__(figure, "to_dict", functools.partial(figure.to_dict, validate=False))
+    st.altair_chart(figure, **options)
 
 
 # ---- the run panel ---------------------------------------------------------------------------
@@ -126,7 +140,7 @@ def progress_view(job: TrainingJob) -> None:
     with loss_col:
         if history is not None and history.epochs_run:
             losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
-            st.altair_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs), width="stretch")
+            show_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs), width="stretch")
     with map_col:
         if progress.params is not None:
             net = make_network(job.config, job.data.classes)
@@ -176,7 +190,7 @@ def boundary(
     points = frames.points_frame(net, data)
     points = points[points["split"].isin(show)]
     chart = charts.boundary_chart(grid, points, data.class_names, window=frames.extent(data), confidence=confidence)
-    st.altair_chart(chart, width="content")
+    show_chart(chart, width="content")
     st.caption(charts.POINTS_KEY)
 
 
@@ -233,7 +247,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
                 log_scale=log_scale,
                 marker=epoch if can_replay else None,
             )
-            st.altair_chart(chart, width="stretch")
+            show_chart(chart, width="stretch")
         with map_col:
             boundary(net, result.data, confidence=confidence, show=tuple(show or ()))
             if can_replay:
@@ -253,8 +267,12 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
                     args=(replay_key, epochs),
                     help="Play the training back.",
                 )
-        with st.expander("Confusion matrix, and the notebook's test on fresh points"):
-            confusion(result, net, key)
+        details = st.expander(
+            "Confusion matrix, and the notebook's test on fresh points", key=f"{key}.details", on_change="rerun"
+        )
+        with details:
+            if details.open:  # computed only when opened: a closed one costs a redraw nothing
+                confusion(result, net, key)
 
     charts_area()
 
@@ -276,7 +294,7 @@ def confusion(result: RunResult, net: sn.Network, key: str) -> None:
         with np.errstate(all="ignore"):
             predicted = net.predict(X)
         frame = frames.confusion_frame(y, predicted, data.class_names)
-        st.altair_chart(charts.confusion_chart(frame, data.class_names))
+        show_chart(charts.confusion_chart(frame, data.class_names))
     if result.config.data_id:
         return
     fresh = 1000 * result.config.classes
