@@ -7,6 +7,7 @@ the classes skip the schema look-ups that shorthands cost.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -73,17 +74,23 @@ def loss_chart(
         replay = pd.DataFrame({"epoch": [marker]})
         layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
     top = alt.layer(*layers).properties(height=height, width="container")
+    highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
+    # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
+    lr_scale = alt.Scale(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else alt.Scale()
     lr = (
         alt.Chart(lrs)
         .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
         .encode(
             x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("lr:Q", title="learning rate", axis=alt.Axis(format="~g", tickCount=3)),
+            y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=alt.Axis(format="~g", tickCount=3)),
             tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
         )
         .properties(height=60, width="container")
     )
-    return alt.vconcat(top, lr, spacing=4).properties(padding={"left": 4, "top": 4, "right": 18, "bottom": 4})
+    return alt.vconcat(top, lr, spacing=4).properties(
+        padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
+    )
 
 
 def boundary_chart(
@@ -93,7 +100,7 @@ def boundary_chart(
     *,
     window: tuple[float, float, float, float],
     confidence: bool = True,
-    size: int = 330,
+    size: int = 300,
 ) -> alt.LayerChart:
     """The decision map (cells coloured by predicted class, paler where the network is unsure,
     or flat with ``confidence=False``) under the points, filled by their true class.
