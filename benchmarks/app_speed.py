@@ -9,7 +9,7 @@ Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs)
 - a cached rerun: server time of one Playground script run when its run is already trained
   (what every widget change costs), median over reruns;
 - the training-time estimate the app shows (and limits runs by) against the measured training
-  time of eight configurations, trained on this thread as a trainer process would;
+  time of eight configurations, each trained alone by the app's trainer pool;
 - click to final charts: in headless Chromium against `streamlit run`, from pressing Train on a
   configuration never trained before to the finished charts drawn on screen, median over seeds;
   and the training time itself (the run's own clock) for comparison.
@@ -89,45 +89,38 @@ ESTIMATED = (
 
 
 def estimate_against_training() -> list[tuple[RunConfig, float, float]]:
-    """(config, the app's estimate, the measured training time) on one thread, as a trainer runs it."""
-    from scratchnet.app import trainer
+    """(config, the app's estimate, the training time on the run's own clock), each trained alone by
+    the app's trainer pool (a worker process, one BLAS thread), as a student's run would be."""
     from scratchnet.app.config import estimate_seconds
-    from scratchnet.app.runs import make_data
 
     rows = []
     for config in ESTIMATED:
-        start = time.perf_counter()
-        trainer.train_task(trainer.Task(0, config, make_data(config)), lambda *message: None, lambda: False)
-        rows.append((config, estimate_seconds(config), time.perf_counter() - start))
+        job = TrainingJob(config)
+        job.wait()
+        rows.append((config, estimate_seconds(config), job.result.seconds))
     return rows
 
 
 def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
-    from app_helpers import served_app
-    from playwright.sync_api import sync_playwright
+    from app_helpers import IDLE, chromium, served_app
 
-    idle = "[data-testid=stApp][data-test-script-state=notRunning]"
     walls, trainings = [], []
-    with served_app() as url, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with served_app() as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
         page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)  # warm: workers started, modules loaded
-        page.wait_for_selector(idle)
+        page.wait_for_selector(IDLE)
         for seed in seeds:
             seed_box = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
             if not seed_box.count():
                 page.locator("[data-testid=stSidebar] summary", has_text="Training").click()
             seed_box.fill(str(seed))
             seed_box.press("Enter")
-            page.wait_for_selector(idle)
+            page.wait_for_selector(IDLE)
             start = time.perf_counter()
             page.get_by_role("button", name="Train", exact=True).click()
             page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)
-            page.wait_for_selector(idle)
+            page.wait_for_selector(IDLE)
             page.wait_for_function(
                 "document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg')"
                 ".length >= 2"
@@ -135,7 +128,6 @@ def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
             walls.append(time.perf_counter() - start)
             metric = page.locator("[data-testid=stMetric]", has_text="Time").inner_text()
             trainings.append(float(metric.split()[-2]))
-        browser.close()
     return walls, trainings
 
 

@@ -27,11 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from app_helpers import process_tree, rss_bytes, served_app  # noqa: E402
+from app_helpers import AS_DEPLOYED, IDLE, LOAD_PORTS, chromium, process_tree, rss_bytes, served_app  # noqa: E402
 
-PORTS = range(8620, 8641)
-NO_RELOAD = ("--server.fileWatcherType", "none")  # measure the app as deployed, not reloading on edits
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 TIMEOUT_MS = 300_000
 MB = 1024 * 1024
 
@@ -79,14 +76,8 @@ def main() -> None:
     parser.add_argument("--budget-mb", type=float, default=1024.0)
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
-    with served_app(ports=PORTS, options=NO_RELOAD) as url, sync_playwright() as p:
+    with served_app(ports=LOAD_PORTS, options=AS_DEPLOYED) as url, chromium() as browser:
         server = url.process.pid
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
         contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(args.tabs)]
         pages = [context.new_page() for context in contexts]
         start_rss = rss_bytes(server)
@@ -133,7 +124,6 @@ def main() -> None:
             report()
         for context in contexts:
             context.close()
-        browser.close()
         time.sleep(1.0)
         final = rss_bytes(server)
         print(

@@ -35,13 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from app_helpers import served_app  # noqa: E402
+from app_helpers import AS_DEPLOYED, IDLE, LOAD_PORTS, chromium, served_app  # noqa: E402
 
 from scratchnet.app.config import COST_LIMIT_SECONDS, RunConfig, estimate_seconds, to_query  # noqa: E402
 
-PORTS = range(8620, 8641)
-NO_RELOAD = ("--server.fileWatcherType", "none")  # measure the app as deployed, not reloading on edits
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 TIMEOUT_MS = 300_000
 LIGHT = {"epochs": "300", "seed": "1"}
 SETTLE_SECONDS = 8.0  # per long run started: about how long one takes here
@@ -100,19 +97,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
     heavy = heavy_query(0)
     estimate = estimate_seconds(RunConfig(samples=1000, hidden=(128, 128), epochs=int(heavy["epochs"])))
     print(f"heavy run: {heavy} (estimated {estimate:.0f} s)")
     conditions = {"idle": 0, "one long run": 1, "four long runs": 4}  # long runs started just before
     columns = ("new short run s", "cached page s", "health ms")
     figures = {name: {column: [] for column in columns} for name in conditions}
-    with served_app(ports=PORTS, options=NO_RELOAD) as url, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
+    with served_app(ports=LOAD_PORTS, options=AS_DEPLOYED) as url, chromium() as browser:
         student = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         open_and_wait(student, url, LIGHT)  # warm up: trainer processes started, the light run cached
         seed, heavy_seed = 1000, 100
@@ -127,7 +118,6 @@ def main() -> None:
                 figures[name]["health ms"].append(health_ms(url))
                 time.sleep(SETTLE_SECONDS * count)  # let the long runs end before the next condition
             print(f"round {round_ + 1} done")
-        browser.close()
     print(f"\nmedians over {args.rounds} rounds, measured right after the long runs were started")
     print(f"{'':16}" + "".join(f"{column:>22}" for column in columns))
     for name in conditions:

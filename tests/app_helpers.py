@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,10 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"  # the page's script has finished
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, as CI installs it
+LOAD_PORTS = range(8620, 8641)  # servers for load tests and benchmarks, apart from the browser tests'
+AS_DEPLOYED = ("--server.fileWatcherType", "none")  # the app as deployed: no reloading when files change
 VEGA_LITE_SCHEMA = load_schema()
 
 
@@ -177,3 +182,19 @@ def served_app(timeout: float = 60.0, *, ports: range | None = None, output=subp
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def chromium():
+    """Headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

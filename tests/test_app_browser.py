@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from app_helpers import ROOT, served_app
+from app_helpers import CHROMIUM, IDLE, ROOT, chromium, served_app
 
 from scratchnet.app import nav
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
 ]
 ARTIFACTS = ROOT / "artifacts"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 CHART = "[data-testid=stVegaLiteChart]"
 
 
@@ -30,13 +27,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
@@ -128,4 +120,32 @@ def test_the_replay_slider_moves_the_boundary_in_the_browser(server, browser):
     page.wait_for_timeout(1500)
     assert_no_exception(page)
     assert board.screenshot() != before
+    page.close()
+
+
+#: Each page's main action, as a student would take it: (its URL path, what to click, by role and name).
+PAGE_ACTIONS = {
+    "Experiments": ("tab", "Optimizers", "button", "Compare"),  # six optimizers on one spiral
+    "Under_the_hood": ("tab", "Gradient check"),  # analytic against numeric gradients
+    "Sweep": ("button", "Run sweep"),  # the default 5 x 5 grid of learning rate x decay
+}
+
+
+@pytest.mark.parametrize("path", list(PAGE_ACTIONS))
+def test_every_page_draws_its_charts_after_its_main_action(server, browser, path):
+    page = open_page(browser, f"{server}/{path}")
+    steps = PAGE_ACTIONS[path]
+    for role, name in zip(steps[::2], steps[1::2]):
+        page.get_by_role(role, name=name, exact=True).first.click()
+        page.wait_for_timeout(500)
+        page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_function(  # training pages redraw until their runs finish: wait for the charts, then settle
+        f"document.querySelectorAll('{CHART}').length > 0 && "
+        f"[...document.querySelectorAll('{CHART}')].every(c => c.querySelector('svg, canvas'))",
+        timeout=120_000,
+    )
+    page.wait_for_selector(IDLE, timeout=120_000)
+    assert_no_exception(page)
+    charts = page.locator(CHART).count()
+    assert charts >= 1 and drawn_charts(page) >= charts  # every chart on the page has been drawn
     page.close()

@@ -28,7 +28,7 @@ from scratchnet.app import charts as chart_builders
 from scratchnet.app import export, frames
 from scratchnet.app.config import FIELDS, PRESETS, RunConfig, cost_verdict, from_query, to_query
 from scratchnet.app.links import read_link
-from scratchnet.app.runs import make_data, make_network, make_optimizer, snapshot_count, summarize
+from scratchnet.app.runs import make_data, make_network, summarize, train_run
 from scratchnet.app.safe_text import escape
 
 # ---- the values --------------------------------------------------------------------------------
@@ -486,18 +486,7 @@ def test_exploding_runs_break_nothing_downstream(config: RunConfig) -> None:
     data = make_data(config)
     net = make_network(config, data.classes)
     with np.errstate(all="ignore"):
-        history = sn.train(
-            net,
-            data.X_train,
-            data.y_train,
-            make_optimizer(config),
-            config.epochs,
-            batch_size=config.batch_size or None,
-            seed=config.seed,
-            validation=(data.X_test, data.y_test) if len(data.y_test) else None,
-            snapshots=snapshot_count(net),
-            l2=config.l2,
-        )
+        history = train_run(config, data, net)
     result = summarize(config, data, net, history.copy())
     if result.status == "diverged":
         assert result.history.epochs_run == result.history.diverged_at < config.epochs

@@ -10,22 +10,17 @@ asserted: the machine is shared and timings are noisy.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from urllib.parse import urlencode
 
 import pytest
-from app_helpers import cpu_seconds, process_tree, served_app
+from app_helpers import AS_DEPLOYED, CHROMIUM, IDLE, LOAD_PORTS, chromium, cpu_seconds, process_tree, served_app
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
 ]
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-PORTS = range(8620, 8641)
-NO_RELOAD = ("--server.fileWatcherType", "none")  # the app as deployed: no reloading when files change
 SESSIONS = 20
 TIMEOUT_MS = 240_000
 VIEWPORT = {"width": 1024, "height": 720}  # a laptop; smaller pages cost the shared machine less to draw
@@ -42,19 +37,14 @@ ALONE = [{"epochs": str(300 + 10 * k), "seed": str(100 + k)} for k in range(1, S
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("server") / "server.log"
-    with log_path.open("w") as log, served_app(ports=PORTS, output=log, options=NO_RELOAD) as url:
+    with log_path.open("w") as log, served_app(ports=LOAD_PORTS, output=log, options=AS_DEPLOYED) as url:
         yield url, log_path
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def wait_trained(page, epochs: str) -> None:

@@ -6,6 +6,7 @@ import this module and nothing heavier.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,6 +67,29 @@ def make_optimizer(config: RunConfig) -> sn.Optimizer:
     if config.optimizer == "sgd":
         return sn.SGD(lr=config.lr, decay=config.decay, momentum=config.momentum)
     return sn.OPTIMIZERS[config.optimizer](lr=config.lr, decay=config.decay)
+
+
+def train_run(
+    config: RunConfig,
+    data: DataSplit,
+    net: sn.Network,
+    callback: Callable[[int, sn.History], bool | None] | None = None,
+) -> sn.History:
+    """Train ``net`` (from ``make_network(config, ...)``) on ``data`` as the app does: the optimizer,
+    batches, L2 and seed of ``config``, the held-out points as validation, snapshots for the replay."""
+    return sn.train(
+        net,
+        data.X_train,
+        data.y_train,
+        make_optimizer(config),
+        config.epochs,
+        batch_size=config.batch_size or None,
+        seed=config.seed,
+        callback=callback,
+        validation=(data.X_test, data.y_test) if len(data.y_test) else None,
+        snapshots=snapshot_count(net),
+        l2=config.l2,
+    )
 
 
 def history_nbytes(history: sn.History) -> int:

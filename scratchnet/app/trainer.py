@@ -9,9 +9,9 @@ instead of thrashing it. The pool hands a free worker the next run by two rules 
 - turns go round the students: the run chosen is the oldest of a student (``owner``) with the
   fewest runs training now, so one student's sweep of sixty runs cannot keep everyone else
   waiting;
-- while a short run waits, long runs (estimated over ``HEAVY_SECONDS``) take at most
-  ``WORKERS - 1`` workers: the next free worker goes to the short run, not to the next long one.
-  No worker is kept idle for short runs that are not there.
+- long runs (estimated over ``HEAVY_SECONDS``) take at most ``WORKERS - 1`` workers, so one
+  worker is always free for the short runs most students train: a Train click answers in
+  seconds even while four students' long runs queue (on a single worker, long runs use it too).
 
 A worker reports on one queue: ``start``, then ``progress`` about every ``PUBLISH_SECONDS``
 (the epochs recorded since its last report and the current parameters), then ``done`` (the
@@ -43,7 +43,7 @@ import numpy as np
 import scratchnet as sn
 
 from .config import COST_WARN_SECONDS, RunConfig, estimate_seconds
-from .runs import DataSplit, make_network, make_optimizer, snapshot_count
+from .runs import DataSplit, make_network, train_run
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1
@@ -95,19 +95,7 @@ def train_task(task: Task, report: Callable[..., None], should_stop: Callable[[]
             sent, last = epoch, now
         return should_stop() or now - started > TIME_LIMIT_SECONDS
 
-    history = sn.train(
-        net,
-        data.X_train,
-        data.y_train,
-        make_optimizer(config),
-        config.epochs,
-        batch_size=config.batch_size or None,
-        seed=config.seed,
-        callback=callback,
-        validation=(data.X_test, data.y_test) if len(data.y_test) else None,
-        snapshots=snapshot_count(net),
-        l2=config.l2,
-    )
+    history = train_run(config, data, net, callback)
     report("done", task.job_id, history.copy(), net.get_params())
 
 
@@ -221,17 +209,16 @@ class TrainerPool:
 
     def _next(self) -> _Waiting | None:
         """The run a free worker takes: a cancelled one first (it ends at once); otherwise the oldest
-        run of an owner with the fewest runs training; a long run only if no short run is waiting
-        or a long-run worker is free (so no worker idles while runs wait)."""
+        run of an owner with the fewest runs training; a long run only while fewer than
+        ``WORKERS - 1`` long runs train (None: nothing this worker may take now)."""
         for waiting in self._waiting:
             if waiting.task.job_id in self._cancelled:
                 return waiting
-        if not self._waiting:
-            return None
         heavy_busy = sum(handed.heavy for handed in self._handed.values())
-        short_waiting = any(not waiting.heavy for waiting in self._waiting)
-        lanes_full = heavy_busy >= max(1, self._size - 1)
-        allowed = [w for w in self._waiting if not (w.heavy and short_waiting and lanes_full)]
+        long_lanes_full = heavy_busy >= max(1, self._size - 1)
+        allowed = [waiting for waiting in self._waiting if not (waiting.heavy and long_lanes_full)]
+        if not allowed:
+            return None
         training = Counter(handed.owner for handed in self._handed.values())
         return min(allowed, key=lambda waiting: training[waiting.owner])  # min keeps the oldest of equals
 

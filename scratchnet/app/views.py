@@ -94,6 +94,9 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
         if isinstance(job, TrainingJob):
             job.watch(watcher_id())
             if not job.done:
+                left = job.progress().seconds_left
+                if left is not None and left < POLL_SECONDS and job.wait(left + 0.1):
+                    st.rerun()  # about to finish: wait for it, rather than draw one more frame and then poll
                 progress_view(job)
                 return
             if live:  # it has just finished: redraw the whole page once, without the timer
