@@ -32,12 +32,14 @@ def loss_chart(
     epochs: int,
     log_scale: bool = False,
     marker: int | None = None,
+    hover: bool = True,
     height: int = 250,
 ) -> alt.VConcatChart:
-    """Training and held-out loss per epoch (hover for values), with the learning rate beneath.
+    """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
     The x axis spans all ``epochs`` planned, so a run in progress fills it from the left;
-    ``marker`` draws a dashed line at that epoch (the replay position).
+    ``marker`` draws a dashed line at that epoch (the replay position). The hover layers cost the
+    most to build and to draw: a chart redrawn while a run trains goes without them.
     """
     x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
     x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
@@ -47,29 +49,30 @@ def loss_chart(
         scale=alt.Scale(domain=list(SERIES_COLORS), range=list(SERIES_COLORS.values())),
         legend=alt.Legend(title=None, orient="top-right"),
     )
-    hover = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
     base = alt.Chart(losses)
     lines = base.mark_line(strokeWidth=2).encode(
         x=x, y=alt.Y("loss:Q", scale=y_scale, title="cross-entropy loss"), color=series
     )
-    dots = (
-        base.mark_circle(size=60)
-        .encode(
-            x=x,
-            y=alt.Y("loss:Q"),
-            color=series,
-            opacity=alt.OpacityValue(0.0, condition={"param": hover.name, "value": 1.0, "empty": False}),
-            tooltip=[
-                alt.Tooltip("epoch:Q", format=","),
-                alt.Tooltip("series:N"),
-                alt.Tooltip("loss:Q", format=".4f"),
-                alt.Tooltip("accuracy:Q", format=".1%"),
-            ],
+    layers = [lines]
+    if hover:
+        pointer = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
+        dots = (
+            base.mark_circle(size=60)
+            .encode(
+                x=x,
+                y=alt.Y("loss:Q"),
+                color=series,
+                opacity=alt.OpacityValue(0.0, condition={"param": pointer.name, "value": 1.0, "empty": False}),
+                tooltip=[
+                    alt.Tooltip("epoch:Q", format=","),
+                    alt.Tooltip("series:N"),
+                    alt.Tooltip("loss:Q", format=".4f"),
+                    alt.Tooltip("accuracy:Q", format=".1%"),
+                ],
+            )
+            .add_params(pointer)
         )
-        .add_params(hover)
-    )
-    rule = base.mark_rule(color="#999").encode(x=x).transform_filter(hover)
-    layers = [lines, dots, rule]
+        layers += [dots, base.mark_rule(color="#999").encode(x=x).transform_filter(pointer)]
     if marker is not None:
         replay = pd.DataFrame({"epoch": [marker]})
         layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))

@@ -94,9 +94,6 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
         if isinstance(job, TrainingJob):
             job.watch(watcher_id())
             if not job.done:
-                left = job.progress().seconds_left
-                if left is not None and left < POLL_SECONDS and job.wait(left + 0.1):
-                    st.rerun()  # about to finish: wait for it, rather than draw one more frame and then poll
                 progress_view(job)
                 return
             if live:  # it has just finished: redraw the whole page once, without the timer
@@ -143,7 +140,7 @@ def progress_view(job: TrainingJob) -> None:
     with loss_col:
         if history is not None and history.epochs_run:
             losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
-            show_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs), width="stretch")
+            show_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs, hover=False), width="stretch")
     with map_col:
         if progress.params is not None:
             net = make_network(job.config, job.data.classes)
