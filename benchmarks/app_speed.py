@@ -12,7 +12,10 @@ Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs)
   time of eight configurations, each trained alone by the app's trainer pool;
 - click to final charts: in headless Chromium against `streamlit run`, from pressing Train on a
   configuration never trained before to the finished charts drawn on screen, median over seeds;
-  and the training time itself (the run's own clock) for comparison.
+  and the training time itself (the run's own clock) for comparison. Measured twice: with the
+  browser sharing the server's cores, and with it at the lowest CPU priority (closer to a
+  student's own computer). Headless Chromium draws in software here, so the browser's own drawing
+  is a good part of this figure.
 
 Targets: the grid in ≤ 20 ms, a cached rerun in ≤ 0.3 s of server time, the default run done in ≤ 3 s.
 """
@@ -20,6 +23,8 @@ Targets: the grid in ≤ 20 ms, a cached rerun in ≤ 0.3 s of server time, the 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
 import statistics
 import sys
@@ -101,8 +106,10 @@ def estimate_against_training() -> list[tuple[RunConfig, float, float]]:
     return rows
 
 
-def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
-    from app_helpers import IDLE, chromium, served_app
+def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[float], list[float]]:
+    """Click Train to final charts, per seed. ``browser_aside``: the browser runs at the lowest CPU
+    priority, as if on the student's own computer rather than on the server's two cores."""
+    from app_helpers import IDLE, chromium, process_tree, served_app
 
     walls, trainings = [], []
     with served_app() as url, chromium() as browser:
@@ -110,6 +117,11 @@ def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
         page.goto(url)
         page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)  # warm: workers started, modules loaded
         page.wait_for_selector(IDLE)
+        if browser_aside:
+            server = set(process_tree(url.process.pid))
+            for pid in set(process_tree(os.getpid())) - server - {os.getpid()}:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, pid, 19)
         for seed in seeds:
             seed_box = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
             if not seed_box.count():
@@ -119,11 +131,14 @@ def click_to_charts_seconds(seeds: range) -> tuple[list[float], list[float]]:
             page.wait_for_selector(IDLE)
             start = time.perf_counter()
             page.get_by_role("button", name="Train", exact=True).click()
-            page.get_by_text("Trained 2,000 epochs").wait_for(timeout=120_000)
-            page.wait_for_selector(IDLE)
-            page.wait_for_function(
-                "document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg')"
-                ".length >= 2"
+            page.wait_for_function(  # the old run is gone; the new one's result and both charts are drawn
+                """() => !document.body.innerText.includes('The settings have changed')
+                    && !document.querySelector('[data-testid=stProgress], [data-testid=stSpinner]')
+                    && document.body.innerText.includes('Trained 2,000 epochs')
+                    && document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
+                    && document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg').length >= 2""",
+                timeout=120_000,
+                polling=50,
             )
             walls.append(time.perf_counter() - start)
             metric = page.locator("[data-testid=stMetric]", has_text="Time").inner_text()
@@ -149,12 +164,14 @@ def main() -> None:
     if args.no_browser or not shutil.which("chromium"):
         print("click to final charts:              skipped (--no-browser, or no Chromium)")
         return
-    walls, trainings = click_to_charts_seconds(range(100, 100 + args.seeds))
-    print(
-        f"click Train to final charts drawn:  {statistics.median(walls):7.2f} s    (target <= 3 s; "
-        f"min {min(walls):.2f}, max {max(walls):.2f}, {len(walls)} new configurations)"
-    )
-    print(f"  of which training (run's clock):  {statistics.median(trainings):7.2f} s")
+    for aside in (False, True):
+        walls, trainings = click_to_charts_seconds(range(100, 100 + args.seeds), browser_aside=aside)
+        where = "browser at lowest priority (its own computer)" if aside else "browser on the same 2 cores"
+        print(
+            f"click Train to final charts drawn:  {statistics.median(walls):7.2f} s    (target <= 3 s; {where}; "
+            f"min {min(walls):.2f}, max {max(walls):.2f}, {len(walls)} new configurations)"
+        )
+        print(f"  of which training (run's clock):  {statistics.median(trainings):7.2f} s")
 
 
 if __name__ == "__main__":
