@@ -55,24 +55,13 @@ def loss_chart(
     )
     layers = [lines]
     if hover:
-        pointer = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
-        dots = (
-            base.mark_circle(size=60)
-            .encode(
-                x=x,
-                y=alt.Y("loss:Q"),
-                color=series,
-                opacity=alt.OpacityValue(0.0, condition={"param": pointer.name, "value": 1.0, "empty": False}),
-                tooltip=[
-                    alt.Tooltip("epoch:Q", format=","),
-                    alt.Tooltip("series:N"),
-                    alt.Tooltip("loss:Q", format=".4f"),
-                    alt.Tooltip("accuracy:Q", format=".1%"),
-                ],
-            )
-            .add_params(pointer)
-        )
-        layers += [dots, base.mark_rule(color="#999").encode(x=x).transform_filter(pointer)]
+        tooltip = [
+            alt.Tooltip("epoch:Q", format=","),
+            alt.Tooltip("series:N"),
+            alt.Tooltip("loss:Q", format=".4f"),
+            alt.Tooltip("accuracy:Q", format=".1%"),
+        ]
+        layers += hover_layers(base, x, series, tooltip)
     if marker is not None:
         replay = pd.DataFrame({"epoch": [marker]})
         layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
@@ -94,6 +83,25 @@ def loss_chart(
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
+
+
+def hover_layers(
+    base: alt.Chart, x: alt.X, color: alt.Color, tooltip: list[alt.Tooltip], *, size: int = 60
+) -> list[alt.Chart]:
+    """For loss curves: a dot on each curve and a rule at the epoch nearest the pointer, with ``tooltip``."""
+    pointer = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
+    dots = (
+        base.mark_circle(size=size)
+        .encode(
+            x=x,
+            y=alt.Y("loss:Q"),
+            color=color,
+            opacity=alt.OpacityValue(0.0, condition={"param": pointer.name, "value": 1.0, "empty": False}),
+            tooltip=tooltip,
+        )
+        .add_params(pointer)
+    )
+    return [dots, base.mark_rule(color="#999").encode(x=x).transform_filter(pointer)]
 
 
 def boundary_chart(

@@ -364,27 +364,16 @@ def overlay_loss_chart(
         sort=list(runs),
         legend=alt.Legend(title=None, orient="right", labelLimit=320),
     )
-    hover = alt.selection_point(fields=["epoch"], nearest=True, on="pointerover", empty=False, clear="pointerout")
     base = alt.Chart(losses)
     lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=color)
-    dots = (
-        base.mark_circle(size=50)
-        .encode(
-            x=x,
-            y=alt.Y("loss:Q"),
-            color=color,
-            opacity=alt.OpacityValue(0.0, condition={"param": hover.name, "value": 1.0, "empty": False}),
-            tooltip=[
-                alt.Tooltip("run:N"),
-                alt.Tooltip("epoch:Q", format=","),
-                alt.Tooltip("loss:Q", format=".4f"),
-                alt.Tooltip("accuracy:Q", format=".1%"),
-            ],
-        )
-        .add_params(hover)
-    )
-    rule = base.mark_rule(color="#999").encode(x=x).transform_filter(hover)
-    return alt.layer(lines, dots, rule).properties(height=height, width="container")
+    tooltip = [
+        alt.Tooltip("run:N"),
+        alt.Tooltip("epoch:Q", format=","),
+        alt.Tooltip("loss:Q", format=".4f"),
+        alt.Tooltip("accuracy:Q", format=".1%"),
+    ]
+    layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
+    return alt.layer(*layers).properties(height=height, width="container")
 
 
 @dataclass(frozen=True)
