@@ -71,8 +71,18 @@ def test_training_from_the_sidebar_in_the_browser(server, browser):
     page = open_page(browser, f"{server}/?epochs=300&seed=4")
     wait_trained(page, "300")
     page.locator("[data-testid=stSidebar] summary", has_text="Presets").click()
-    page.get_by_role("button", name="Load preset and train").click()
-    wait_trained(page, "2,000")
+    button = page.get_by_role("button", name="Load preset and train")
+    button.wait_for()
+    page.wait_for_selector(IDLE, timeout=60_000)
+    button.click()
+    try:
+        wait_trained(page, "2,000")
+    except playwright.sync_api.TimeoutError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "preset-timeout.png"), full_page=True)
+        raise AssertionError(
+            f"the preset run never showed its result; the page said:\n{page.inner_text('body')}"
+        ) from None
     assert_no_exception(page)
     assert "epochs" not in page.url  # the default preset's link has no differences to spell out
     page.close()
