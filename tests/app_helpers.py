@@ -19,6 +19,9 @@ from altair.utils.schemapi import validate_jsonschema
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from scratchnet.app.config import RunConfig
+from scratchnet.app.runs import RunResult, make_data, make_network, summarize, train_run
+
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"  # the page's script has finished
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, as CI installs it
@@ -198,3 +201,10 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def trained(config: RunConfig) -> RunResult:
+    """``config`` trained in this process as a trainer trains it, and frozen as the trainer freezes it."""
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    return summarize(config, data, net, train_run(config, data, net))

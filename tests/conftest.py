@@ -1,4 +1,4 @@
-"""Shared fixtures for the engine tests (kept minimal on purpose)."""
+"""Shared fixtures: the reference spiral for the engine tests; empty Streamlit caches for the app tests."""
 
 from __future__ import annotations
 
@@ -15,3 +15,13 @@ def spiral() -> tuple[np.ndarray, np.ndarray]:
     X.flags.writeable = False
     y.flags.writeable = False
     return X, y
+
+
+@pytest.fixture
+def fresh_caches():
+    """Streamlit's data and resource caches emptied, so no test sees another's runs."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield

@@ -10,14 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
-from app_helpers import app, charts, dataset_with, metric
+from app_helpers import app, charts, dataset_with, metric, trained
 
-import scratchnet as sn
 from scratchnet.app import compare, experiments
 from scratchnet.app.cached import start_run
 from scratchnet.app.config import RunConfig, cost_verdict
-from scratchnet.app.runs import RunResult, make_data, make_network, make_optimizer, summarize
+from scratchnet.app.runs import make_data
 from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY
 
 PAGE = "pages/1_Experiments.py"
@@ -25,22 +23,7 @@ REPLAY_SCALE = 0.05  # 500, 500 and 1,500 epochs instead of 10,000, 10,000 and 3
 WAIT = 120.0
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
-
-def trained(config: RunConfig) -> RunResult:
-    """``config`` trained here with the engine, frozen like the pool freezes it."""
-    data = make_data(config)
-    net = make_network(config, data.classes)
-    validation = (data.X_test, data.y_test) if len(data.y_test) else None
-    history = sn.train(
-        net, data.X_train, data.y_train, make_optimizer(config), config.epochs, validation=validation, snapshots=5
-    )
-    return summarize(config, data, net, history)
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 def wait_for(configs) -> None:

@@ -18,7 +18,6 @@ import tomllib
 
 import numpy as np
 import pytest
-import streamlit as st
 from app_helpers import ROOT, app, charts, dataset_with, metric, settle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
@@ -118,11 +117,7 @@ def names_value(message: str, raw: str) -> bool:
     return any(part in message for part in shown)
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 # ---- the link, as a function: every field × every hostile value --------------------------------

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import streamlit as st
 from app_helpers import app, charts, dataset_with, settle
 
 import scratchnet as sn
 from scratchnet.app import export, upload
 
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 def uploaded(at, name: str, raw: bytes):

@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 import pytest
-import streamlit as st
 from app_helpers import app, charts, dataset_with, metric, settle
 
 import scratchnet as sn
@@ -16,11 +15,7 @@ from scratchnet.app.trainer import get_pool
 SHORT = {"epochs": "200"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 def engine_result(config: RunConfig) -> tuple[float, float, float]:

@@ -8,40 +8,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-import streamlit as st
-from app_helpers import ROOT, app, charts, dataset_with
+from app_helpers import ROOT, app, charts, dataset_with, trained
 
-import scratchnet as sn
 from scratchnet.app import sweep as sw
 from scratchnet.app.config import COST_LIMIT_SECONDS, RunConfig, estimate_seconds
-from scratchnet.app.runs import RunResult, make_data, make_network, make_optimizer, summarize
 
 PAGE = "pages/3_Sweep.py"
 WAIT = 90.0
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
-
-def trained(config: RunConfig) -> RunResult:
-    """``config`` trained in this process with the engine, frozen like the trainer freezes it."""
-    data = make_data(config)
-    net = make_network(config, data.classes)
-    history = sn.train(
-        net,
-        data.X_train,
-        data.y_train,
-        make_optimizer(config),
-        config.epochs,
-        seed=config.seed,
-        validation=(data.X_test, data.y_test),
-        snapshots=10,
-    )
-    return summarize(config, data, net, history)
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 def small_sweep(**base) -> sw.Sweep:

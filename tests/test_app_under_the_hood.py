@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import streamlit as st
 from app_helpers import app, charts, dataset_with, metric
 
 import scratchnet as sn
@@ -22,11 +21,7 @@ from scratchnet.app.runs import make_data, make_network, make_optimizer, snapsho
 PAGE = "pages/2_Under_the_hood.py"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
 
 def by_hand(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, lr: float, relu_slope) -> dict:
