@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import shutil
@@ -13,9 +15,11 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from altair import load_schema
 from altair.utils.schemapi import validate_jsonschema
+from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +28,16 @@ from scratchnet.app.runs import RunResult, make_data, make_network, summarize, t
 
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"  # the page's script has finished
+DRAWN = """() => new Promise(resolve => {  // the browser has drawn: ten smooth frames in a row (or 5 s passed)
+    let last = performance.now(), smooth = 0;
+    const give_up = setTimeout(() => resolve(false), 5000);
+    const frame = now => {
+        smooth = now - last < 50 ? smooth + 1 : 0;
+        last = now;
+        if (smooth >= 10) { clearTimeout(give_up); resolve(true); } else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+})"""
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, as CI installs it
 LOAD_PORTS = range(8620, 8641)  # servers for load tests and benchmarks, apart from the browser tests'
 AS_DEPLOYED = ("--server.fileWatcherType", "none")  # the app as deployed: no reloading when files change
@@ -72,6 +86,55 @@ def dataset_with(chart: dict, *columns: str) -> pd.DataFrame:
             return frame
     raise AssertionError(
         f"no dataset with columns {columns} in {[list(f.columns) for f in chart['datasets'].values()]}"
+    )
+
+
+def _fill_scale(spec: object) -> dict | None:
+    """The first ``fill`` scale with a domain and a range in a Vega-Lite spec (the true-class legend)."""
+    if isinstance(spec, dict):
+        scale = spec.get("encoding", {}).get("fill", {}).get("scale", {})
+        if "domain" in scale and "range" in scale:
+            return scale
+        spec = list(spec.values())
+    if isinstance(spec, list):
+        for item in spec:
+            if (found := _fill_scale(item)) is not None:
+                return found
+    return None
+
+
+def picture(url: str) -> np.ndarray:
+    """The RGBA pixels (height x width x 4) of a ``data:image/png;base64,...`` URL, decoded by Pillow."""
+    header, _, encoded = url.partition(",")
+    assert header == "data:image/png;base64", header
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGBA"))
+
+
+def decision_map(chart: dict) -> pd.DataFrame:
+    """The decision map as drawn: the picture under the points decoded (by Pillow), one row per pixel
+    with its cell's centre ``x, y`` (data units), the class whose legend colour it has
+    (``predicted``) and its ``opacity``. Fails if a pixel has a colour no class has."""
+    window = dataset_with(chart, "url", "x", "x2", "y", "y2").iloc[0]
+    pixels = picture(window["url"])
+    height, width = pixels.shape[:2]
+    scale = _fill_scale(chart["spec"])
+    assert scale is not None, "no class colours in the chart"
+    by_colour = {
+        tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)): name for name, c in zip(scale["domain"], scale["range"])
+    }
+    colours = [tuple(int(v) for v in rgb) for rgb in pixels[..., :3].reshape(-1, 3)]
+    unknown = set(colours) - set(by_colour)
+    assert not unknown, f"map pixels in colours of no class: {sorted(unknown)[:5]}"
+    xs = window["x"] + (np.arange(width) + 0.5) * (window["x2"] - window["x"]) / width
+    ys = window["y2"] - (np.arange(height) + 0.5) * (window["y2"] - window["y"]) / height  # row 0 is the top
+    gx, gy = np.meshgrid(xs, ys)
+    return pd.DataFrame(
+        {
+            "x": gx.ravel(),
+            "y": gy.ravel(),
+            "predicted": [by_colour[c] for c in colours],
+            "opacity": pixels[..., 3].ravel() / 255,
+        }
     )
 
 

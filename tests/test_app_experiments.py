@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from app_helpers import app, charts, dataset_with, metric, trained
+from app_helpers import app, charts, dataset_with, metric, picture, trained
 
 from scratchnet.app import compare, experiments
 from scratchnet.app.cached import start_run
@@ -153,8 +153,10 @@ def test_boundary_panels_draw_one_small_map_per_run():
     )
     spec = chart.to_dict()
     assert len(spec["concat"]) == 2 and spec["columns"] == 2
-    grids = [frame for frame in spec["datasets"].values() if frame and "x2" in frame[0]]
-    assert sorted(map(len, grids)) == [400, 400]
+    maps = [picture(frame[0]["url"]) for frame in spec["datasets"].values() if frame and "url" in frame[0]]
+    assert [m.shape for m in maps] == [(20, 20, 4), (20, 20, 4)]
+    colours = [len(np.unique(m[..., :3].reshape(-1, 3), axis=0)) for m in maps]
+    assert colours == [3, 2]  # the spiral's three classes, the moons' two
     assert spec["resolve"]["scale"]["x"] == "independent"  # each map keeps its own window
     with pytest.raises(ValueError):
         compare.boundary_panels([])

@@ -6,9 +6,10 @@ import time
 
 import numpy as np
 import pytest
-from app_helpers import app, charts, dataset_with, metric, settle
+from app_helpers import app, charts, dataset_with, decision_map, metric, settle
 
 import scratchnet as sn
+from scratchnet.app.charts import MAP_OPACITY
 from scratchnet.app.config import PRESETS, RunConfig
 from scratchnet.app.trainer import get_pool
 
@@ -51,10 +52,16 @@ def test_the_charts_carry_the_run():
     assert len(dataset_with(losses, "epoch", "lr")) == 200
 
     board = next(c for c in drawn if "layer" in c["spec"] and any("x2" in f for f in map(list, c["datasets"].values())))
-    grid = dataset_with(board, "x", "x2", "y", "y2", "predicted", "confidence")
-    assert len(grid) == 100 * 100
-    assert set(grid["predicted"]) <= {"class 0", "class 1", "class 2"} and len(set(grid["predicted"])) == 3
-    assert ((grid["confidence"] >= 1 / 3 - 1e-9) & (grid["confidence"] <= 1)).all()
+    cells = decision_map(board)
+    assert len(cells) == 100 * 100
+    assert set(cells["predicted"]) == {"class 0", "class 1", "class 2"}
+    low, high = MAP_OPACITY
+    assert cells["opacity"].between(low - 0.01, high + 0.01).all() and cells["opacity"].std() > 0.02  # shaded
+    # each pixel shows the class the trained network predicts at its cell's centre (the map is not flipped)
+    result = at.session_state["run"].result
+    centres = (cells[["x", "y"]].to_numpy() - result.data.center) / result.data.scale
+    names = np.asarray(result.data.class_names)
+    assert (names[result.network.predict(centres)] == cells["predicted"]).mean() > 0.999
     points = dataset_with(board, "x", "y", "true", "predicted", "split")
     assert len(points) == 300
     assert (points["split"] == "held out").sum() == 60
@@ -169,18 +176,18 @@ def test_too_costly_a_run_is_refused_before_it_starts():
 def test_the_replay_slider_moves_the_boundary():
     at = settle(app(query={"epochs": "300"}))
 
-    def grid():
+    def drawn_map():
         board = next(
             c for c in charts(at) if "layer" in c["spec"] and any("x2" in f for f in map(list, c["datasets"].values()))
         )
-        return dataset_with(board, "predicted", "confidence")
+        return decision_map(board)
 
-    final = grid()
+    final = drawn_map()
     at.select_slider(key="result.replay").set_value(0)
     at.run()
-    start = grid()
+    start = drawn_map()
     assert (start["predicted"] != final["predicted"]).mean() > 0.2
-    assert start["confidence"].mean() < final["confidence"].mean()
+    assert start["opacity"].mean() < final["opacity"].mean()  # the untrained network is less sure
 
 
 def test_the_confusion_matrix_is_drawn_when_opened_and_counts_every_point():

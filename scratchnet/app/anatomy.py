@@ -127,7 +127,7 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -
             ],
         )
     )
-    return alt.layer(diagonal, dots).properties(width=size, height=size, title=title, autosize=FIXED_SIZE)
+    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE)
 
 
 # ---- inside a trained network -----------------------------------------------------------------
@@ -383,4 +383,4 @@ def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, heigh
         rule = pd.DataFrame({"epoch": [marker]})
         parts.append(alt.Chart(rule).mark_rule(color="#E45756", strokeDash=[4, 3], strokeWidth=2).encode(x=x))
     fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
-    return alt.layer(*parts).properties(height=height, width="container", autosize=fit_width)
+    return alt.layer(*parts, height=height, width="container", autosize=fit_width)

@@ -11,13 +11,18 @@ import math
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
+
+from .picture import data_url
 
 #: Class colours (Vega's "tableau10"), shared with the app theme so legends and charts agree.
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC")
 SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
 MARKER_COLOR = "#E45756"
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
+MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certain one
+FLAT_OPACITY = 0.4  # every cell's opacity without confidence shading
 POINTS_KEY = "● training point · ■ held-out point · ✚ misclassified (filled with its true class)"
 
 
@@ -65,21 +70,23 @@ def loss_chart(
     if marker is not None:
         replay = pd.DataFrame({"epoch": [marker]})
         layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
-    top = alt.layer(*layers).properties(height=height, width="container")
+    top = alt.layer(*layers, height=height, width="container")
     highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
     # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
     lr_scale = alt.Scale(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else alt.Scale()
     lr = (
-        alt.Chart(lrs)
+        alt.Chart(lrs, height=60, width="container")
         .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
         .encode(
             x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
             y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=alt.Axis(format="~g", tickCount=3)),
             tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
         )
-        .properties(height=60, width="container")
     )
-    return alt.vconcat(top, lr, spacing=4).properties(
+    return alt.vconcat(
+        top,
+        lr,
+        spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
@@ -104,6 +111,28 @@ def hover_layers(
     return [dots, base.mark_rule(color="#999").encode(x=x).transform_filter(pointer)]
 
 
+def map_pixels(grid: pd.DataFrame, class_names: Sequence[str], *, confidence: bool = True) -> np.ndarray:
+    """The decision map as RGBA pixels (top row = highest ``y``): one pixel per ``grid`` cell, in
+    its predicted class's colour, with an opacity that rises linearly from ``MAP_OPACITY[0]``
+    where the network guesses (confidence 1/k) to ``MAP_OPACITY[1]`` where it is certain."""
+    k = max(len(class_names), 2)
+    columns, column = np.unique(grid["x"].to_numpy(), return_inverse=True)
+    rows, row = np.unique(grid["y"].to_numpy(), return_inverse=True)
+    predicted = pd.Categorical(grid["predicted"], categories=list(class_names)).codes
+    rgb = np.array([[int(PALETTE[i % len(PALETTE)][j : j + 2], 16) for j in (1, 3, 5)] for i in range(k)])
+    if confidence:
+        low, high = MAP_OPACITY
+        share = (grid["confidence"].to_numpy(dtype=float) - 1 / k) / (1 - 1 / k)
+        alpha = low + (high - low) * np.clip(np.nan_to_num(share), 0, 1)
+    else:
+        alpha = np.full(len(grid), FLAT_OPACITY)
+    pixels = np.zeros((len(rows), len(columns), 4))  # cells the grid lacks stay transparent
+    top_down = len(rows) - 1 - row
+    pixels[top_down, column, :3] = rgb[np.maximum(predicted, 0)]
+    pixels[top_down, column, 3] = np.where(predicted >= 0, np.round(255 * alpha), 0)
+    return pixels
+
+
 def boundary_chart(
     grid: pd.DataFrame,
     points: pd.DataFrame,
@@ -113,32 +142,29 @@ def boundary_chart(
     confidence: bool = True,
     size: int = 300,
 ) -> alt.LayerChart:
-    """The decision map (cells coloured by predicted class, paler where the network is unsure,
-    or flat with ``confidence=False``) under the points, filled by their true class.
+    """The decision map (``grid``'s cells coloured by predicted class, paler where the network is
+    unsure, or flat with ``confidence=False``; drawn as one picture) under the points, filled by
+    their true class.
 
     Training points are circles, held-out points squares; misclassified points are large crosses
     with a dark outline (``POINTS_KEY`` says so in words, for under the chart).
     """
-    k = max(len(class_names), 2)
     colors = class_scale(class_names)
     x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
-    opacity = (
-        alt.Opacity("confidence:Q", scale=alt.Scale(domain=[1 / k, 1.0], range=[0.05, 0.62]), legend=None)
-        if confidence
-        else alt.OpacityValue(0.4)
+    picture = pd.DataFrame(
+        {
+            "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
+            "x": [grid["x"].min()],
+            "x2": [grid["x2"].max()],
+            "y": [grid["y"].min()],
+            "y2": [grid["y2"].max()],
+        }
     )
     cells = (
-        alt.Chart(grid)
-        .mark_rect(strokeWidth=0)
-        .encode(
-            x=x,
-            x2=alt.X2("x2:Q"),
-            y=y,
-            y2=alt.Y2("y2:Q"),
-            color=alt.Color("predicted:N", scale=colors, legend=None),
-            opacity=opacity,
-        )
+        alt.Chart(picture)
+        .mark_image(aspect=False, smooth=True)
+        .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
     )
     wrong = alt.Scale(domain=["right", "wrong"])
     dots = (
@@ -171,7 +197,7 @@ def boundary_chart(
         )
     )
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    return alt.layer(cells, dots).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    return alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
 def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: int = 260) -> alt.LayerChart:
@@ -201,4 +227,4 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )
-    return alt.layer(heat, text).properties(width=size, height=size)
+    return alt.layer(heat, text, width=size, height=size)

@@ -362,7 +362,7 @@ def overlay_loss_chart(
         alt.Tooltip("accuracy:Q", format=".1%"),
     ]
     layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
-    return alt.layer(*layers).properties(height=height, width="container")
+    return alt.layer(*layers, height=height, width="container")
 
 
 @dataclass(frozen=True)
@@ -388,29 +388,32 @@ def boundary_panels(
         grid = frames.grid_frame(panel.network, panel.data, resolution)
         points = frames.points_frame(panel.network, panel.data)
         points = points[points["split"].isin(panel.show)]
-        chart = charts.boundary_chart(
-            grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size
-        ).properties(title=alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined))
+        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size)
+        chart.title = alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined)
         chart.autosize = alt.Undefined  # a concatenated view may not size itself; the whole grid does
         maps.append(chart)
     shared = len({panel.data.class_names for panel in panels}) == 1
     legends = "shared" if shared else "independent"
-    return (
-        alt.concat(*maps, columns=max(1, columns), spacing=16)
-        .properties(autosize=alt.AutoSizeParams(type="pad"))
-        .resolve_scale(
-            x="independent",
-            y="independent",
-            color=legends,
-            fill=legends,
-            shape=legends,
-            stroke=legends,
-            size=legends,
-            opacity="independent",
-        )
-        .resolve_legend(fill=legends, shape=legends)
-        .configure_axis(disable=True)  # small multiples: the maps speak, the axes would only crowd them
-        .configure_title(anchor="start", fontSize=13)
+    scales = alt.ScaleResolveMap(
+        x="independent",
+        y="independent",
+        color=legends,
+        fill=legends,
+        shape=legends,
+        stroke=legends,
+        size=legends,
+        opacity="independent",
+    )
+    return alt.concat(
+        *maps,
+        columns=max(1, columns),
+        spacing=16,
+        autosize=alt.AutoSizeParams(type="pad"),
+        resolve=alt.Resolve(scale=scales, legend=alt.LegendResolveMap(fill=legends, shape=legends)),
+        config=alt.Config(
+            axis=alt.AxisConfig(disable=True),  # small multiples: the maps speak, the axes would only crowd them
+            title=alt.TitleConfig(anchor="start", fontSize=13),
+        ),
     )
 
 

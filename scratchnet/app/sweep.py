@@ -566,7 +566,7 @@ def sweep_chart(
         .add_params(pick)
     )
     step = max(60, min(cell_width, MAP_WIDTH // len(sweep.x.values)))  # many columns: narrower cells
-    return alt.layer(trained, others, text, picked, hits).properties(width=alt.Step(step), height=alt.Step(cell_height))
+    return alt.layer(trained, others, text, picked, hits, width=alt.Step(step), height=alt.Step(cell_height))
 
 
 def picked_cell(selection: Mapping[str, object] | None) -> int | None:

@@ -93,6 +93,7 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
         job = current_run()
         if isinstance(job, TrainingJob):
             job.watch(watcher_id())
+            _wait_if_ending(job)
             if not job.done:
                 progress_view(job)
                 return
@@ -108,6 +109,13 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
     panel()
     run = current_run()
     return run.result if isinstance(run, TrainingJob) else run
+
+
+def _wait_if_ending(job: TrainingJob) -> None:
+    """Wait for a run due to end before the next redraw: its result shows as soon as it is ready."""
+    left = job.progress().seconds_left if not job.done else None
+    if left is not None and left < POLL_SECONDS:
+        job.wait(timeout=left + POLL_SECONDS / 5)
 
 
 def _cancel(job: TrainingJob) -> None:
