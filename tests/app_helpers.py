@@ -251,6 +251,23 @@ def served_app(timeout: float = 60.0, *, ports: range | None = None, output=subp
 
 
 @contextmanager
+def page_kept_on_timeout(page, name: str, what: str):
+    """Run a wait on ``page``; if it times out, keep a screenshot (``artifacts/<name>.png``) and fail
+    saying ``what`` never happened and what the page showed instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        yield
+    except PlaywrightTimeout:
+        (ROOT / "artifacts").mkdir(exist_ok=True)
+        page.screenshot(path=str(ROOT / "artifacts" / f"{name}.png"), full_page=True)
+        state = page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
+        raise AssertionError(
+            f"{what} never happened (script state {state!r}); the page said:\n{page.inner_text('body')[:3000]}"
+        ) from None
+
+
+@contextmanager
 def chromium():
     """Headless Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import CHROMIUM, IDLE, ROOT, chromium, served_app
+from app_helpers import CHROMIUM, IDLE, ROOT, chromium, page_kept_on_timeout, served_app
 
 from scratchnet.app import nav
 
@@ -75,14 +75,8 @@ def test_training_from_the_sidebar_in_the_browser(server, browser):
     button.wait_for()
     page.wait_for_selector(IDLE, timeout=60_000)
     button.click()
-    try:
+    with page_kept_on_timeout(page, "preset-timeout", "the preset run's result"):
         wait_trained(page, "2,000")
-    except playwright.sync_api.TimeoutError:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "preset-timeout.png"), full_page=True)
-        raise AssertionError(
-            f"the preset run never showed its result; the page said:\n{page.inner_text('body')}"
-        ) from None
     assert_no_exception(page)
     assert "epochs" not in page.url  # the default preset's link has no differences to spell out
     page.close()

@@ -14,7 +14,17 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from app_helpers import AS_DEPLOYED, CHROMIUM, IDLE, LOAD_PORTS, chromium, cpu_seconds, process_tree, served_app
+from app_helpers import (
+    AS_DEPLOYED,
+    CHROMIUM,
+    IDLE,
+    LOAD_PORTS,
+    chromium,
+    cpu_seconds,
+    page_kept_on_timeout,
+    process_tree,
+    served_app,
+)
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -22,7 +32,7 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
 ]
 SESSIONS = 20
-TIMEOUT_MS = 240_000
+TIMEOUT_MS = 300_000  # generous: twenty tabs of one headless browser draw in software on two cores
 VIEWPORT = {"width": 1024, "height": 720}  # a laptop; smaller pages cost the shared machine less to draw
 
 #: The shared link, and one link of its own for each of the other sessions (its seed and epochs
@@ -48,9 +58,10 @@ def browser():
 
 
 def wait_trained(page, epochs: str) -> None:
-    page.get_by_text(f"Trained {int(epochs):,} epochs").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-    page.locator("[data-testid=stMetric]").first.wait_for(timeout=TIMEOUT_MS)
+    with page_kept_on_timeout(page, f"load-timeout-{epochs}", f"the page of the {epochs}-epoch run showing its result"):
+        page.get_by_text(f"Trained {int(epochs):,} epochs").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+        page.locator("[data-testid=stMetric]").first.wait_for(timeout=TIMEOUT_MS)
 
 
 def metric(page, label: str) -> str:
