@@ -40,9 +40,11 @@ def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
 
 def wait_trained(page, epochs: str, timeout: float = 90_000) -> None:
     """Wait until the run of ``epochs`` epochs has finished and the page has settled."""
-    page.get_by_text(f"Trained {epochs} epochs").wait_for(timeout=timeout)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.locator("[data-testid=stMetric]").first.wait_for(timeout=30_000)
+    name = f"timeout-{epochs.replace(',', '')}-epochs"
+    with page_kept_on_timeout(page, name, f"the page of the {epochs}-epoch run showing its result"):
+        page.get_by_text(f"Trained {epochs} epochs").wait_for(timeout=timeout)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.locator("[data-testid=stMetric]").first.wait_for(timeout=30_000)
 
 
 def drawn_charts(page) -> int:
@@ -75,8 +77,7 @@ def test_training_from_the_sidebar_in_the_browser(server, browser):
     button.wait_for()
     page.wait_for_selector(IDLE, timeout=60_000)
     button.click()
-    with page_kept_on_timeout(page, "preset-timeout", "the preset run's result"):
-        wait_trained(page, "2,000")
+    wait_trained(page, "2,000")
     assert_no_exception(page)
     assert "epochs" not in page.url  # the default preset's link has no differences to spell out
     page.close()
