@@ -23,6 +23,7 @@ from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from scratchnet.app.charts import rgb
 from scratchnet.app.config import RunConfig
 from scratchnet.app.runs import RunResult, make_data, make_network, summarize, train_run
 
@@ -119,10 +120,8 @@ def decision_map(chart: dict) -> pd.DataFrame:
     height, width = pixels.shape[:2]
     scale = _fill_scale(chart["spec"])
     assert scale is not None, "no class colours in the chart"
-    by_colour = {
-        tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)): name for name, c in zip(scale["domain"], scale["range"])
-    }
-    colours = [tuple(int(v) for v in rgb) for rgb in pixels[..., :3].reshape(-1, 3)]
+    by_colour = {rgb(color): name for name, color in zip(scale["domain"], scale["range"])}
+    colours = [tuple(int(v) for v in pixel) for pixel in pixels[..., :3].reshape(-1, 3)]
     unknown = set(colours) - set(by_colour)
     assert not unknown, f"map pixels in colours of no class: {sorted(unknown)[:5]}"
     xs = window["x"] + (np.arange(width) + 0.5) * (window["x2"] - window["x"]) / width

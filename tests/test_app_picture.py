@@ -14,8 +14,7 @@ NAMES = ("class 0", "class 1", "class 2")
 
 
 def rgb(name: str) -> tuple[int, int, int]:
-    colour = charts.PALETTE[NAMES.index(name)]
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return charts.rgb(charts.PALETTE[NAMES.index(name)])
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 7), (100, 100)])

@@ -26,6 +26,11 @@ FLAT_OPACITY = 0.4  # every cell's opacity without confidence shading
 POINTS_KEY = "● training point · ■ held-out point · ✚ misclassified (filled with its true class)"
 
 
+def rgb(color: str) -> tuple[int, int, int]:
+    """``"#RRGGBB"`` as its red, green and blue values (0-255)."""
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
@@ -119,7 +124,7 @@ def map_pixels(grid: pd.DataFrame, class_names: Sequence[str], *, confidence: bo
     columns, column = np.unique(grid["x"].to_numpy(), return_inverse=True)
     rows, row = np.unique(grid["y"].to_numpy(), return_inverse=True)
     predicted = pd.Categorical(grid["predicted"], categories=list(class_names)).codes
-    rgb = np.array([[int(PALETTE[i % len(PALETTE)][j : j + 2], 16) for j in (1, 3, 5)] for i in range(k)])
+    colors = np.array([rgb(PALETTE[i % len(PALETTE)]) for i in range(k)])
     if confidence:
         low, high = MAP_OPACITY
         share = (grid["confidence"].to_numpy(dtype=float) - 1 / k) / (1 - 1 / k)
@@ -128,7 +133,7 @@ def map_pixels(grid: pd.DataFrame, class_names: Sequence[str], *, confidence: bo
         alpha = np.full(len(grid), FLAT_OPACITY)
     pixels = np.zeros((len(rows), len(columns), 4))  # cells the grid lacks stay transparent
     top_down = len(rows) - 1 - row
-    pixels[top_down, column, :3] = rgb[np.maximum(predicted, 0)]
+    pixels[top_down, column, :3] = colors[np.maximum(predicted, 0)]
     pixels[top_down, column, 3] = np.where(predicted >= 0, np.round(255 * alpha), 0)
     return pixels
 

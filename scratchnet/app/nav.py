@@ -1,5 +1,5 @@
 """The app's own page menu, with titles and icons (the pages/ folder would name the home page
-after its file). Every page calls ``menu()`` first; ``.streamlit/config.toml`` hides the default."""
+after its file). Every page calls ``page_config()`` first; ``.streamlit/config.toml`` hides the default."""
 
 from __future__ import annotations
 

@@ -92,11 +92,16 @@ def train_run(
     )
 
 
+def columns_nbytes(epochs: int, validation: bool) -> int:
+    """The memory of a history's columns for ``epochs`` epochs: loss, accuracy and rate, and the
+    held-out loss and accuracy with ``validation`` (float64 each)."""
+    return epochs * (5 if validation else 3) * 8
+
+
 def history_nbytes(history: sn.History) -> int:
     """At most the memory a history holds: its columns (for every planned epoch) and its snapshots."""
-    columns = history.epochs_planned * (5 if history.has_validation else 3) * 8
     snapshots = sum(value.nbytes for snapshot in history.snapshots for value in snapshot.params.values())
-    return columns + snapshots
+    return columns_nbytes(history.epochs_planned, history.has_validation) + snapshots
 
 
 def snapshot_count(net: sn.Network) -> int:
@@ -112,7 +117,7 @@ def snapshots_for(param_bytes: int) -> int:
 def planned_nbytes(config: RunConfig, data: DataSplit) -> int:
     """About the most memory a run of ``config`` on ``data`` will hold once trained."""
     param_bytes = config.n_params * np.dtype(config.dtype).itemsize
-    columns = config.epochs * (5 if len(data.y_test) else 3) * 8
+    columns = columns_nbytes(config.epochs, validation=len(data.y_test) > 0)
     return data.nbytes + columns + (snapshots_for(param_bytes) + 2) * param_bytes
 
 

@@ -19,7 +19,7 @@ import scratchnet as sn
 from . import charts, export, frames, upload
 from .cached import fresh_points_accuracy, start_run
 from .config import RunConfig
-from .jobs import TrainingJob
+from .jobs import Progress, TrainingJob
 from .runs import DataSplit, RunResult, make_network
 from .safe_text import escape
 
@@ -93,10 +93,11 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
         job = current_run()
         if isinstance(job, TrainingJob):
             job.watch(watcher_id())
-            _wait_if_ending(job)
             if not job.done:
-                progress_view(job)
-                return
+                progress = _progress_unless_ending(job)
+                if not job.done:
+                    progress_view(job, progress)
+                    return
             if live:  # it has just finished: redraw the whole page once, without the timer
                 st.rerun()
             if job.result is None:
@@ -111,20 +112,22 @@ def run_panel(*, replay: bool = True) -> RunResult | None:
     return run.result if isinstance(run, TrainingJob) else run
 
 
-def _wait_if_ending(job: TrainingJob) -> None:
-    """Wait for a run due to end before the next redraw: its result shows as soon as it is ready."""
-    left = job.progress().seconds_left if not job.done else None
-    if left is not None and left < POLL_SECONDS:
-        job.wait(timeout=left + POLL_SECONDS / 5)
+def _progress_unless_ending(job: TrainingJob) -> Progress:
+    """The run's progress. A run due to end before the next redraw is waited for instead, so that
+    its result shows as soon as it is ready (the progress returned is then unused)."""
+    progress = job.progress()
+    left = progress.seconds_left
+    if left is not None and left < POLL_SECONDS and not job.wait(timeout=left + POLL_SECONDS / 5):
+        progress = job.progress()  # it took longer than it said: draw where it is now
+    return progress
 
 
 def _cancel(job: TrainingJob) -> None:
     set_run(job.cancel(watcher_id()))
 
 
-def progress_view(job: TrainingJob) -> None:
-    """The progress bar, Cancel, and the loss curve and decision map as they are now."""
-    progress = job.progress()
+def progress_view(job: TrainingJob, progress: Progress) -> None:
+    """The progress bar, Cancel, and the loss curve and decision map at ``progress``."""
     history = progress.history
     if progress.state == "queued":
         ahead = f" ({progress.ahead} ahead of this one)" if progress.ahead else ""
