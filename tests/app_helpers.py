@@ -28,7 +28,9 @@ from scratchnet.app.config import RunConfig
 from scratchnet.app.runs import RunResult, make_data, make_network, summarize, train_run
 
 ROOT = Path(__file__).resolve().parents[1]
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"  # the page's script has finished
+ARTIFACTS = ROOT / "artifacts"  # screenshots the browser tests keep
+APP = "[data-testid=stApp]"  # Streamlit's page, mounted (by its scripts, before any server connection)
+IDLE = f"{APP}[data-test-script-state=notRunning]"  # the page's script has finished
 DRAWN = """() => new Promise(resolve => {  // the browser has drawn: ten smooth frames in a row (or 5 s passed)
     let last = performance.now(), smooth = 0;
     const give_up = setTimeout(() => resolve(false), 5000);
@@ -249,6 +251,20 @@ def served_app(timeout: float = 60.0, *, ports: range | None = None, output=subp
             process.kill()
 
 
+def app_mounted(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit's page has mounted in ``page``. A page that stays blank (its scripts
+    never ran: seen now and then when headless Chromium loads many tabs on two cores) is loaded
+    once more; the app itself is not involved yet, it mounts before it connects to the server."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(APP, state="attached", timeout=timeout)
+    except PlaywrightTimeout:
+        print(f"\n{page.url} stayed blank for {timeout / 1000:.0f} s; loading it again")
+        page.reload(wait_until="commit")
+        page.wait_for_selector(APP, state="attached", timeout=timeout)
+
+
 @contextmanager
 def page_kept_on_timeout(page, name: str, what: str):
     """Run a wait on ``page``; if it times out, keep a screenshot (``artifacts/<name>.png``) and fail
@@ -258,12 +274,11 @@ def page_kept_on_timeout(page, name: str, what: str):
     try:
         yield
     except PlaywrightTimeout:
-        (ROOT / "artifacts").mkdir(exist_ok=True)
-        page.screenshot(path=str(ROOT / "artifacts" / f"{name}.png"), full_page=True)
-        state = page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
-        raise AssertionError(
-            f"{what} never happened (script state {state!r}); the page said:\n{page.inner_text('body')[:3000]}"
-        ) from None
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        state = page.evaluate(f"document.querySelector('{APP}')?.getAttribute('data-test-script-state')")
+        text = page.evaluate("document.body ? document.body.innerText : ''") or page.content()
+        raise AssertionError(f"{what} never happened (script state {state!r}); the page said:\n{text[:3000]}") from None
 
 
 @contextmanager

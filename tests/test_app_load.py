@@ -19,6 +19,7 @@ from app_helpers import (
     CHROMIUM,
     IDLE,
     LOAD_PORTS,
+    app_mounted,
     chromium,
     cpu_seconds,
     page_kept_on_timeout,
@@ -58,6 +59,7 @@ def browser():
 
 
 def wait_trained(page, epochs: str) -> None:
+    app_mounted(page)
     with page_kept_on_timeout(page, f"load-timeout-{epochs}", f"the page of the {epochs}-epoch run showing its result"):
         page.get_by_text(f"Trained {int(epochs):,} epochs").wait_for(timeout=TIMEOUT_MS)
         page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
