@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import ARTIFACTS, CHROMIUM, IDLE, ROOT, app_mounted, chromium, page_kept_on_timeout, served_app
+from app_helpers import ARTIFACTS, CHROMIUM, IDLE, ROOT, app_started, chromium, page_kept_on_timeout, served_app
 
 from scratchnet.app import nav
 
@@ -33,8 +33,7 @@ def browser():
 def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
-    app_mounted(page)
-    page.wait_for_selector(IDLE, timeout=60_000)
+    app_started(page)
     return page
 
 
@@ -90,7 +89,7 @@ def test_a_shared_link_opens_the_same_run_in_another_browser(server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # another student: no shared cookies
     second = context.new_page()
     second.goto(first.url)
-    app_mounted(second)
+    app_started(second)
     wait_trained(second, "350", timeout=30_000)
     assert second.locator("[data-testid=stMetric]", has_text="Final loss").inner_text() == final_loss
     assert_no_exception(second)
