@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from app_helpers import ARTIFACTS, CHROMIUM, IDLE, ROOT, app_started, chromium, page_kept_on_timeout, served_app
@@ -31,7 +32,19 @@ def browser():
 
 
 def open_page(browser, url: str, *, width: int = 1280, height: int = 900):
+    """A new page on ``url``, its first script run ended. ``page.elsewhere`` collects every request
+    it makes to another host than the app's (the app makes no network calls)."""
     page = browser.new_page(viewport={"width": width, "height": height})
+    app_host = urlparse(url).hostname
+    page.elsewhere = []
+    page.on(
+        "request",
+        lambda request: (
+            urlparse(request.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(request.url).hostname != app_host
+            and page.elsewhere.append(request.url)
+        ),
+    )
     page.goto(url)
     app_started(page)
     return page
@@ -63,6 +76,7 @@ def test_the_playground_trains_and_draws(server, browser):
     page.wait_for_function(f"document.querySelectorAll('{CHART} svg, {CHART} canvas').length >= 2", timeout=30_000)
     assert_no_exception(page)
     assert drawn_charts(page) >= 2
+    assert page.elsewhere == []  # nothing fetched from the internet: fonts, icons, scripts are the app's own
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "playground.png"))
     page.close()
@@ -107,8 +121,10 @@ def test_every_page_opens_without_an_exception(server, browser, page_file):
     assert page.locator("[data-testid=stMain]").inner_text().strip()
     menu = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]").all_inner_texts()
     assert [text.strip().splitlines()[-1] for text in menu] == [
-        label for _, label, _ in nav.PAGES
+        label for _, label, *_ in nav.PAGES
     ]  # every page, home = Playground
+    assert page.get_attribute("link[rel='shortcut icon']", "href").startswith("data:")  # the tab's icon
+    assert page.elsewhere == []
     page.close()
 
 

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import streamlit as st
 
+#: Each page: its file, its name, its icon in the menu (Material Symbols, drawn from a font that
+#: ships with Streamlit) and in the browser tab (an emoji: a Material icon there is fetched from
+#: the internet, and the app makes no network calls).
 PAGES = (
-    ("streamlit_app.py", "Playground", ":material/hub:"),
-    ("pages/1_Experiments.py", "Experiments", ":material/science:"),
-    ("pages/2_Under_the_hood.py", "Under the hood", ":material/build:"),
-    ("pages/3_Sweep.py", "Sweep", ":material/grid_on:"),
+    ("streamlit_app.py", "Playground", ":material/hub:", "🧠"),
+    ("pages/1_Experiments.py", "Experiments", ":material/science:", "🧪"),
+    ("pages/2_Under_the_hood.py", "Under the hood", ":material/build:", "🔬"),
+    ("pages/3_Sweep.py", "Sweep", ":material/grid_on:", "📊"),
 )
 
 
 def menu() -> None:
     """Links to every page, at the top of the sidebar."""
     with st.sidebar:
-        for path, label, icon in PAGES:
+        for path, label, icon, _ in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
 
 
 def page_config(title: str) -> None:
     """The browser tab's title and icon, and the wide layout every page uses; then the menu."""
-    icon = next(icon for _, label, icon in PAGES if label == title)
-    st.set_page_config(page_title=f"scratchnet · {title}", page_icon=icon, layout="wide")
+    tab_icon = next(tab_icon for _, label, _, tab_icon in PAGES if label == title)
+    st.set_page_config(page_title=f"scratchnet · {title}", page_icon=tab_icon, layout="wide")
     menu()
