@@ -36,11 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from scratchnet.app import frames  # noqa: E402
-from scratchnet.app.charts import map_pixels  # noqa: E402
-from scratchnet.app.config import RunConfig  # noqa: E402
-from scratchnet.app.jobs import TrainingJob  # noqa: E402
-from scratchnet.app.picture import data_url  # noqa: E402
+from scratchnet.app.plots import frames  # noqa: E402
+from scratchnet.app.plots.charts import map_pixels  # noqa: E402
+from scratchnet.app.plots.picture import data_url  # noqa: E402
+from scratchnet.app.runs.config import RunConfig  # noqa: E402
+from scratchnet.app.runs.jobs import TrainingJob  # noqa: E402
 
 
 def grid_ms(repeats: int = 30) -> tuple[float, float]:
@@ -104,7 +104,7 @@ ESTIMATED = (
 def estimate_against_training() -> list[tuple[RunConfig, float, float]]:
     """(config, the app's estimate, the training time on the run's own clock), each trained alone by
     the app's trainer pool (a worker process, one BLAS thread), as a student's run would be."""
-    from scratchnet.app.config import estimate_seconds
+    from scratchnet.app.runs.cost import estimate_seconds
 
     rows = []
     for config in ESTIMATED:

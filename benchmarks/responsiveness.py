@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from app_helpers import AS_DEPLOYED, IDLE, LOAD_PORTS, chromium, served_app  # noqa: E402
 
-from scratchnet.app.config import COST_LIMIT_SECONDS, RunConfig, estimate_seconds, to_query  # noqa: E402
+from scratchnet.app.runs.config import RunConfig, to_query  # noqa: E402
+from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, estimate_seconds  # noqa: E402
 
 TIMEOUT_MS = 300_000
 LIGHT = {"epochs": "300", "seed": "1"}

@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from scratchnet.app import experiments, nav
+from scratchnet.app.experiments import view
+from scratchnet.app.ui import nav
 
 nav.page_config("Experiments")
 
 st.title("Experiments")
 st.caption("Runs side by side: what the notebook's bugs cost, what a better optimizer buys, and your own runs.")
-replay, optimizers, mine = st.tabs(experiments.SECTIONS, key="section", on_change="rerun", bind="query-params")
+replay, optimizers, mine = st.tabs(view.SECTIONS, key="section", on_change="rerun", bind="query-params")
 with replay:
     if replay.open:
-        experiments.replay_section()
+        view.replay_section()
 with optimizers:
     if optimizers.open:
-        experiments.optimizers_section()
+        view.optimizers_section()
 with mine:
     if mine.open:
-        experiments.my_runs_section()
+        view.my_runs_section()

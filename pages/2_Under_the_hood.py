@@ -1,7 +1,8 @@
 """Under the hood: one training step laid bare, gradient checks, and what a trained network has inside."""
 
-from scratchnet.app import nav, under_the_hood
+from scratchnet.app.ui import nav
+from scratchnet.app.under_the_hood import view
 
 nav.page_config("Under the hood")
 
-under_the_hood.page()
+view.page()

@@ -24,9 +24,9 @@ from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from scratchnet.app.charts import rgb
-from scratchnet.app.config import RunConfig
-from scratchnet.app.runs import RunResult, make_data, make_network, summarize, train_run
+from scratchnet.app.plots.charts import rgb
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import RunResult, make_data, make_network, summarize, train_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots the browser tests keep

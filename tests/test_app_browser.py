@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from app_helpers import ARTIFACTS, CHROMIUM, IDLE, ROOT, app_started, chromium, page_kept_on_timeout, served_app
 
-from scratchnet.app import nav
+from scratchnet.app.ui import nav
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [

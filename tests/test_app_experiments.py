@@ -1,6 +1,6 @@
 """The Experiments page: the notebook replayed, optimizers side by side, and "My runs".
 
-Pure comparisons (``scratchnet.app.compare``) are checked on small runs trained here; the page
+Pure comparisons (``scratchnet.app.experiments.logic``) are checked on small runs trained here; the page
 is driven through AppTest with short runs (a shortened replay, 200-epoch optimizer runs) that
 train in the shared trainer pool.
 """
@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from app_helpers import app, charts, dataset_with, metric, picture, trained
 
-from scratchnet.app import compare, experiments
-from scratchnet.app.cached import start_run
-from scratchnet.app.config import RunConfig, cost_verdict
-from scratchnet.app.runs import make_data
+from scratchnet.app.experiments import logic, view
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import cost_verdict
+from scratchnet.app.runs.result import make_data
+from scratchnet.app.ui.cache import start_run
 from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY
 
 PAGE = "pages/1_Experiments.py"
@@ -45,11 +46,11 @@ def tables(at) -> list[pd.DataFrame]:
 
 # ---- compare: pure functions ---------------------------------------------------------------------
 def test_the_replay_plan_is_the_notebooks_three_runs_in_four_versions():
-    plan = compare.replay_plan()
-    assert len(plan) == len(EXPERIMENTS) * len(compare.VERSIONS) == 12
+    plan = logic.replay_plan()
+    assert len(plan) == len(EXPERIMENTS) * len(logic.VERSIONS) == 12
     for run in plan:
         config = run.config
-        assert (config.lr, config.decay if run.version != compare.HELPFUL else run.experiment.decay) == (
+        assert (config.lr, config.decay if run.version != logic.HELPFUL else run.experiment.decay) == (
             run.experiment.lr,
             run.experiment.decay,
         )
@@ -68,36 +69,36 @@ def test_the_replay_plan_is_the_notebooks_three_runs_in_four_versions():
 
 
 def test_a_shortened_replay_keeps_everything_but_the_epochs():
-    full, short = compare.replay_plan(), compare.replay_plan(0.01)
+    full, short = logic.replay_plan(), logic.replay_plan(0.01)
     assert [r.config.replace(epochs=1) for r in full] == [r.config.replace(epochs=1) for r in short]
     assert {r.config.epochs for r in short} == {100, 300}
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match="epochs_scale"):
-            compare.replay_plan(bad)
+            logic.replay_plan(bad)
 
 
 def test_the_replay_table_carries_the_notebooks_recorded_numbers_before_anything_trains():
-    plan = compare.replay_plan()
-    frame = compare.replay_frame(plan, {})
+    plan = logic.replay_plan()
+    frame = logic.replay_frame(plan, {})
     assert len(frame) == len(plan) + len(EXPERIMENTS)
-    recorded = frame[frame["version"] == compare.RECORDED]
+    recorded = frame[frame["version"] == logic.RECORDED]
     assert recorded["train accuracy"].tolist()[1:] == [0.633, 0.760]
     assert recorded["lowest loss"].tolist()[1:] == [0.699, 0.460]
     assert recorded["final loss"].tolist()[1:] == [0.751, 0.536]
-    assert recorded[compare.FRESH_COLUMN].iloc[-1] == 0.704
+    assert recorded[logic.FRESH_COLUMN].iloc[-1] == 0.704
     assert "slowly" in recorded["note"].iloc[0]
-    measured = frame[frame["version"] != compare.RECORDED]
+    measured = frame[frame["version"] != logic.RECORDED]
     assert measured["train accuracy"].isna().all() and (measured["note"] == "not started").all()
-    assert compare.replay_findings(frame) == []  # nothing to say until every run is in
+    assert logic.replay_findings(frame) == []  # nothing to say until every run is in
 
 
 def test_fmt_and_points():
-    assert [compare.fmt(v) for v in (1e-5, 5e-7, 0.5, 2.0, 10_000)] == ["1e-5", "5e-7", "0.5", "2", "10000"]
-    assert compare._points([0.213, -0.04, 0.001, -0.004]) == "+21, −4, ±0, ±0"
+    assert [logic.fmt(v) for v in (1e-5, 5e-7, 0.5, 2.0, 10_000)] == ["1e-5", "5e-7", "0.5", "2", "10000"]
+    assert logic._points([0.213, -0.04, 0.001, -0.004]) == "+21, −4, ±0, ±0"
 
 
 def test_optimizer_configs_share_data_seed_and_epochs():
-    configs = compare.optimizer_configs(epochs=500, seed=7)
+    configs = logic.optimizer_configs(epochs=500, seed=7)
     assert list(configs) == ["GD", "GD + decay", "Momentum", "Adagrad", "RMSprop", "Adam"]
     assert len(set(configs.values())) == 6
     for config in configs.values():
@@ -106,41 +107,39 @@ def test_optimizer_configs_share_data_seed_and_epochs():
     assert (configs["Momentum"].momentum, configs["Momentum"].decay) == (0.9, 1e-3)
     assert configs["GD"].momentum == 0 and configs["GD"].decay == 0
     assert (configs["Adam"].optimizer, configs["Adam"].lr) == ("adam", 0.05)
-    assert "ρ 0.9" in compare.CONTENDERS[4].settings()
+    assert "ρ 0.9" in logic.CONTENDERS[4].settings()
 
 
 def test_overlay_frame_and_chart_have_one_curve_per_run():
     short = trained(RunConfig(epochs=50, optimizer="sgd", lr=1.0))
     long = trained(RunConfig(epochs=1500, optimizer="adam", hidden=(8,)))
-    frame = compare.overlay_frame({"short": short.history, "long": long.history})
+    frame = logic.overlay_frame({"short": short.history, "long": long.history})
     counts = frame.groupby("run").size()
     assert counts["short"] == 50
     assert 100 < counts["long"] <= 601  # thinned for drawing
     assert frame.groupby("run")["epoch"].max().to_dict() == {"long": 1500, "short": 50}
-    held = compare.overlay_frame({"short": short.history}, series="held out")
+    held = logic.overlay_frame({"short": short.history}, series="held out")
     assert np.allclose(held["loss"], short.history.val_loss)
-    spec = compare.overlay_loss_chart(frame, ["short", "long"], epochs=1500).to_dict()
+    spec = logic.overlay_loss_chart(frame, ["short", "long"], epochs=1500).to_dict()
     color = spec["layer"][0]["encoding"]["color"]
     assert color["scale"]["domain"] == ["short", "long"]
     assert len(set(color["scale"]["range"])) == 2
-    assert compare.overlay_frame({}).empty
+    assert logic.overlay_frame({}).empty
 
 
 def test_results_frame_fills_rows_as_runs_finish():
     done = trained(RunConfig(epochs=100))
-    frame = compare.results_frame(
-        {"done": done, "later": None}, status={"later": "waiting"}, fresh=compare.fresh_accuracy
-    )
+    frame = logic.results_frame({"done": done, "later": None}, status={"later": "waiting"}, fresh=logic.fresh_accuracy)
     assert frame["run"].tolist() == ["done", "later"]
     assert frame.loc[0, "train accuracy"] == done.train_accuracy
     assert frame.loc[0, "held-out accuracy"] == done.test_accuracy
-    assert 0.3 < frame.loc[0, compare.FRESH_COLUMN] <= 1.0
+    assert 0.3 < frame.loc[0, logic.FRESH_COLUMN] <= 1.0
     assert np.isnan(frame.loc[1, "train accuracy"]) and frame.loc[1, "status"] == "waiting"
 
 
 def test_fresh_points_are_new_points_of_the_same_dataset():
     config = RunConfig()
-    X, y = compare.fresh_points(config)
+    X, y = logic.fresh_points(config)
     X_train = make_data(config).X_train
     assert X.shape == (3000, 2) and np.bincount(y).tolist() == [1000] * 3
     assert np.isin(X[:, 0], X_train[:, 0]).mean() < 0.01  # only the spiral's centre point is shared
@@ -148,8 +147,8 @@ def test_fresh_points_are_new_points_of_the_same_dataset():
 
 def test_boundary_panels_draw_one_small_map_per_run():
     a, b = trained(RunConfig(epochs=30)), trained(RunConfig(epochs=30, dataset="moons", classes=2))
-    chart = compare.boundary_panels(
-        [compare.Panel("a", a.network, a.data), compare.Panel("b", b.network, b.data)], resolution=20, columns=2
+    chart = logic.boundary_panels(
+        [logic.Panel("a", a.network, a.data), logic.Panel("b", b.network, b.data)], resolution=20, columns=2
     )
     spec = chart.to_dict()
     assert len(spec["concat"]) == 2 and spec["columns"] == 2
@@ -159,17 +158,17 @@ def test_boundary_panels_draw_one_small_map_per_run():
     assert colours == [3, 2]  # the spiral's three classes, the moons' two
     assert spec["resolve"]["scale"]["x"] == "independent"  # each map keeps its own window
     with pytest.raises(ValueError):
-        compare.boundary_panels([])
+        logic.boundary_panels([])
 
 
 def test_my_runs_frame_and_labels():
     a = trained(RunConfig(epochs=20, optimizer="sgd", lr=0.5, momentum=0.9))
     b = trained(RunConfig(epochs=20, hidden=(), test_share=0.0))
-    frame = compare.my_runs_frame([a, b])
+    frame = logic.my_runs_frame([a, b])
     assert frame["#"].tolist() == [1, 2]
     assert frame.loc[0, "optimizer"] == "GD lr 0.5, momentum 0.9"
     assert frame.loc[1, "network"] == "linear" and np.isnan(frame.loc[1, "test accuracy"])
-    assert compare.run_label(1, a.config) == "#1 GD lr 0.5 · 64 ReLU"
+    assert logic.run_label(1, a.config) == "#1 GD lr 0.5 · 64 ReLU"
 
 
 # ---- the page ------------------------------------------------------------------------------------
@@ -177,10 +176,10 @@ def test_the_page_loads_with_three_sections_and_trains_nothing_until_asked():
     at = app(PAGE)
     at.run()
     assert not at.exception
-    assert [tab.label for tab in at.tabs] == list(experiments.SECTIONS)
+    assert [tab.label for tab in at.tabs] == list(view.SECTIONS)
     assert at.button(key="experiments.replay_button").label == "Replay the notebook"
     shown = pd.concat(tables(at))
-    assert HELD_OUT_RECORDED_ACCURACY in shown[compare.FRESH_COLUMN].tolist()
+    assert HELD_OUT_RECORDED_ACCURACY in shown[logic.FRESH_COLUMN].tolist()
     assert "my_runs" not in at.session_state
 
 
@@ -191,7 +190,7 @@ def test_optimizers_side_by_side_then_my_runs():
     at.select_slider(key="experiments.epochs").set_value(200)
     at.button[0].click().run()  # the form's Compare
     assert not at.exception
-    configs = compare.optimizer_configs(200, 0)
+    configs = logic.optimizer_configs(200, 0)
     wait_for(configs.values())
     at.run()
     assert not at.exception
@@ -245,11 +244,11 @@ def test_optimizers_side_by_side_then_my_runs():
 
 def test_the_notebook_replay_as_written_against_corrected():
     at = app(PAGE)
-    at.session_state[experiments.REPLAY_SCALE_KEY] = REPLAY_SCALE
+    at.session_state[view.REPLAY_SCALE_KEY] = REPLAY_SCALE
     at.run()
     at.button(key="experiments.replay_button").click().run()
     assert not at.exception
-    plan = compare.replay_plan(REPLAY_SCALE)
+    plan = logic.replay_plan(REPLAY_SCALE)
     wait_for(run.config for run in plan)
     at.run()
     assert not at.exception
@@ -263,15 +262,15 @@ def test_the_notebook_replay_as_written_against_corrected():
     assert np.all((as_written > 0.2) & (as_written < 1.0))
     applied = versions.get_group("decay applied")["lr at the end"].to_numpy()
     assert np.all(applied < [e.lr for e in EXPERIMENTS])  # the decay really shrank the step
-    recorded = versions.get_group(compare.RECORDED)
+    recorded = versions.get_group(logic.RECORDED)
     assert {0.633, 0.76} <= set(recorded["train accuracy"].dropna())
-    assert recorded[compare.FRESH_COLUMN].dropna().tolist() == [HELD_OUT_RECORDED_ACCURACY]
+    assert recorded[logic.FRESH_COLUMN].dropna().tolist() == [HELD_OUT_RECORDED_ACCURACY]
     findings = " ".join(m.value for m in at.markdown)
     assert "Its ReLU derivative" in findings and "Its decay was never applied" in findings
 
     # Another visitor (a new session) sees the shared, cached replay at once: no button, no training.
     other = app(PAGE)
-    other.session_state[experiments.REPLAY_SCALE_KEY] = REPLAY_SCALE
+    other.session_state[view.REPLAY_SCALE_KEY] = REPLAY_SCALE
     other.run()
     assert not other.exception
     assert not [button for button in other.button if button.key == "experiments.replay_button"]

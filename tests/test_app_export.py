@@ -17,12 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scratchnet as sn
-from scratchnet.app import export
-from scratchnet.app.config import FIELDS, MAX_HIDDEN_LAYERS, RunConfig
-from scratchnet.app.export import POINTS_FILE, SCRIPT_FILE, history_csv, reproduce_script, weights_npz
-from scratchnet.app.runs import DataSplit, make_data, make_network
-from scratchnet.app.trainer import Task, train_task
-from scratchnet.app.upload import make_points, points_csv, to_data
+from scratchnet.app.runs import export
+from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, RunConfig
+from scratchnet.app.runs.export import POINTS_FILE, SCRIPT_FILE, history_csv, reproduce_script, weights_npz
+from scratchnet.app.runs.result import DataSplit, make_data, make_network
+from scratchnet.app.runs.trainer import Task, train_task
+from scratchnet.app.runs.upload import make_points, points_csv, to_data
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GRID = np.random.default_rng(0).uniform(-1.5, 1.5, (400, 2))

@@ -23,12 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 import scratchnet as sn
-from scratchnet.app import charts as chart_builders
-from scratchnet.app import export, frames
-from scratchnet.app.config import FIELDS, PRESETS, RunConfig, cost_verdict, from_query, to_query
-from scratchnet.app.links import read_link
-from scratchnet.app.runs import make_data, make_network, summarize, train_run
-from scratchnet.app.safe_text import escape
+from scratchnet.app.plots import charts as chart_builders
+from scratchnet.app.plots import frames
+from scratchnet.app.runs import export
+from scratchnet.app.runs.config import FIELDS, RunConfig, from_query, to_query
+from scratchnet.app.runs.cost import cost_verdict
+from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
+from scratchnet.app.text import escape
+from scratchnet.app.ui.links import read_link
 
 # ---- the values --------------------------------------------------------------------------------
 HOSTILE = {

@@ -13,31 +13,33 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from scratchnet.app import cached, trainer
-from scratchnet.app.config import MAX_UNITS, RunConfig, cost_verdict, estimate_seconds
-from scratchnet.app.runs import SNAPSHOT_BUDGET_BYTES, make_data, make_network, planned_nbytes, snapshot_count
+from scratchnet.app.runs import trainer
+from scratchnet.app.runs.config import MAX_UNITS, RunConfig
+from scratchnet.app.runs.cost import cost_verdict, estimate_seconds
+from scratchnet.app.runs.result import SNAPSHOT_BUDGET_BYTES, make_data, make_network, planned_nbytes, snapshot_count
+from scratchnet.app.ui import cache
 
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
-    cached.clear_runs()
+    cache.clear_runs()
     yield
-    cached.clear_runs()
+    cache.clear_runs()
 
 
 def test_the_cache_is_bounded_by_bytes_as_well_as_entries(monkeypatch) -> None:
     configs = [RunConfig(epochs=30, hidden=(64, 64), seed=seed) for seed in range(5)]
     size = planned_nbytes(configs[0], make_data(configs[0]))
-    monkeypatch.setattr(cached, "MAX_CACHED_BYTES", int(2.5 * size))
-    jobs = [cached.start_run(config) for config in configs]
+    monkeypatch.setattr(cache, "MAX_CACHED_BYTES", int(2.5 * size))
+    jobs = [cache.start_run(config) for config in configs]
     for job in jobs:
         assert job.wait(60) and job.result is not None
-    assert cached.cached_bytes() <= 2.5 * size
-    assert cached.start_run(configs[-1]) is jobs[-1]  # the newest are still shared ...
-    assert cached.start_run(configs[-2]) is jobs[-2]
-    again = cached.start_run(configs[0])  # ... the oldest were let go (a new request trains again)
+    assert cache.cached_bytes() <= 2.5 * size
+    assert cache.start_run(configs[-1]) is jobs[-1]  # the newest are still shared ...
+    assert cache.start_run(configs[-2]) is jobs[-2]
+    again = cache.start_run(configs[0])  # ... the oldest were let go (a new request trains again)
     assert again is not jobs[0]
     again.wait(60)
     assert again.result.train_loss == jobs[0].result.train_loss  # and gets the same numbers
@@ -45,7 +47,7 @@ def test_the_cache_is_bounded_by_bytes_as_well_as_entries(monkeypatch) -> None:
 
 def test_a_job_knows_about_how_much_memory_it_holds() -> None:
     for config in (RunConfig(epochs=200), RunConfig(epochs=40, hidden=(128, 128, 128), samples=10)):
-        job = cached.start_run(config)
+        job = cache.start_run(config)
         planned = job.nbytes
         assert job.wait(60)
         result = job.result
@@ -143,35 +145,35 @@ def _remember_big_runs() -> None:
     import streamlit as st
 
     import scratchnet as sn
-    from scratchnet.app import views
-    from scratchnet.app.config import RunConfig
-    from scratchnet.app.runs import make_data, make_network, make_optimizer, snapshot_count, summarize
+    from scratchnet.app.runs.config import RunConfig
+    from scratchnet.app.runs.result import make_data, make_network, make_optimizer, snapshot_count, summarize
+    from scratchnet.app.ui import run_panel
 
     for seed in range(6):
         config = RunConfig(hidden=(128, 128, 128), samples=10, epochs=20, seed=seed)
         data, net = make_data(config), make_network(config, 3)
         history = sn.train(net, data.X_train, data.y_train, make_optimizer(config), 20, snapshots=snapshot_count(net))
-        views.remember(summarize(config, data, net, history))
-    runs = views.my_runs()
+        run_panel.remember(summarize(config, data, net, history))
+    runs = run_panel.my_runs()
     st.write(f"{len(runs)} runs, {sum(run.nbytes for run in runs)} bytes, newest seed {runs[-1].config.seed}")
 
 
 def test_my_runs_are_bounded_by_memory_as_well_as_count() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from scratchnet.app import views
+    from scratchnet.app.ui import run_panel
 
     at = AppTest.from_function(_remember_big_runs, default_timeout=120).run()
     assert not at.exception
     count, size, newest = at.markdown[0].value.replace(" runs,", "").replace(" bytes, newest seed", "").split()
-    assert 1 <= int(count) < 6 and int(size) <= views.MY_RUNS_BYTES
+    assert 1 <= int(count) < 6 and int(size) <= run_panel.MY_RUNS_BYTES
     assert newest == "5"  # the newest is kept, the oldest let go
 
 
 def test_a_run_stopped_by_the_time_limit_is_kept_not_trained_again(monkeypatch) -> None:
     """A run cut off by the time limit shows what it learned; asking for it again must not start it
     again (it would only be cut off again, on every redraw)."""
-    from scratchnet.app.jobs import TrainingJob
+    from scratchnet.app.runs.jobs import TrainingJob
 
     monkeypatch.setattr(trainer, "TIME_LIMIT_SECONDS", 0.3)
     config = RunConfig(epochs=100_000, hidden=(64, 64))

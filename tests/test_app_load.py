@@ -172,7 +172,7 @@ PROBES = [
     "/media/../../etc/passwd",
     "/component/../../etc/passwd",
     "/streamlit_app.py",
-    "/scratchnet/app/config.py",
+    "/scratchnet/app/runs/config.py",
     "/.streamlit/config.toml",
     "/.git/config",
     "/pyproject.toml",

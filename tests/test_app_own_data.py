@@ -7,7 +7,7 @@ import pytest
 from app_helpers import app, charts, dataset_with, settle
 
 import scratchnet as sn
-from scratchnet.app import export, upload
+from scratchnet.app.runs import export, upload
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from app_helpers import picture
 
-from scratchnet.app import charts
-from scratchnet.app.picture import data_url, png
+from scratchnet.app.plots import charts
+from scratchnet.app.plots.picture import data_url, png
 
 NAMES = ("class 0", "class 1", "class 2")
 

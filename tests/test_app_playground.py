@@ -9,9 +9,10 @@ import pytest
 from app_helpers import app, charts, dataset_with, decision_map, metric, settle
 
 import scratchnet as sn
-from scratchnet.app.charts import MAP_OPACITY
-from scratchnet.app.config import PRESETS, RunConfig
-from scratchnet.app.trainer import get_pool
+from scratchnet.app.plots.charts import MAP_OPACITY
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.runs.trainer import get_pool
 
 SHORT = {"epochs": "200"}
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from app_helpers import ROOT, app, charts, dataset_with, trained
 
-from scratchnet.app import sweep as sw
-from scratchnet.app.config import COST_LIMIT_SECONDS, RunConfig, estimate_seconds
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, estimate_seconds
+from scratchnet.app.sweep import logic as sw
 
 PAGE = "pages/3_Sweep.py"
 WAIT = 90.0

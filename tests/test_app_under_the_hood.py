@@ -1,6 +1,6 @@
 """The "Under the hood" page: one training step laid bare, gradient checks, a trained network's insides.
 
-The pure functions of ``scratchnet.app.step`` and ``scratchnet.app.anatomy`` are checked against
+The pure functions of ``scratchnet.app.under_the_hood.step`` and ``.logic`` are checked against
 plain NumPy written out by hand; the page is driven through AppTest and its numbers compared with
 the engine's.
 """
@@ -12,11 +12,11 @@ import pytest
 from app_helpers import app, charts, dataset_with, metric
 
 import scratchnet as sn
-from scratchnet.app import anatomy, step
-from scratchnet.app.cached import start_run
-from scratchnet.app.config import RunConfig
-from scratchnet.app.frames import extent
-from scratchnet.app.runs import make_data, make_network, make_optimizer, snapshot_count, summarize
+from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import make_data, make_network, make_optimizer, snapshot_count, summarize
+from scratchnet.app.ui.cache import start_run
+from scratchnet.app.under_the_hood import logic, step
 
 PAGE = "pages/2_Under_the_hood.py"
 
@@ -140,8 +140,8 @@ def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed
 def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_only() -> None:
     state = step.TinyState.start(step.TinySpec(hidden=6, points=6, seed=1))
     net, (X, y) = state.network(), state.batch()
-    right = anatomy.gradient_check(net, X, y, "relu")
-    wrong = anatomy.gradient_check(net, X, y, "notebook_relu")
+    right = logic.gradient_check(net, X, y, "relu")
+    wrong = logic.gradient_check(net, X, y, "notebook_relu")
     assert right.passed and right.worst < 1e-6
     errors = dict(zip(wrong.report["parameter"], wrong.report["relative error"]))
     assert errors["W1"] > 1e-3 and errors["b1"] > 1e-3
@@ -149,7 +149,7 @@ def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_o
     assert list(wrong.report["verdict"]) == ["FAIL", "FAIL", "pass", "pass"]
     assert len(right.entries) == net.n_params
     np.testing.assert_allclose(right.entries["analytic"], right.entries["numeric"], atol=1e-7)
-    spec = anatomy.check_scatter_chart(wrong.entries, title="t").to_dict()
+    spec = logic.check_scatter_chart(wrong.entries, title="t").to_dict()
     assert spec["layer"][1]["encoding"]["y"]["field"] == "analytic"
 
 
@@ -168,7 +168,7 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     result = small_result(hidden=(6, 5))
     net = result.network
     kept = net.get_params()
-    frame = anatomy.unit_map_frame(net, result.data, layer=2, resolution=12)
+    frame = logic.unit_map_frame(net, result.data, layer=2, resolution=12)
     assert len(frame) == 5 * 12 * 12
     assert [label.split(" (")[0] for label in frame["unit"].cat.categories] == [f"unit {j}" for j in range(1, 6)]
     x_low, x_high, y_low, y_high = extent(result.data)
@@ -183,18 +183,18 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     assert all(level == pytest.approx(1.0) or level == 0 for level in levels)
     for name, value in kept.items():
         np.testing.assert_array_equal(net.params[name], value)
-    chart = anatomy.unit_map_chart(frame).to_dict()
+    chart = logic.unit_map_chart(frame).to_dict()
     assert chart["facet"]["field"] == "unit" and chart["columns"] == 5
 
 
 def test_weight_frames_hold_every_entry_and_tall_matrices_are_drawn_across() -> None:
     W = np.arange(12.0).reshape(4, 3) - 5
-    frame = anatomy.weight_frame(W, rows=list("abcd"), columns=list("xyz"))
+    frame = logic.weight_frame(W, rows=list("abcd"), columns=list("xyz"))
     assert len(frame) == 12
     assert frame.loc[(frame["from"] == "c") & (frame["to"] == "y"), "weight"].item() == W[2, 1]
-    spec = anatomy.weight_chart(frame, name="W2").to_dict()
+    spec = logic.weight_chart(frame, name="W2").to_dict()
     assert spec["encoding"]["x"]["field"] == "from" and "transposed" in spec["title"]
-    wide = anatomy.weight_chart(anatomy.weight_frame(W.T), name="W1").to_dict()
+    wide = logic.weight_chart(logic.weight_frame(W.T), name="W1").to_dict()
     assert wide["encoding"]["x"]["field"] == "to" and "transposed" not in wide["title"]
 
 
@@ -203,14 +203,14 @@ def test_gradient_norms_replay_each_snapshot_on_a_copy() -> None:
     data, net = result.data, result.network
     kept = net.get_params()
     snapshots = result.history.snapshots
-    frame = anatomy.gradient_norm_frame(net, snapshots, data.X_train, data.y_train)
+    frame = logic.gradient_norm_frame(net, snapshots, data.X_train, data.y_train)
     assert len(frame) == 2 * len(snapshots)
     probe = net.with_params(snapshots[3].params)
     _, dlogits = sn.softmax_cross_entropy(probe.forward(data.X_train), data.y_train)
     probe.backward(dlogits)
     row = frame[(frame["epoch"] == snapshots[3].epoch) & (frame["layer"] == "W2")]
     assert row["norm"].item() == pytest.approx(np.linalg.norm(probe.grads["W2"]), rel=1e-12)
-    with_l2 = anatomy.gradient_norm_frame(net, snapshots[3:4], data.X_train, data.y_train, l2=0.01)
+    with_l2 = logic.gradient_norm_frame(net, snapshots[3:4], data.X_train, data.y_train, l2=0.01)
     expected = np.linalg.norm(probe.grads["W2"] + 0.01 * snapshots[3].params["W2"])
     assert with_l2.loc[with_l2["layer"] == "W2", "norm"].item() == pytest.approx(expected, rel=1e-12)
     for name, value in kept.items():
@@ -276,8 +276,8 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     maps = next(c for c in drawn if "facet" in c["spec"])
     frame = dataset_with(maps, "unit", "ix", "iy", "level")
     assert frame["unit"].nunique() == 8
-    assert len(frame) == 8 * anatomy.MAP_RESOLUTION**2
-    assert frame.groupby("unit", observed=True).size().eq(anatomy.MAP_RESOLUTION**2).all()
+    assert len(frame) == 8 * logic.MAP_RESOLUTION**2
+    assert frame.groupby("unit", observed=True).size().eq(logic.MAP_RESOLUTION**2).all()
     weights = {
         c["spec"]["title"].split(":")[0]: dataset_with(c, "from", "to", "weight")
         for c in drawn

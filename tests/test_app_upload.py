@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scratchnet as sn
-from scratchnet.app import upload
-from scratchnet.app.config import RunConfig
-from scratchnet.app.runs import make_network
-from scratchnet.app.upload import (
+from scratchnet.app.runs import upload
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import make_network
+from scratchnet.app.runs.upload import (
     MAX_BYTES,
     MAX_CLASSES,
     MAX_ROWS,

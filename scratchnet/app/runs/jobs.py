@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 import scratchnet as sn
-
-from .config import RunConfig
-from .runs import DataSplit, RunResult, make_data, make_network, planned_nbytes, summarize
-from .trainer import TrainerPool, get_pool
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import DataSplit, RunResult, make_data, make_network, planned_nbytes, summarize
+from scratchnet.app.runs.trainer import TrainerPool, get_pool
 
 WATCHER_TIMEOUT_SECONDS = 3.0
 

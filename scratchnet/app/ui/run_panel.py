@@ -15,13 +15,13 @@ import numpy as np
 import streamlit as st
 
 import scratchnet as sn
-
-from . import charts, export, frames, upload
-from .cached import fresh_points_accuracy, start_run
-from .config import RunConfig
-from .jobs import Progress, TrainingJob
-from .runs import DataSplit, RunResult, make_network
-from .safe_text import escape
+from scratchnet.app.plots import charts, frames
+from scratchnet.app.runs import export, upload
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.jobs import Progress, TrainingJob
+from scratchnet.app.runs.result import DataSplit, RunResult, make_network
+from scratchnet.app.text import escape
+from scratchnet.app.ui.cache import fresh_points_accuracy, start_run
 
 POLL_SECONDS = 0.5  # redraw interval while a run trains
 PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick

@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 import scratchnet as sn
-
-from . import anatomy, cached, step, views
-from .config import ACTIVATION_LABELS, DATASET_LABELS, OPTIMIZER_LABELS, RunConfig
-from .jobs import TrainingJob
-from .runs import DataSplit, RunResult
+from scratchnet.app.runs.config import ACTIVATION_LABELS, DATASET_LABELS, OPTIMIZER_LABELS, RunConfig
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.result import DataSplit, RunResult
+from scratchnet.app.ui import cache, run_panel
+from scratchnet.app.under_the_hood import logic, step
 
 STATE = "anatomy.tiny"
 NBSP = "\u00a0"  # keeps a shape such as "W 4 × 3, b 3" on one line
@@ -90,9 +90,7 @@ def _step_tab() -> None:
         "array at that moment. Red cells are positive, blue negative."
     )
     controls = st.columns([1.2, 1.6, 1.2, 0.8, 1.4])
-    controls[0].select_slider(
-        "Hidden units", step.HIDDEN_CHOICES, value=4, key="anatomy.hidden", persist_state="session"
-    )
+    controls[0].select_slider("Hidden units", step.HIDDEN_CHOICES, value=4, key="anatomy.hidden", persist_state="session")
     controls[1].selectbox(
         "Activation",
         ACTIVATIONS,
@@ -146,7 +144,7 @@ def _step_tab() -> None:
     metrics[2].metric("Steps taken", state.steps)
     with metrics[3]:
         if state.steps:
-            views.show_chart(step.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
+            run_panel.show_chart(step.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
     if change > 0:
         st.warning(
             f"This step would raise the loss: η = {trace.lr:g} is too big a step for this batch. "
@@ -198,7 +196,7 @@ def _step_tab() -> None:
 
 
 # ---- gradient check -----------------------------------------------------------------------------
-def _check_view(check: anatomy.GradientCheck, title: str) -> None:
+def _check_view(check: logic.GradientCheck, title: str) -> None:
     st.markdown(f"**{title}**")
     if check.passed:
         st.success(f"Every tensor passes: largest relative error {check.worst:.1e}.", icon=":material/check_circle:")
@@ -214,8 +212,8 @@ def _check_view(check: anatomy.GradientCheck, title: str) -> None:
         width="stretch",
         column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
     )
-    views.show_chart(
-        anatomy.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
+    run_panel.show_chart(
+        logic.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
     )
 
 
@@ -234,7 +232,7 @@ def _check_tab() -> None:
     st.markdown(
         f"On the network and batch of the first tab (2 → {state.spec.hidden} → 3, {state.spec.points} points, "
         f"after {state.steps} steps), with the same weights and two ReLU derivatives. A tensor passes below "
-        f"1e{np.log10(anatomy.CHECK_TOLERANCE):.0f}; a correct float64 backward lands near 1e-9."
+        f"1e{np.log10(logic.CHECK_TOLERANCE):.0f}; a correct float64 backward lands near 1e-9."
     )
     net, (X, y) = state.network(), state.batch()
     kinds = ["relu", "notebook_relu"]
@@ -246,7 +244,7 @@ def _check_tab() -> None:
     }
     for column, kind in zip(st.columns(len(kinds), gap="large"), kinds):
         with column:
-            _check_view(anatomy.gradient_check(net, X, y, kind), titles.get(kind, f"{ACTIVATION_LABELS[kind]} (yours)"))
+            _check_view(logic.gradient_check(net, X, y, kind), titles.get(kind, f"{ACTIVATION_LABELS[kind]} (yours)"))
     st.caption(
         "Only W1 and b1 fail with the notebook's ReLU: their gradients pass back through the ReLU, while W2 and b2 "
         "sit above it. The batch's points lie away from the origin: there, with zero biases, every unit sits on "
@@ -257,13 +255,13 @@ def _check_tab() -> None:
 # ---- inside a trained network -------------------------------------------------------------------
 @st.cache_data(max_entries=32, show_spinner=False)
 def _unit_maps(config: RunConfig, digest: str, layer: int, _net: sn.Network, _data: DataSplit) -> pd.DataFrame:
-    return anatomy.unit_map_frame(_net, _data, layer)
+    return logic.unit_map_frame(_net, _data, layer)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _gradient_norms(config: RunConfig, epochs: tuple[int, ...], digest: str, _result: RunResult) -> pd.DataFrame:
     data = _result.data
-    return anatomy.gradient_norm_frame(
+    return logic.gradient_norm_frame(
         _result.network, _result.history.snapshots, data.X_train, data.y_train, l2=config.l2
     )
 
@@ -273,7 +271,7 @@ def _waiting(job: TrainingJob) -> None:
 
     @st.fragment(run_every=0.5)
     def bar() -> None:
-        job.watch(views.watcher_id())  # a reader's note that this session is looking; it changes no result
+        job.watch(run_panel.watcher_id())  # a reader's note that this session is looking; it changes no result
         if job.done:
             st.rerun()
         progress = job.progress()
@@ -284,14 +282,14 @@ def _waiting(job: TrainingJob) -> None:
 
 def _trained_run() -> RunResult | None:
     """The Playground's run if there is one, otherwise the default run (trained once, shared)."""
-    run = views.current_run()
+    run = run_panel.current_run()
     if run is None:
         st.info(
             "No run in the Playground yet, so this is the default one: the spiral, 64 ReLU units, Adam, "
             "2 000 epochs. Train another in the Playground and come back to look inside it.",
             icon=":material/info:",
         )
-        run = cached.start_run(RunConfig())
+        run = cache.start_run(RunConfig())
     if isinstance(run, TrainingJob):
         if not run.done:
             _waiting(run)
@@ -321,7 +319,7 @@ def _inside_tab() -> None:
     st.markdown(_describe(result))
     snapshots = result.history.snapshots
     epochs = [snapshot.epoch for snapshot in snapshots]
-    hidden = anatomy.hidden_layer_count(result.network)
+    hidden = logic.hidden_layer_count(result.network)
     controls = st.columns([3, 2])
     epoch, net = result.shown_epoch, result.network
     if len(epochs) > 1:
@@ -350,7 +348,7 @@ def _inside_tab() -> None:
         st.info("This network has no hidden layer: its two inputs feed the class scores directly.")
     else:
         units = result.network.sizes[layer]
-        shown = min(units, anatomy.MAX_MAP_UNITS)
+        shown = min(units, logic.MAX_MAP_UNITS)
         relu = result.config.activation in ("relu", "notebook_relu")
         text = (
             f"Each square is the whole plane of the data, as in the points on the left; its colour is what one unit "
@@ -367,12 +365,12 @@ def _inside_tab() -> None:
         if shown < units:
             text += f" Showing the first {shown} of {units} units."
         st.markdown(text)
-        frame = _unit_maps(result.config, anatomy.params_digest(net), layer, net, result.data)
+        frame = _unit_maps(result.config, logic.params_digest(net), layer, net, result.data)
         points, maps = st.columns([1, 5])
         with points:
-            views.show_chart(anatomy.data_chart(result.data), width="content")
+            run_panel.show_chart(logic.data_chart(result.data), width="content")
         with maps:
-            views.show_chart(anatomy.unit_map_chart(frame), width="content")
+            run_panel.show_chart(logic.unit_map_chart(frame), width="content")
 
     st.subheader("Weights")
     st.markdown(
@@ -380,9 +378,9 @@ def _inside_tab() -> None:
         "run across the page, in the same order as the maps above; hover over a cell for its value."
     )
     for k in range(1, len(net.dense_layers) + 1):
-        rows, cols = anatomy.weight_names(net, k, result.data.class_names)
-        frame = anatomy.weight_frame(net.params[f"W{k}"], rows=rows, columns=cols)
-        views.show_chart(anatomy.weight_chart(frame, name=f"W{k}"), width="content")
+        rows, cols = logic.weight_names(net, k, result.data.class_names)
+        frame = logic.weight_frame(net.params[f"W{k}"], rows=rows, columns=cols)
+        run_panel.show_chart(logic.weight_chart(frame, name=f"W{k}"), width="content")
 
     st.subheader("Gradient norm per layer over training")
     st.markdown(
@@ -398,10 +396,10 @@ def _inside_tab() -> None:
             "there is no history to replay."
         )
         return
-    digest = anatomy.params_digest(snapshots[-1].params)
+    digest = logic.params_digest(snapshots[-1].params)
     norms = _gradient_norms(result.config, tuple(epochs), digest, result)
     if norms["norm"].notna().any():
-        views.show_chart(anatomy.gradient_norm_chart(norms, marker=epoch), width="stretch")
+        run_panel.show_chart(logic.gradient_norm_chart(norms, marker=epoch), width="stretch")
     else:
         st.info("No finite gradient to show: the run blew up from the start.")
 

@@ -22,8 +22,6 @@ MAX_HIDDEN_LAYERS = 4
 MAX_POINTS = 20_000  # uploaded points (the built-in datasets stop at 1 000 per class)
 MAX_UNITS = 128
 SNAPSHOTS = 60  # parameter snapshots kept per run, for the replay slider
-COST_WARN_SECONDS = 10.0
-COST_LIMIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -191,43 +189,6 @@ def fit_classes(config_values: dict[str, Any]) -> tuple[dict[str, Any], str | No
     return {**config_values, "classes": fitted}, note
 
 
-# ---- cost -----------------------------------------------------------------------------
-#: The cost of training, fitted to 28 runs timed as the app's trainers run them (Adam, one core,
-#: 30-3000 points, 0-3 hidden layers of 4-128 units); the fit was within 0.66-1.38x of every run.
-EPOCH_SECONDS = 1.0e-4  # per epoch: the loop, the history, the progress reports
-STEP_SECONDS_PER_LAYER = 8.0e-5  # per step and layer: the calls into NumPy
-STEP_SECONDS_PER_PARAMETER = 2.3e-8  # per step and parameter: the optimizer's update
-SECONDS_PER_POINT = 7.0e-8  # per point and epoch: softmax, loss, accuracy
-SECONDS_PER_UNIT = 7.0e-9  # per point, hidden unit and epoch: the activations
-SECONDS_PER_MULTIPLY_ADD = 2.0e-10  # per point, weight and epoch: the matrix products, both ways
-ESTIMATE_MARGIN = 1.5  # on the generous side of the fit's worst miss
-
-
-def estimate_seconds(config: RunConfig) -> float:
-    """A deliberately generous estimate of the training time, from the fitted costs above."""
-    train, held_out = config.train_points, config.points - config.train_points
-    steps = 1 if not config.batch_size else math.ceil(train / config.batch_size)
-    layers = len(config.hidden) + 1
-    per_step = STEP_SECONDS_PER_LAYER * layers + STEP_SECONDS_PER_PARAMETER * config.n_params
-    per_epoch = EPOCH_SECONDS + steps * per_step + SECONDS_PER_POINT * config.points
-    per_epoch += SECONDS_PER_UNIT * train * sum(config.hidden)
-    per_epoch += SECONDS_PER_MULTIPLY_ADD * (train + held_out / 3) * config.n_params  # held out: forward only
-    return ESTIMATE_MARGIN * config.epochs * per_epoch
-
-
-def cost_verdict(config: RunConfig) -> tuple[str, str]:
-    """("ok" | "warn" | "refuse", a sentence for the user)."""
-    seconds = estimate_seconds(config)
-    text = f"Estimated training time: about {seconds:.1f} s"
-    if seconds > COST_LIMIT_SECONDS:
-        return "refuse", (
-            f"{text}, over the {COST_LIMIT_SECONDS:.0f} s limit. Use fewer epochs, points or hidden units."
-        )
-    if seconds > COST_WARN_SECONDS:
-        return "warn", f"{text}. That is long for a demo; fewer epochs or units would be quicker."
-    return "ok", text + "."
-
-
 # ---- URLs -----------------------------------------------------------------------------
 def _parse(name: str, text: str) -> Any:
     kind = FIELDS[name].kind
@@ -294,64 +255,3 @@ def to_query(config: RunConfig, base: RunConfig | None = None) -> dict[str, str]
             else:
                 query[name] = repr(value) if isinstance(value, float) else str(value)
     return query
-
-
-# ---- presets --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Preset:
-    label: str
-    description: str
-    changes: Mapping[str, Any]
-
-    def config(self) -> RunConfig:
-        return RunConfig(**{**RunConfig().as_dict(), **self.changes})
-
-
-def _notebook(lr: float, decay: float, epochs: int, as_written: bool) -> dict[str, Any]:
-    return {
-        "hidden": (64,),
-        "init": "notebook",
-        "optimizer": "notebook_gd" if as_written else "sgd",
-        "activation": "notebook_relu" if as_written else "relu",
-        "lr": lr,
-        "decay": decay,
-        "epochs": epochs,
-        "test_share": 0.0,
-        "momentum": 0.0,
-    }
-
-
-PRESETS: dict[str, Preset] = {
-    "learns": Preset(
-        "Learns the spiral",
-        "Adam, 64 ReLU units, 2 000 epochs: over 90 % of the training points in a second or two.",
-        {},
-    ),
-    "momentum": Preset(
-        "Gradient descent + momentum",
-        "The step after plain gradient descent: lr 1, decay 0.001, momentum 0.9.",
-        {"optimizer": "sgd", "lr": 1.0, "decay": 1e-3, "momentum": 0.9, "epochs": 5000},
-    ),
-    "linear": Preset(
-        "No hidden layer",
-        "A linear softmax can only draw straight boundaries: about half the spiral.",
-        {"hidden": (), "epochs": 1000},
-    ),
-    "explode": Preset(
-        "Blow it up",
-        "Learning rate 100: the loss leaps a thousandfold within a few epochs and the run stops.",
-        {"optimizer": "sgd", "lr": 100.0, "epochs": 500},
-    ),
-}
-for _number, (_lr, _decay, _epochs) in enumerate(((0.5, 0.01, 10_000), (2.0, 0.01, 10_000), (1.0, 0.1, 30_000)), 1):
-    PRESETS[f"notebook{_number}"] = Preset(
-        f"Notebook run {_number}, as written",
-        f"lr {_lr:g}, decay {_decay:g}, {_epochs:,} epochs, with its ReLU derivative and its never-applied decay.",
-        _notebook(_lr, _decay, _epochs, as_written=True),
-    )
-    PRESETS[f"notebook{_number}_fixed"] = Preset(
-        f"Notebook run {_number}, corrected",
-        f"lr {_lr:g}, decay {_decay:g}, {_epochs:,} epochs, with the right ReLU derivative and the decay really "
-        "applied — which makes it worse: the decay shrinks the step too fast.",
-        _notebook(_lr, _decay, _epochs, as_written=False),
-    )

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .picture import data_url
+from scratchnet.app.plots.picture import data_url
 
 #: Class colours (Vega's "tableau10"), shared with the app theme so legends and charts agree.
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC")

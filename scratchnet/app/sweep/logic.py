@@ -18,12 +18,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .config import COST_LIMIT_SECONDS, FIELDS, RunConfig, check_field, cost_verdict, estimate_seconds
-from .trainer import WORKERS
+from scratchnet.app.runs.config import FIELDS, RunConfig, check_field
+from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, cost_verdict, estimate_seconds
+from scratchnet.app.runs.trainer import WORKERS
 
 if TYPE_CHECKING:
-    from .jobs import TrainingJob
-    from .runs import RunResult
+    from scratchnet.app.runs.jobs import TrainingJob
+    from scratchnet.app.runs.result import RunResult
 
 MIN_VALUES, MAX_VALUES = 2, 8  # values per axis
 MAX_CELLS = 64

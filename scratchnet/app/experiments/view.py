@@ -14,12 +14,14 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from . import compare, views, widgets
-from .cached import fresh_points_accuracy, start_run
-from .config import RunConfig, estimate_seconds, to_query
-from .jobs import TrainingJob
-from .runs import RunResult
-from .trainer import WORKERS
+from scratchnet.app.experiments import logic
+from scratchnet.app.runs.config import RunConfig, to_query
+from scratchnet.app.runs.cost import estimate_seconds
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.result import RunResult
+from scratchnet.app.runs.trainer import WORKERS
+from scratchnet.app.ui import controls, run_panel
+from scratchnet.app.ui.cache import fresh_points_accuracy, start_run
 
 SECTIONS = ("The notebook, replayed", "Optimizers", "My runs")
 POLL_SECONDS = 0.5
@@ -91,7 +93,7 @@ def follow(key: str, configs: Sequence[RunConfig], draw: Callable[[list[Training
     def panel() -> None:
         jobs = [_job(config) for config in configs]
         for job in jobs:
-            job.watch(views.watcher_id())
+            job.watch(run_panel.watcher_id())
         finished = all(job.done for job in jobs)
         if live and finished:
             st.rerun()  # redraw the page once, without the timer
@@ -100,7 +102,7 @@ def follow(key: str, configs: Sequence[RunConfig], draw: Callable[[list[Training
         draw(jobs)
         for job in jobs:
             if job.result is not None:
-                views.remember(job.result)
+                run_panel.remember(job.result)
 
     panel()
 
@@ -119,7 +121,7 @@ def _table(frame: pd.DataFrame, **formats: dict) -> None:
 
 # ---- the notebook, replayed ----------------------------------------------------------------------
 def _start_replay(scale: float) -> None:
-    for run in compare.replay_plan(scale):
+    for run in logic.replay_plan(scale):
         _job(run.config)
     st.session_state[REPLAY_KEY] = scale
     _started_replays().add(scale)
@@ -127,13 +129,13 @@ def _start_replay(scale: float) -> None:
 
 def replay_section() -> None:
     scale = float(st.session_state.get(REPLAY_SCALE_KEY, 1.0))
-    plan = compare.replay_plan(scale)
+    plan = logic.replay_plan(scale)
     st.markdown(
         "The notebook trained **Dense(2, 64) → ReLU → Dense(64, 3)** with plain gradient descent on 300 spiral "
         "points, three times, then tested its last model on 3,000 fresh points. Here each run is replayed "
         "*as written* and *corrected*, beside the numbers the notebook recorded."
     )
-    st.caption(" · ".join(f"**{version}**: {note}" for version, note in compare.VERSION_NOTES.items()))
+    st.caption(" · ".join(f"**{version}**: {note}" for version, note in logic.VERSION_NOTES.items()))
     started = st.session_state.get(REPLAY_KEY) == scale or scale in _started_replays()
     if not started:
         seconds = sum(estimate_seconds(run.config) for run in plan) / WORKERS
@@ -152,11 +154,11 @@ def replay_section() -> None:
     follow("replay", [run.config for run in plan], lambda jobs: _draw_replay(plan, jobs))
 
 
-def _replay_table(plan: Sequence[compare.ReplayRun], results: dict, status: dict) -> pd.DataFrame:
+def _replay_table(plan: Sequence[logic.ReplayRun], results: dict, status: dict) -> pd.DataFrame:
     """The replay's table, one small table per notebook run; returns the whole frame."""
-    frame = compare.replay_frame(plan, results, status, fresh=_fresh)
+    frame = logic.replay_frame(plan, results, status, fresh=_fresh)
     for label, rows in frame.groupby("run", sort=False):
-        recorded = rows["version"] == compare.RECORDED
+        recorded = rows["version"] == logic.RECORDED
         said = " ".join(note for note in rows.loc[recorded, "note"] if note)
         st.markdown(f"**{label}**" + (f" · the notebook noted: *{said}*" if said else ""))
         shown = rows.drop(columns="run").assign(note=rows["note"].where(~recorded, ""))
@@ -169,7 +171,7 @@ def _replay_table(plan: Sequence[compare.ReplayRun], results: dict, status: dict
                 "lowest loss": {"format": "%.3f"},
                 "final loss": {"format": "%.3f"},
                 "train accuracy": PERCENT,
-                compare.FRESH_COLUMN: {**PERCENT, "help": FRESH_HELP},
+                logic.FRESH_COLUMN: {**PERCENT, "help": FRESH_HELP},
             },
         )
     st.caption(
@@ -178,11 +180,11 @@ def _replay_table(plan: Sequence[compare.ReplayRun], results: dict, status: dict
     return frame
 
 
-def _draw_replay(plan: Sequence[compare.ReplayRun], jobs: list[TrainingJob]) -> None:
+def _draw_replay(plan: Sequence[logic.ReplayRun], jobs: list[TrainingJob]) -> None:
     results = {run.config: job.result for run, job in zip(plan, jobs) if job.result is not None}
     status = {run.config: _status(job) for run, job in zip(plan, jobs) if job.result is None}
     frame = _replay_table(plan, results, status)
-    findings = compare.replay_findings(frame)
+    findings = logic.replay_findings(frame)
     if not findings:
         return
     st.markdown("\n".join(f"- {finding}" for finding in findings))
@@ -196,20 +198,20 @@ def _draw_replay(plan: Sequence[compare.ReplayRun], jobs: list[TrainingJob]) -> 
             key="experiments.replay_maps",
         )
         chosen = [run for run in plan if run.number == (number or numbers[-1])]
-        order = list(compare.VERSIONS)
+        order = list(logic.VERSIONS)
         chosen.sort(key=lambda run: order.index(run.version))
         panels = [
-            compare.Panel(
+            logic.Panel(
                 run.version,
                 results[run.config].network,
                 results[run.config].data,
-                subtitle=compare.accuracy_text(results[run.config]),
+                subtitle=logic.accuracy_text(results[run.config]),
             )
             for run in chosen
             if run.config in results
         ]
         if panels:
-            views.show_chart(compare.boundary_panels(panels, size=175, columns=4), width="content")
+            run_panel.show_chart(logic.boundary_panels(panels, size=175, columns=4), width="content")
             st.caption(SYMBOLS)
 
 
@@ -221,11 +223,11 @@ def _compare_optimizers() -> None:
 
 
 def optimizers_section() -> None:
-    base = compare.OPTIMIZER_BASE
+    base = logic.OPTIMIZER_BASE
     held = base.samples * base.classes - base.train_points
     st.markdown(
         f"The step the notebook names as next: six ways to follow the gradient, on the same {base.train_points} "
-        f"spiral points from the same first weights (He), {compare.network_text(base)} units; {held} points are "
+        f"spiral points from the same first weights (He), {logic.network_text(base)} units; {held} points are "
         "held out to test on."
     )
     epochs, seed = st.session_state.get(OPTIMIZERS_KEY, (DEFAULT_EPOCHS, 0))
@@ -240,12 +242,12 @@ def optimizers_section() -> None:
         )
         middle.number_input("Seed", 0, 999_999, value=seed, step=1, key="experiments.seed", help="Points and weights.")
         right.form_submit_button("Compare", type="primary", icon=":material/play_arrow:", on_click=_compare_optimizers)
-    configs = compare.optimizer_configs(epochs, seed)
+    configs = logic.optimizer_configs(epochs, seed)
     follow("optimizers", list(configs.values()), lambda jobs: _draw_optimizers(list(configs), jobs))
 
 
 def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
-    settings = {c.label: c.settings() for c in compare.CONTENDERS}
+    settings = {c.label: c.settings() for c in logic.CONTENDERS}
     done = all(job.done for job in jobs)
     options = st.columns([1, 1, 2], vertical_alignment="center")
     series = options[0].segmented_control(
@@ -262,20 +264,20 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
         for label, job in zip(labels, jobs)
     }
     series = series or "training"
-    losses = compare.overlay_frame(histories, series)
-    chart = compare.overlay_loss_chart(
+    losses = logic.overlay_frame(histories, series)
+    chart = logic.overlay_loss_chart(
         losses, labels, epochs=jobs[0].config.epochs, log_scale=log_scale, title=f"{series} loss"
     )
-    views.show_chart(chart, width="stretch")
+    run_panel.show_chart(chart, width="stretch")
     results = {label: job.result for label, job in zip(labels, jobs)}
     status = {label: _status(job) for label, job in zip(labels, jobs) if job.result is None}
-    frame = compare.results_frame(results, status, settings, fresh=_fresh)
+    frame = logic.results_frame(results, status, settings, fresh=_fresh)
     _table(
         frame,
         **{
             "final loss": {"format": "%.3f"},
             "train accuracy": PERCENT,
-            compare.FRESH_COLUMN: {**PERCENT, "help": FRESH_HELP},
+            logic.FRESH_COLUMN: {**PERCENT, "help": FRESH_HELP},
             "held-out accuracy": {**PERCENT, "help": "On the points held out of training."},
             "seconds": {"format": "%.1f", "help": "Training time."},
         },
@@ -283,30 +285,30 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
     if not done:
         return
     panels = [
-        compare.Panel(label, job.result.network, job.result.data, subtitle=compare.accuracy_text(job.result))
+        logic.Panel(label, job.result.network, job.result.data, subtitle=logic.accuracy_text(job.result))
         for label, job in zip(labels, jobs)
         if job.result is not None
     ]
-    views.show_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
+    run_panel.show_chart(logic.boundary_panels(panels, size=220, columns=3), width="content")
     st.caption(SYMBOLS)
 
 
 # ---- my runs -------------------------------------------------------------------------------------
 def reopen(result: RunResult) -> None:
     """Show ``result`` in the Playground, with its settings in the controls and the address bar."""
-    widgets.load(result.config)
-    views.set_run(result)
+    controls.load(result.config)
+    run_panel.set_run(result)
     st.switch_page("streamlit_app.py", query_params=to_query(result.config))
 
 
 def my_runs_section() -> None:
-    runs = views.my_runs()
+    runs = run_panel.my_runs()
     if not runs:
         st.info("Runs you train in this browser tab, here or in the Playground, are listed here.")
         return
     st.markdown("Every run trained in this browser session, oldest first.")
     _table(
-        compare.my_runs_frame(runs),
+        logic.my_runs_frame(runs),
         **{
             "#": {"width": 40},
             "epochs": {"format": "localized"},
@@ -315,7 +317,7 @@ def my_runs_section() -> None:
             "final loss": {"format": "%.3f"},
         },
     )
-    labels = [compare.run_label(number, result.config) for number, result in enumerate(runs, 1)]
+    labels = [logic.run_label(number, result.config) for number, result in enumerate(runs, 1)]
     picked = st.multiselect(
         "Overlay",
         list(range(len(runs))),
@@ -330,15 +332,15 @@ def my_runs_section() -> None:
         log_scale = st.toggle("Log scale", key="experiments.mine_log")
         histories = dict(zip(names, (run.history for run in chosen)))
         epochs = max(run.history.epochs_planned for run in chosen)
-        chart = compare.overlay_loss_chart(
-            compare.overlay_frame(histories), names, epochs=epochs, log_scale=log_scale, title="training loss"
+        chart = logic.overlay_loss_chart(
+            logic.overlay_frame(histories), names, epochs=epochs, log_scale=log_scale, title="training loss"
         )
-        views.show_chart(chart, width="stretch")
+        run_panel.show_chart(chart, width="stretch")
         panels = [
-            compare.Panel(name, run.network, run.data, subtitle=compare.accuracy_text(run))
+            logic.Panel(name, run.network, run.data, subtitle=logic.accuracy_text(run))
             for name, run in zip(names, chosen)
         ]
-        views.show_chart(compare.boundary_panels(panels, size=220, columns=3), width="content")
+        run_panel.show_chart(logic.boundary_panels(panels, size=220, columns=3), width="content")
         st.caption(SYMBOLS)
     else:
         st.caption("Pick two or more runs to overlay their loss curves and compare their decision maps.")

@@ -7,9 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from . import upload
-from .config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, PRESETS, RunConfig, fit_classes
-from .safe_text import escape
+from scratchnet.app.runs import upload
+from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, RunConfig, fit_classes
+from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.text import escape
 
 KEY = "cfg."
 LR_STEPS = (

@@ -16,10 +16,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import scratchnet as sn
-
-from .config import RunConfig
-from .jobs import TrainingJob
-from .runs import DataSplit
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.result import DataSplit
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
 MAX_CACHED_BYTES = 200_000_000  # a run holds at most ~9 MB (100 000 epochs of history, 4 MB of snapshots)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import scratchnet as sn
+from scratchnet.app.runs.config import SNAPSHOTS, RunConfig
 from scratchnet.notebook import NotebookGD, NotebookReLU
-
-from .config import SNAPSHOTS, RunConfig
 
 SNAPSHOT_BUDGET_BYTES = 4_000_000  # per run: thins the replay snapshots of big networks
 

@@ -18,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
+from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.under_the_hood.step import activation_class
 from scratchnet.checks import check_int
 from scratchnet.layers import Dense
-
-from .charts import class_scale
-from .frames import extent
-from .runs import DataSplit
-from .step import activation_class
 
 #: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
 #: (the default "fit" would squeeze them all into width × height).

@@ -19,11 +19,10 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 import scratchnet as sn
+from scratchnet.app.runs.config import ACTIVATION_LABELS
 from scratchnet.checks import check_choice, check_features, check_float, check_int, check_labels
 from scratchnet.layers import Dense
 from scratchnet.notebook import NotebookReLU
-
-from .config import ACTIVATION_LABELS
 
 # ---- the tiny network of the step-through ---------------------------------------------------------
 HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)

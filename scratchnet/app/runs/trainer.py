@@ -41,9 +41,9 @@ from typing import Any, Protocol
 import numpy as np
 
 import scratchnet as sn
-
-from .config import COST_WARN_SECONDS, RunConfig, estimate_seconds
-from .runs import DataSplit, make_network, train_run
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import COST_WARN_SECONDS, estimate_seconds
+from scratchnet.app.runs.result import DataSplit, make_network, train_run
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1

@@ -17,9 +17,8 @@ import csv
 import io
 
 import scratchnet as sn
-
-from .config import DATASET_LABELS, RunConfig
-from .upload import Points
+from scratchnet.app.runs.config import DATASET_LABELS, RunConfig
+from scratchnet.app.runs.upload import Points
 
 WEIGHTS_FILE = "scratchnet_weights.npz"
 HISTORY_FILE = "scratchnet_history.csv"

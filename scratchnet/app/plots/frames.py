@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-
-from .runs import DataSplit
+from scratchnet.app.runs.result import DataSplit
 
 MAX_CURVE_POINTS = 600  # per series: long runs are thinned for drawing, never for the metrics
 GRID_RESOLUTION = 100

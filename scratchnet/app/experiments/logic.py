@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
+from scratchnet.app.plots import charts, frames
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import DataSplit, RunResult
 from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY, HELD_OUT_SAMPLES, VARIANTS, Experiment
-
-from . import charts, frames
-from .config import RunConfig
-from .runs import DataSplit, RunResult
 
 #: Run colours (Vega's "dark2", then "set1"): distinct from the class colours of the decision maps.
 RUN_COLORS = (

@@ -13,14 +13,15 @@ from typing import Any
 
 import streamlit as st
 
-from . import charts, frames, views, widgets
-from . import sweep as sw
-from .cached import start_run
-from .config import FIELDS, RunConfig, fit_classes, to_query
-from .jobs import TrainingJob
-from .runs import RunResult
+from scratchnet.app.plots import charts, frames
+from scratchnet.app.runs.config import FIELDS, RunConfig, fit_classes, to_query
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.result import RunResult
+from scratchnet.app.sweep import logic as sw
+from scratchnet.app.ui import controls, run_panel
+from scratchnet.app.ui.cache import start_run
 
-POLL_SECONDS = views.POLL_SECONDS
+POLL_SECONDS = run_panel.POLL_SECONDS
 KEY = "sweep."
 RUN_KEY = KEY + "run"
 STOPPED_KEY = KEY + "stopped"
@@ -161,7 +162,7 @@ def axis_controls(side: str, title: str) -> None:
 
 def _stepped(name: str, label: str) -> None:
     key = f"{KEY}base.{name}"
-    steps = sorted({*widgets.STEPS[name], st.session_state[key]})
+    steps = sorted({*controls.STEPS[name], st.session_state[key]})
     formatter = (lambda v: f"{v:,}") if name == "epochs" else (lambda v: f"{v:g}" if v else "0")
     st.select_slider(label, steps, key=key, format_func=formatter, help=FIELDS[name].help, persist_state="session")
 
@@ -208,7 +209,7 @@ def start(sweep: sw.Sweep | None) -> SweepRun | None:
     """Start (or join) every cell's shared run; refused sweeps start nothing."""
     if sweep is None or sw.sweep_cost(sweep).verdict == "refuse":
         return None
-    watcher = views.watcher_id()
+    watcher = run_panel.watcher_id()
     jobs = []
     for cell in sweep.cells:
         job = start_run(cell.config)
@@ -227,7 +228,7 @@ def cancel() -> None:
     if run is None:
         return
     stopped: dict[int, RunResult] = st.session_state.setdefault(STOPPED_KEY, {})
-    watcher = views.watcher_id()
+    watcher = run_panel.watcher_id()
     for index, job in enumerate(run.jobs):  # cell order is queue order: the running cells stop first
         if not job.done and index not in stopped:
             stopped[index] = job.cancel(watcher)
@@ -259,12 +260,12 @@ def open_in_playground(run: SweepRun, index: int) -> None:
     stopped = st.session_state.get(STOPPED_KEY, {}).get(index)
     shown: TrainingJob | RunResult = job.result if job.done and job.result is not None else stopped or job
     config = run.sweep.cells[index].config
-    widgets.load(config)
-    views.set_run(shown)
+    controls.load(config)
+    run_panel.set_run(shown)
     if isinstance(shown, RunResult):
-        views.remember(shown)
+        run_panel.remember(shown)
     else:
-        job.watch(views.watcher_id())
+        job.watch(run_panel.watcher_id())
     st.switch_page("streamlit_app.py", query_params=to_query(config))
 
 
@@ -312,7 +313,7 @@ def _picked_panel(run: SweepRun, cells: list[sw.CellState]) -> None:
             "Open in the Playground",
             icon=":material/open_in_new:",
             key=KEY + "open",
-            help="Show this cell's run in the Playground, with its settings in the controls.",
+            help="Show this cell's run in the Playground, with its settings in the widgets.",
         ):
             open_in_playground(run, index)
     with picture:
@@ -322,7 +323,7 @@ def _picked_panel(run: SweepRun, cells: list[sw.CellState]) -> None:
             chart = charts.boundary_chart(
                 grid, points, result.data.class_names, window=frames.extent(result.data), size=PREVIEW_SIZE
             )
-            views.show_chart(chart, width="content")
+            run_panel.show_chart(chart, width="content")
 
 
 def sweep_panel(metric: str) -> None:
@@ -341,7 +342,7 @@ def sweep_panel(metric: str) -> None:
             return
         cells = states(run)
         unfinished = [job for job, state in zip(run.jobs, cells, strict=True) if not state.finished]
-        watcher = views.watcher_id()
+        watcher = run_panel.watcher_id()
         for job in unfinished:
             job.watch(watcher)
         if live and not unfinished:  # it has just finished: redraw the whole page once, without the timer
@@ -358,7 +359,7 @@ def sweep_panel(metric: str) -> None:
         picked = st.session_state.get(PICK_KEY, 0)
         frame, domain = sw.sweep_frame(run.sweep, cells, metric, picked)
         chart = sw.sweep_chart(frame, run.sweep, metric, domain)
-        views.show_chart(chart, key=CHART_KEY, on_select=_on_pick, selection_mode=sw.SELECTION, width="content")
+        run_panel.show_chart(chart, key=CHART_KEY, on_select=_on_pick, selection_mode=sw.SELECTION, width="content")
         _picked_panel(run, cells)
 
     panel()

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import scratchnet as sn
-
-from .runs import DataSplit
+from scratchnet.app.runs.result import DataSplit
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 20_000

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import widgets
-from .config import PRESETS, RunConfig, from_query, to_query
+from scratchnet.app.runs.config import RunConfig, from_query, to_query
+from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.ui import controls
 
 LINK_KEYS = ("preset", "hide")
 
@@ -46,7 +47,7 @@ def read_link(query: dict[str, list[str]]) -> Link:
             preset = None
     config, problems = from_query(query, base)
     hide = ",".join(query.get("hide", []))
-    hidden = widgets.parse_hidden_list(hide)
+    hidden = controls.parse_hidden_list(hide)
     unknown = [part.strip() for part in hide.split(",") if part.strip() and part.strip() not in hidden]
     if unknown:
         shown = ", ".join(repr(name[:20]) for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -62,7 +63,7 @@ def open_link() -> Link:
     if "link" not in st.session_state:
         link = read_link(_query())
         st.session_state["link"] = link
-        widgets.load(link.config)
+        controls.load(link.config)
     return st.session_state["link"]
 
 
@@ -89,9 +90,9 @@ def write_link(config: RunConfig) -> None:
 
 
 def _hideable() -> dict[str, str]:
-    from .config import FIELDS
+    from scratchnet.app.runs.config import FIELDS
 
-    groups = {group: f"all {title.lower()} controls" for group, title in widgets.GROUPS.items()}
+    groups = {group: f"all {title.lower()} controls" for group, title in controls.GROUPS.items()}
     return {"presets": "presets", **groups, **{name: spec.label for name, spec in FIELDS.items()}}
 
 
