@@ -7,8 +7,15 @@ Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs)
 
 - the decision-map grid: time to compute the 100 × 100 grid of predictions as a table, and then
   to paint it as the picture the map shows (medians);
+- the network diagram: time to compute its unit maps and weight lines for the default network,
+  and then to build its chart (medians);
 - a cached rerun: server time of one Playground script run when its run is already trained
   (what every widget change costs), median over reruns;
+- a 10-epoch step: server time from clicking **Step +10** on a finished run to the page drawn with
+  those epochs trained (the click's own work, the trainer pool training only the 10 new epochs
+  from where the run ended, and the redraw), median over steps;
+- Under the hood's **Take this step**: server time of one click (the whole step-through redrawn),
+  median over clicks;
 - the training-time estimate the app shows (and limits runs by) against the measured training
   time of eight configurations, each trained alone by the app's trainer pool;
 - click to final charts: in headless Chromium against `streamlit run`, from pressing Train on a
@@ -19,7 +26,8 @@ Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs)
   student's own computer). Headless Chromium draws in software here, so the browser's own drawing
   is a good part of this figure.
 
-Targets: the grid in ≤ 20 ms, a cached rerun in ≤ 0.3 s of server time, the default run done in ≤ 3 s.
+Targets: the grid in ≤ 20 ms, a cached rerun in ≤ 0.3 s of server time, a 10-epoch step in ≤ 0.5 s of
+server time, the default run done in ≤ 3 s.
 """
 
 from __future__ import annotations
@@ -59,6 +67,25 @@ def grid_ms(repeats: int = 30) -> tuple[float, float]:
     return statistics.median(grid_times) * 1e3, statistics.median(picture_times) * 1e3
 
 
+def diagram_ms(repeats: int = 30) -> tuple[float, float]:
+    """(the network diagram's unit maps and weight lines, its Altair chart), in milliseconds: the
+    Playground redraws both with every live update and every replay step."""
+    from scratchnet.app.playground import charts, logic
+
+    job = TrainingJob(RunConfig())
+    job.wait()
+    result = job.result
+    logic_times, chart_times = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        diagram = logic.diagram(result.network, result.data, result.config.features)
+        built = time.perf_counter()
+        charts.diagram_chart(diagram).to_dict(validate=False)
+        logic_times.append(built - start)
+        chart_times.append(time.perf_counter() - built)
+    return statistics.median(logic_times) * 1e3, statistics.median(chart_times) * 1e3
+
+
 def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
     """(the page script's own run time, the whole AppTest rerun) for a rerun with its run cached."""
     from app_helpers import app, settle
@@ -87,6 +114,75 @@ def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
     finally:
         script_runner.exec_func_with_error_handling = run_script
     return statistics.median(script_times), statistics.median(walls)
+
+
+def hood_step_seconds(repeats: int = 10) -> tuple[float, float]:
+    """(the page script's own run time, the whole AppTest rerun) of a click on Under the hood's
+    **Take this step** (the 2 → 4 → 3 step-through, every array of the step drawn), median over clicks."""
+    from app_helpers import app
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from scratchnet.app.ui import session
+
+    script_times: list[float] = []
+    run_script = script_runner.exec_func_with_error_handling
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return run_script(*args, **kwargs)
+        finally:
+            script_times.append(time.perf_counter() - start)
+
+    script_runner.exec_func_with_error_handling = timed
+    try:
+        at = app("pages/2_Under_the_hood.py").run()
+        walls, servers = [], []
+        for _ in range(repeats):
+            script_times.clear()
+            start = time.perf_counter()
+            at.button(key=session.STEP_TAKE).click().run()
+            walls.append(time.perf_counter() - start)
+            servers.append(sum(script_times))
+    finally:
+        script_runner.exec_func_with_error_handling = run_script
+    return statistics.median(servers), statistics.median(walls)
+
+
+def step_seconds(repeats: int = 10, epochs: int = 10) -> tuple[float, float]:
+    """(server time, the whole AppTest rerun) of a click on Step +``epochs`` after a finished default
+    run, to the page drawn with the step done; each click steps the run further (a new run each time)."""
+    from app_helpers import app, settle
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from scratchnet.app.ui import session
+
+    script_times: list[float] = []
+    run_script = script_runner.exec_func_with_error_handling
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return run_script(*args, **kwargs)
+        finally:
+            script_times.append(time.perf_counter() - start)
+
+    script_runner.exec_func_with_error_handling = timed
+    try:
+        at = settle(app())
+        walls, servers = [], []
+        for _ in range(repeats):
+            before = at.session_state[session.RUN].result.history.epochs_run
+            script_times.clear()
+            start = time.perf_counter()
+            at.button(key=session.step_key(epochs)).click().run()
+            walls.append(time.perf_counter() - start)
+            servers.append(sum(script_times))
+            job = at.session_state[session.RUN]
+            assert job.done and job.result.history.epochs_run == before + epochs, "the step was not drawn done"
+    finally:
+        script_runner.exec_func_with_error_handling = run_script
+    return statistics.median(servers), statistics.median(walls)
 
 
 ESTIMATED = (
@@ -163,8 +259,15 @@ def main() -> None:
     grid, painting = grid_ms()
     print(f"decision-map grid (100 x 100):      {grid:7.1f} ms   (target <= 20 ms)")
     print(f"  painted as the map's picture:     {painting:7.1f} ms")
+    maps_and_lines, chart = diagram_ms()
+    print(f"network diagram, maps and lines:    {maps_and_lines:7.1f} ms   (target <= 30 ms)")
+    print(f"  as its chart (spec and data):     {chart:7.1f} ms")
     script, whole = cached_rerun_seconds()
     print(f"cached rerun, server time:          {script:7.3f} s    (target <= 0.3 s; {whole:.3f} s with AppTest's own)")
+    step, whole = step_seconds()
+    print(f"Step +10 click to redraw, server:   {step:7.3f} s    (target <= 0.5 s; {whole:.3f} s with AppTest's own)")
+    hood, whole = hood_step_seconds()
+    print(f"Take this step (Under the hood):    {hood:7.3f} s    (target <= 0.3 s; {whole:.3f} s with AppTest's own)")
     print("training-time estimate against the training itself (the estimate should stay above):")
     for config, estimate, took in estimate_against_training():
         shape = " x ".join(map(str, config.hidden))

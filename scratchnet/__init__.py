@@ -19,12 +19,16 @@ from .datasets import (
     train_test_split,
     xor_data,
 )
+from .features import DEFAULT_FEATURES, FEATURE_LABELS, FEATURES, check_feature_names, expand_features
 from .gradcheck import gradient_check, gradient_check_report, numerical_gradient, relative_error
+from .history import History, Snapshot
 from .layers import INITS, Dense, Layer
 from .losses import (
     accuracy,
     cross_entropy,
     cross_entropy_backward,
+    loss_and_gradient,
+    one_hot,
     softmax,
     softmax_backward,
     softmax_cross_entropy,
@@ -33,13 +37,16 @@ from .network import Network, mlp
 from .notebook import NotebookGD, NotebookReLU, notebook_network, notebook_optimizer
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop
 from .persistence import load, save
-from .training import History, Snapshot, evaluate, train
+from .training import evaluate, train
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
     "DATASETS",
+    "DEFAULT_FEATURES",
+    "FEATURES",
+    "FEATURE_LABELS",
     "INITS",
     "OPTIMIZERS",
     "SGD",
@@ -62,19 +69,23 @@ __all__ = [
     "Tanh",
     "accuracy",
     "blobs_data",
+    "check_feature_names",
     "circles_data",
     "cross_entropy",
     "cross_entropy_backward",
     "evaluate",
+    "expand_features",
     "gradient_check",
     "gradient_check_report",
     "load",
+    "loss_and_gradient",
     "make_dataset",
     "mlp",
     "moons_data",
     "notebook_network",
     "notebook_optimizer",
     "numerical_gradient",
+    "one_hot",
     "relative_error",
     "save",
     "softmax",

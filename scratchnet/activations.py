@@ -24,7 +24,11 @@ class Activation(Layer):
         self._out = self.apply(x)
         return self._out
 
-    def _cached(self) -> tuple[np.ndarray, np.ndarray]:
+    def forget_forward(self) -> None:
+        self._x = self._out = None
+
+    def cached_forward(self) -> tuple[np.ndarray, np.ndarray]:
+        """The input and output of the last ``forward``: what every ``backward`` needs."""
         if self._x is None or self._out is None:
             raise RuntimeError(f"{type(self).__name__}.backward needs a forward pass first")
         return self._x, self._out
@@ -37,7 +41,7 @@ class ReLU(Activation):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
-        self._out = np.maximum(x, 0, out=self._buffer("out", x.shape, x.dtype))
+        self._out = np.maximum(x, 0, out=self.work_array("out", x.shape, x.dtype))
         return self._out
 
     def apply(self, x: np.ndarray) -> np.ndarray:
@@ -45,9 +49,9 @@ class ReLU(Activation):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """∂L/∂x = dout · 1[x > 0]: the slope is 1 where the unit is on, 0 where it is off."""
-        _, out = self._cached()
-        on = np.greater(out, 0, out=self._buffer("on", out.shape, np.dtype(bool)))
-        return np.multiply(dout, on, out=self._buffer("dx", dout.shape, dout.dtype))
+        _, out = self.cached_forward()
+        on = np.greater(out, 0, out=self.work_array("on", out.shape, np.dtype(bool)))
+        return np.multiply(dout, on, out=self.work_array("dx", dout.shape, dout.dtype))
 
 
 class LeakyReLU(Activation):
@@ -64,7 +68,7 @@ class LeakyReLU(Activation):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """∂L/∂x = dout · (1 where x > 0, else alpha)."""
-        x, _ = self._cached()
+        x, _ = self.cached_forward()
         return np.where(x > 0, dout, self.alpha * dout)
 
     def spec(self) -> dict[str, Any]:
@@ -81,7 +85,7 @@ class Tanh(Activation):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """∂L/∂x = dout · (1 − tanh²x)."""
-        _, out = self._cached()
+        _, out = self.cached_forward()
         return dout * (1 - out * out)
 
 
@@ -95,7 +99,7 @@ class Sigmoid(Activation):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """∂L/∂x = dout · σ(x)(1 − σ(x))."""
-        _, out = self._cached()
+        _, out = self.cached_forward()
         return dout * out * (1 - out)
 
 
@@ -109,7 +113,7 @@ class Linear(Activation):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """∂L/∂x = dout."""
-        self._cached()
+        self.cached_forward()
         return dout
 
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def _shown(value: object) -> str:
+def short_repr(value: object) -> str:
+    """``value`` as error messages show it: its ``repr``, cut to 40 characters."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -37,7 +38,7 @@ def _range_text(low: float | None, high: float | None, low_open: bool = False) -
 
 def check_int(name: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
     """``value`` as an ``int`` within ``[low, high]``; bools and non-integral floats are refused."""
-    allowed = f"{name} must be an integer {_range_text(low, high)}; got {_shown(value)}"
+    allowed = f"{name} must be an integer {_range_text(low, high)}; got {short_repr(value)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(allowed)
     if isinstance(value, numbers.Integral):
@@ -64,7 +65,7 @@ def check_float(
     low_open: bool = False,
 ) -> float:
     """``value`` as a finite ``float`` within the range (``low`` excluded when ``low_open``)."""
-    allowed = f"{name} must be a finite number {_range_text(low, high, low_open)}; got {_shown(value)}"
+    allowed = f"{name} must be a finite number {_range_text(low, high, low_open)}; got {short_repr(value)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(allowed)
     try:
@@ -84,7 +85,7 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     """``value`` if it is one of ``choices``."""
     options = list(choices)
     if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(options)}; got {_shown(value)}")
+        raise ValueError(f"{name} must be one of {', '.join(options)}; got {short_repr(value)}")
     return value
 
 
@@ -129,7 +130,7 @@ def check_labels(y: object, *, rows: int, classes: int | None = None, name: str 
     if rows:
         low, high = array.min().item(), array.max().item()  # Python numbers: float-int comparisons are exact
         if low < 0 or high > top:
-            raise ValueError(f"{name} labels must be {allowed}; got {_shown(low if low < 0 else high)}")
+            raise ValueError(f"{name} labels must be {allowed}; got {short_repr(low if low < 0 else high)}")
     return array.astype(np.int64, copy=False)
 
 

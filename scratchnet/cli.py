@@ -2,6 +2,7 @@
 
 python -m scratchnet --optimizer adam --lr 0.05 --epochs 10000
 python -m scratchnet --optimizer sgd adam --lr 0.1 1.0       # one row per combination
+python -m scratchnet --features x1 x2 "x1^2" "x2^2"          # what the network sees of each point
 python -m scratchnet notebook                                 # the notebook, as written and corrected
 """
 
@@ -17,6 +18,7 @@ from . import notebook
 from .activations import ACTIVATIONS
 from .checks import check_int
 from .datasets import DATASETS, make_dataset, spiral_data, train_test_split
+from .features import DEFAULT_FEATURES, FEATURES, expand_features
 from .layers import INITS
 from .network import DTYPES, mlp
 from .optimizers import OPTIMIZERS, SGD, Optimizer
@@ -59,11 +61,16 @@ def print_table(rows: Sequence[dict[str, object]], out=None) -> None:
 def run_training(args: argparse.Namespace) -> list[dict[str, object]]:
     X, y = make_dataset(args.dataset, samples=args.samples, classes=args.classes, noise=args.noise, seed=args.data_seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_share=args.test_share, seed=args.data_seed)
+    X_train, X_test = expand_features(X_train, args.features), expand_features(X_test, args.features)
     classes = int(y.max()) + 1
     rows = []
     for name, lr in itertools.product(args.optimizer, args.lr):
         net = mlp(
-            [2, *args.hidden, classes], activation=args.activation, init=args.init, seed=args.seed, dtype=args.dtype
+            [len(args.features), *args.hidden, classes],
+            activation=args.activation,
+            init=args.init,
+            seed=args.seed,
+            dtype=args.dtype,
         )
         optimizer = _optimizer(name, lr, args.decay, args.momentum)
         started = time.perf_counter()
@@ -143,6 +150,13 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("--noise", type=float, default=None, help="noise (default: the dataset's)")
     data.add_argument("--data-seed", type=int, default=0)
     data.add_argument("--test-share", type=float, default=0.2, help="share held out for testing (default 0.2)")
+    data.add_argument(
+        "--features",
+        nargs="+",
+        default=list(DEFAULT_FEATURES),
+        metavar="NAME",
+        help=f"what the network sees of each point, from {' '.join(FEATURES)} (default: x1 x2)",
+    )
     net = p.add_argument_group("network")
     net.add_argument("--hidden", type=_hidden, default=[64], help="units per hidden layer, e.g. 64 or 32,32")
     net.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .checks import check_features, check_float, check_labels
-from .losses import _softmax_cross_entropy, one_hot
+from .losses import loss_and_gradient, one_hot
 from .network import Network
 
 
@@ -55,9 +55,9 @@ def gradient_check_report(net: Network, X: np.ndarray, y: np.ndarray, eps: float
     target = one_hot(y, net.n_classes)
 
     def loss() -> float:
-        return _softmax_cross_entropy(probe.apply(X), target)[0]
+        return loss_and_gradient(probe.apply(X), target)[0]
 
-    _, dlogits = _softmax_cross_entropy(probe.forward(X), target)
+    _, dlogits = loss_and_gradient(probe.forward(X), target)
     probe.backward(dlogits)
     return {
         name: relative_error(probe.grads[name], numerical_gradient(loss, param, eps))

@@ -6,8 +6,8 @@ A layer has three passes:
 - ``backward(dout)`` takes ∂L/∂output, fills ``grads`` (∂L/∂params) and returns ∂L/∂input;
 - ``apply(x)`` computes the output and touches nothing, so one layer can serve many threads.
 
-For speed, ``forward`` and ``backward`` write into work buffers that the layer reuses from one
-batch to the next (same shape, same buffer): copy a result you want to keep past the next pass.
+For speed, ``forward`` and ``backward`` write into work arrays that the layer reuses from one
+batch to the next (see ``scratchnet.workspace``): copy a result you want to keep past the next pass.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .checks import check_choice, check_int
-from .losses import _ones
+from .workspace import Workspace, ones
 
 MAX_UNITS = 4096
 
@@ -31,19 +31,17 @@ class Layer:
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        self._buffers: dict[str, np.ndarray] = {}
+        self.workspace = Workspace()
 
-    def _buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-        """A work array reused while the batch shape stays the same."""
-        buffer = self._buffers.get(name)
-        if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
-            buffer = self._buffers[name] = np.empty(shape, dtype)
-        return buffer
+    def work_array(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """A work array of this layer, reused while the batch shape stays the same."""
+        return self.workspace.array(name, shape, dtype)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         return self.apply(x)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        """The identity's derivative: ∂L/∂x = dout."""
         return dout
 
     def apply(self, x: np.ndarray) -> np.ndarray:
@@ -58,11 +56,12 @@ class Layer:
         twin = copy.copy(self)
         twin.params = {name: value.copy() for name, value in self.params.items()}
         twin.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
-        twin._buffers = {}
-        for cache in ("_x", "_out"):
-            if cache in vars(twin):
-                setattr(twin, cache, None)
+        twin.workspace = Workspace()
+        twin.forget_forward()
         return twin
+
+    def forget_forward(self) -> None:
+        """Drop what ``forward`` cached for ``backward`` (nothing, for a layer that caches nothing)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -113,6 +112,9 @@ class Dense(Layer):
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         self._x: np.ndarray | None = None
 
+    def forget_forward(self) -> None:
+        self._x = None
+
     @property
     def n_in(self) -> int:
         return self.params["W"].shape[0]
@@ -124,7 +126,7 @@ class Dense(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
         W = self.params["W"]
-        out = np.matmul(x, W, out=self._buffer("out", (x.shape[0], W.shape[1]), W.dtype))
+        out = np.matmul(x, W, out=self.work_array("out", (x.shape[0], W.shape[1]), W.dtype))
         out += self.params["b"]
         return out
 
@@ -138,11 +140,11 @@ class Dense(Layer):
         if self._x is None:
             raise RuntimeError("Dense.backward needs a forward pass first")
         np.matmul(self._x.T, dout, out=self.grads["W"])
-        np.matmul(_ones(dout.shape[0], dout.dtype), dout, out=self.grads["b"])  # column sums, via BLAS
+        np.matmul(ones(dout.shape[0], dout.dtype), dout, out=self.grads["b"])  # column sums, via BLAS
         if not input_grad:
             return None
         W = self.params["W"]
-        return np.matmul(dout, W.T, out=self._buffer("dx", (dout.shape[0], W.shape[0]), W.dtype))
+        return np.matmul(dout, W.T, out=self.work_array("dx", (dout.shape[0], W.shape[0]), W.dtype))
 
     def spec(self) -> dict[str, Any]:
         return {"kind": self.kind, "n_in": self.n_in, "n_out": self.n_out}

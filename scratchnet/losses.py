@@ -7,11 +7,10 @@ never takes the log of zero, so no probability needs clipping.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from .checks import check_labels
+from .workspace import ones
 
 #: Probabilities are clipped to ``[EPS, 1]`` before ``log`` in the unfused cross-entropy.
 EPS = 1e-12
@@ -63,13 +62,6 @@ def _row_max(z: np.ndarray) -> np.ndarray:
     return top
 
 
-@lru_cache(maxsize=64)
-def _ones(n: int, dtype: np.dtype) -> np.ndarray:
-    ones = np.ones(n, dtype)
-    ones.flags.writeable = False
-    return ones
-
-
 def one_hot(y: np.ndarray, classes: int, dtype: type | np.dtype = np.float64) -> np.ndarray:
     """Row i is all zeros but a 1 in column ``y[i]``; classes no row carries are simply all-zero columns."""
     target = np.zeros((len(y), classes), dtype)
@@ -77,12 +69,16 @@ def one_hot(y: np.ndarray, classes: int, dtype: type | np.dtype = np.float64) ->
     return target
 
 
-def _softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
-    """The fused loss and gradient against a one-hot ``target`` (unchecked: the training loop's version)."""
+def loss_and_gradient(logits: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+    """The training loop's fused softmax cross-entropy: the mean loss and ∂L/∂logits against a one-hot ``target``.
+
+    ``L = mean(log Σ_j e^z_j − z·t)`` and ``∂L/∂z = (softmax(z) − t) / N``. Unchecked (the loop
+    checked its data once), and the gradient is a fresh array the caller may keep.
+    """
     n = logits.shape[0]
     shifted = logits - _row_max(logits)[:, None]
     exp = np.exp(shifted)
-    total = exp @ _ones(logits.shape[1], exp.dtype)  # row sums, as one matrix-vector product
+    total = exp @ ones(logits.shape[1], exp.dtype)  # row sums, as one matrix-vector product
     loss = float(np.log(total).sum() - np.vdot(shifted, target)) / n
     exp /= total[:, None]
     exp -= target
@@ -97,7 +93,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     A class that no row carries is fine: its column just gets the gradient ``p / N``.
     """
     logits, y = _checked_logits(logits, y)
-    return _softmax_cross_entropy(logits, one_hot(y, logits.shape[1], logits.dtype))
+    return loss_and_gradient(logits, one_hot(y, logits.shape[1], logits.dtype))
 
 
 def accuracy(logits: np.ndarray, y: np.ndarray) -> float:

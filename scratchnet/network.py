@@ -3,9 +3,11 @@
 Parameters are named after the dense layer they belong to — ``W1, b1, W2, b2, …`` — and
 ``net.params`` / ``net.grads`` are dictionaries of the live arrays, with the same keys.
 
-All parameters live in one contiguous vector, ``net.flat_params`` (and the gradients in
-``net.flat_grads``); each named array is a view into it. An optimizer can then update every
-parameter in a handful of NumPy calls instead of a handful per parameter.
+The speed device the network owns: all parameters live in one contiguous vector,
+``net.flat_params`` (and the gradients in ``net.flat_grads``); each named array is a view into
+it. ``train`` hands the optimizer that one vector, so a step updates every parameter in a
+handful of NumPy calls however many layers there are. (The layers' reused work arrays are
+explained in ``scratchnet.workspace``.)
 """
 
 from __future__ import annotations
@@ -162,6 +164,16 @@ class Network:
     def get_params(self) -> dict[str, np.ndarray]:
         """A copy of every parameter, safe to keep while training goes on."""
         return {name: value.copy() for name, value in self.params.items()}
+
+    def params_in(self, vector: np.ndarray) -> dict[str, np.ndarray]:
+        """Named views into ``vector``, an array laid out like ``flat_params`` (e.g. a copy of it)."""
+        if vector.shape != self.flat_params.shape:
+            raise ValueError(f"vector must have shape {self.flat_params.shape}; got {vector.shape}")
+        views, offset = {}, 0
+        for name, value in self.params.items():  # in the order __init__ laid them out
+            views[name] = vector[offset : offset + value.size].reshape(value.shape)
+            offset += value.size
+        return views
 
 
 def _dtype_name(dtype: object) -> object:

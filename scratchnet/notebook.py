@@ -32,7 +32,7 @@ class NotebookReLU(ReLU):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """As written: ∂L/∂x = dout · max(x, 0) (the correct slope is 1[x > 0])."""
-        x, _ = self._cached()
+        x, _ = self.cached_forward()
         return np.where(x > 0, x, 0) * dout
 
 

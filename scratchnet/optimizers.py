@@ -3,12 +3,14 @@
 All share a learning-rate decay ``lr_t = lr / (1 + decay · t)``, where ``t`` counts the
 steps taken so far. ``step(params, grads)`` takes two dictionaries with the same keys and
 updates each array in place; state (velocities, caches, moments) is kept per key. ``train``
-passes a network's whole parameter vector as one entry (``net.flat_params``), so an update
-costs a few NumPy calls however many layers there are.
+passes a network's whole parameter vector as one entry (see ``scratchnet.network``).
+
+A new rule is a subclass with an ``update(name, param, grad, lr)`` method.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -17,7 +19,7 @@ from .checks import check_float
 
 
 class Optimizer:
-    """Base: the decayed learning rate, the L2 term and the step count; subclasses give ``_update``."""
+    """Base: the decayed learning rate and the step count; subclasses give the rule, ``update``."""
 
     name = "optimizer"
 
@@ -36,14 +38,20 @@ class Optimizer:
         """Update every parameter in place from its gradient, then count the step."""
         lr = self.current_lr
         for name, param in params.items():
-            self._update(name, param, grads[name], lr)
+            self.update(name, param, grads[name], lr)
         self.iterations += 1
 
-    def _slot(self, name: str, slot: str, like: np.ndarray) -> np.ndarray:
+    def state_array(self, name: str, slot: str, like: np.ndarray) -> np.ndarray:
+        """The rule's running array ``slot`` (e.g. ``"velocity"``) for parameter ``name``; zeros at first."""
         return self.state.setdefault(name, {}).setdefault(slot, np.zeros_like(like))
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        """Change ``param`` in place by this rule, from its gradient and the step's learning rate."""
         raise NotImplementedError
+
+    def copy(self) -> Optimizer:
+        """An independent optimizer in the same state: hyperparameters, step count and state arrays."""
+        return copy.deepcopy(self)
 
     def hyperparameters(self) -> dict[str, Any]:
         return {"lr": self.lr, "decay": self.decay}
@@ -62,11 +70,11 @@ class SGD(Optimizer):
         super().__init__(lr, decay)
         self.momentum = check_float("momentum", momentum, low=0.0, high=0.999)
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
         if not self.momentum:
             param -= lr * grad
             return
-        velocity = self._slot(name, "velocity", param)
+        velocity = self.state_array(name, "velocity", param)
         velocity *= self.momentum
         velocity -= lr * grad
         param += velocity
@@ -84,8 +92,8 @@ class Adagrad(Optimizer):
         super().__init__(lr, decay)
         self.epsilon = check_float("epsilon", epsilon, low=0.0, high=1.0, low_open=True)
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
-        cache = self._slot(name, "cache", param)
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        cache = self.state_array(name, "cache", param)
         cache += grad * grad
         param -= lr * grad / (np.sqrt(cache) + self.epsilon)
 
@@ -103,8 +111,8 @@ class RMSprop(Optimizer):
         self.rho = check_float("rho", rho, low=0.0, high=0.9999)
         self.epsilon = check_float("epsilon", epsilon, low=0.0, high=1.0, low_open=True)
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
-        cache = self._slot(name, "cache", param)
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        cache = self.state_array(name, "cache", param)
         cache *= self.rho
         cache += (1 - self.rho) * grad * grad
         param -= lr * grad / (np.sqrt(cache) + self.epsilon)
@@ -132,10 +140,10 @@ class Adam(Optimizer):
         self.beta2 = check_float("beta2", beta2, low=0.0, high=0.99999)
         self.epsilon = check_float("epsilon", epsilon, low=0.0, high=1.0, low_open=True)
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
         t = self.iterations + 1
-        mean = self._slot(name, "mean", param)
-        square = self._slot(name, "square", param)
+        mean = self.state_array(name, "mean", param)
+        square = self.state_array(name, "square", param)
         mean *= self.beta1
         mean += (1 - self.beta1) * grad
         square *= self.beta2

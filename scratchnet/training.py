@@ -1,15 +1,21 @@
-"""The training loop, and the ``History`` it writes as it goes.
+"""The training loop: epochs over the full batch or over mini-batches, written into a ``History``.
 
 One epoch = one pass over the training data, full batch by default. For each batch:
 forward → fused softmax cross-entropy → backward → optimizer step. The loss and accuracy
-recorded for an epoch are those of the parameters *before* that epoch's steps.
+recorded for an epoch are those of the parameters *before* that epoch's steps; the held-out
+loss and accuracy are those *after* them.
 
-A run ends in one of three ways, recorded in ``History.status``: ``"completed"``,
-``"cancelled"`` (the callback returned ``True``) or ``"diverged"``; ``History.diverged_at`` says
-at which epoch. A run diverges when its loss stops being a finite number or blows up past
-``blowup`` times its first epoch's loss. (The log-sum-exp loss rarely overflows, so a learning
-rate far too big shows as a loss that leaps by orders of magnitude rather than as NaN.)
-Divergence is data, not an error.
+A run ends in one of four ways, recorded in ``History.status``: ``"completed"``,
+``"cancelled"`` (the callback returned ``True``), ``"stopped_early"`` (the held-out loss stopped
+improving, with ``early_stopping``) or ``"diverged"``; ``History.diverged_at`` says at which
+epoch. A run diverges when its loss stops being a finite number or blows up past ``blowup``
+times its first loss. (The log-sum-exp loss rarely overflows, so a learning rate far too big
+shows as a loss that leaps by orders of magnitude rather than as NaN.) Divergence is data, not
+an error.
+
+A finished run can be continued (``resume=history``): with the same network and optimizer
+objects, the shuffle generator's state kept in the history and the divergence check's reference,
+continuing E epochs by k computes exactly what training E + k epochs in one go computes.
 """
 
 from __future__ import annotations
@@ -17,116 +23,125 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import _shown, check_features, check_float, check_int, check_labels, check_seed
-from .losses import _softmax_cross_entropy, one_hot
+from .checks import check_features, check_float, check_int, check_labels, check_seed, short_repr
+from .history import History, Snapshot
+from .losses import loss_and_gradient, one_hot
 from .network import Network
 from .optimizers import Optimizer
 
 MAX_EPOCHS = 1_000_000
 MAX_SNAPSHOTS = 1_000
 
-Callback = Callable[[int, "History"], bool | None]
+Callback = Callable[[int, History], bool | None]
+Step = Callable[[np.ndarray], None]
+
+__all__ = ["MAX_EPOCHS", "MAX_SNAPSHOTS", "DivergenceCheck", "History", "Snapshot", "evaluate", "train"]
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The parameters after ``epoch`` epochs (epoch 0 = before training)."""
+class DivergenceCheck:
+    """Is the loss still sane? Not when it is not a finite number, nor past ``blowup`` times the
+    reference: the run's first loss (of its first epoch, or of its first mini-batch)."""
 
-    epoch: int
-    params: dict[str, np.ndarray]
+    def __init__(self, blowup: float | None, reference: float | None = None) -> None:
+        self.blowup = blowup
+        self.reference: float | None = None
+        self.limit = math.inf
+        if reference is not None:
+            self.offer(reference)
 
+    def offer(self, loss: float) -> None:
+        """Take ``loss`` as the reference unless one giving a finite limit is already set."""
+        if self.reference is None or (self.blowup is not None and self.limit == math.inf):
+            self.reference = loss
+            if self.blowup is not None:
+                self.limit = self.blowup * max(loss, 1e-3)
 
-class History:
-    """Per-epoch records of a run, readable while it is being written.
-
-    The arrays are preallocated; ``epochs_run`` is raised only after an epoch's values are
-    written, so a reader in another thread always sees complete epochs.
-    """
-
-    def __init__(self, epochs: int, validation: bool = False) -> None:
-        self.epochs_planned = epochs
-        self.epochs_run = 0
-        self.status = "running"
-        self.diverged_at: int | None = None
-        self.seconds = 0.0
-        self.snapshots: list[Snapshot] = []
-        self._columns = {name: np.full(epochs, np.nan) for name in ("loss", "accuracy", "lr")}
-        if validation:
-            self._columns |= {name: np.full(epochs, np.nan) for name in ("val_loss", "val_accuracy")}
-
-    def _column(self, name: str) -> np.ndarray:
-        column = self._columns.get(name)
-        return np.empty(0) if column is None else column[: self.epochs_run]
-
-    @property
-    def loss(self) -> np.ndarray:
-        """Mean training cross-entropy per epoch."""
-        return self._column("loss")
-
-    @property
-    def accuracy(self) -> np.ndarray:
-        """Training accuracy per epoch."""
-        return self._column("accuracy")
-
-    @property
-    def lr(self) -> np.ndarray:
-        """The learning rate at each epoch's first step."""
-        return self._column("lr")
-
-    @property
-    def val_loss(self) -> np.ndarray:
-        """Held-out cross-entropy per epoch (empty without validation data)."""
-        return self._column("val_loss")
-
-    @property
-    def val_accuracy(self) -> np.ndarray:
-        """Held-out accuracy per epoch (empty without validation data)."""
-        return self._column("val_accuracy")
-
-    @property
-    def has_validation(self) -> bool:
-        return "val_loss" in self._columns
-
-    @property
-    def done(self) -> bool:
-        return self.status != "running"
-
-    def extend(self, rows: dict[str, np.ndarray]) -> None:
-        """Append recorded epochs, one array per column (e.g. to follow a run trained elsewhere)."""
-        start = self.epochs_run
-        count = len(rows["loss"])
-        if set(rows) != set(self._columns) or start + count > self.epochs_planned:
-            raise ValueError(f"rows must hold {sorted(self._columns)} for at most {self.epochs_planned - start} epochs")
-        for name, column in self._columns.items():
-            column[start : start + count] = rows[name]
-        self.epochs_run = start + count
-
-    def copy(self) -> History:
-        """A frozen copy of what has been recorded so far (safe to keep while training goes on)."""
-        twin = History(self.epochs_run, validation=self.has_validation)
-        n = twin.epochs_run = self.epochs_run
-        twin._columns = {name: column[:n].copy() for name, column in self._columns.items()}
-        twin.epochs_planned = self.epochs_planned
-        twin.status, twin.diverged_at, twin.seconds = self.status, self.diverged_at, self.seconds
-        twin.snapshots = list(self.snapshots)
-        return twin
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """Every recorded column, with ``epoch`` (1-based) first: ready for a table."""
-        n = self.epochs_run
-        return {"epoch": np.arange(1, n + 1), **{name: column[:n].copy() for name, column in self._columns.items()}}
-
-    def __repr__(self) -> str:
-        last = f", loss={self.loss[-1]:.4g}" if self.epochs_run else ""
-        return f"History({self.status}, {self.epochs_run}/{self.epochs_planned} epochs{last})"
+    def allows(self, loss: float) -> bool:
+        return loss <= self.limit  # false for NaN too
 
 
-def snapshot_epochs(epochs: int, snapshots: int | Sequence[int] | None) -> list[int]:
-    """Which epochs to snapshot: ``k`` evenly spaced from 0 to ``epochs``, or the listed ones."""
+def gradient_step(net: Network, optimizer: Optimizer, l2: float) -> Step:
+    """One step from ∂L/∂logits: backward, the L2 term ``l2 · W`` on each weight matrix's
+    gradient, then the optimizer's update of the network's one flat parameter vector."""
+    params, grads = {"all": net.flat_params}, {"all": net.flat_grads}
+    weights = [(layer.params["W"], layer.grads["W"]) for layer in net.dense_layers]
+
+    def step(dlogits: np.ndarray) -> None:
+        net.backward(dlogits)
+        if l2:
+            for weight, grad in weights:
+                grad += l2 * weight
+        optimizer.step(params, grads)
+
+    return step
+
+
+def full_batch_epoch(
+    net: Network, X: np.ndarray, y: np.ndarray, target: np.ndarray, step: Step, check: DivergenceCheck
+) -> tuple[float, int]:
+    """One step on all the points; the loss and number of correct points before it. No step is
+    taken once the loss has blown up."""
+    logits = net.forward(X)
+    loss, dlogits = loss_and_gradient(logits, target)
+    correct = np.count_nonzero(np.argmax(logits, axis=1) == y)
+    check.offer(loss)
+    if check.allows(loss):
+        step(dlogits)
+    return loss, correct
+
+
+def mini_batch_epoch(
+    net: Network,
+    X: np.ndarray,
+    y: np.ndarray,
+    target: np.ndarray,
+    step: Step,
+    check: DivergenceCheck,
+    order: np.ndarray,
+    batch_size: int,
+) -> tuple[float, int]:
+    """One step per batch of rows, taken in ``order``; the epoch's loss is the mean of the batch
+    losses weighted by batch size, each before its own step. A batch that blows up ends the
+    epoch, and its loss is the epoch's."""
+    n = len(order)
+    loss, correct = 0.0, 0
+    for rows in np.array_split(order, -(-n // batch_size)):
+        logits = net.forward(X[rows])
+        batch_loss, dlogits = loss_and_gradient(logits, target[rows])
+        check.offer(batch_loss)
+        if not check.allows(batch_loss):
+            return batch_loss, correct
+        loss += batch_loss * len(rows) / n
+        correct += np.count_nonzero(np.argmax(logits, axis=1) == y[rows])
+        step(dlogits)
+    return loss, correct
+
+
+class BestEpoch:
+    """The epoch of the lowest held-out loss so far, and a copy of the parameters after it."""
+
+    def __init__(self, net: Network, history: History) -> None:
+        self.net = net
+        self.epoch = history.best_epoch or 0  # 0: nothing finite yet, so patience counts from the start
+        self.loss = float(history.val_loss[self.epoch - 1]) if self.epoch else math.inf
+        self.params = history.best_params
+        self.vector: np.ndarray | None = None  # allocated at the first improvement, then reused
+
+    def offer(self, epoch: int, val_loss: float) -> None:
+        if val_loss < self.loss:  # false for NaN
+            if self.vector is None:
+                self.vector = np.empty_like(self.net.flat_params)
+                self.params = self.net.params_in(self.vector)
+            np.copyto(self.vector, self.net.flat_params)
+            self.epoch, self.loss = epoch, val_loss
+
+
+def snapshot_epochs(epochs: int, snapshots: int | Sequence[int] | None, start: int = 0) -> list[int]:
+    """Which epochs to snapshot in a run from epoch ``start`` to ``start + epochs``: ``k`` evenly
+    spaced over it, or those of the listed epochs (each from 0 to ``start + epochs``) it covers."""
     if snapshots is None:
         return []
     if isinstance(snapshots, (int, np.integer)) and not isinstance(snapshots, bool):
@@ -134,15 +149,16 @@ def snapshot_epochs(epochs: int, snapshots: int | Sequence[int] | None) -> list[
         if count == 0:
             return []
         if count == 1:
-            return [epochs]
-        return sorted({round(e) for e in np.linspace(0, epochs, count)})
+            return [start + epochs]
+        return sorted({start + round(e) for e in np.linspace(0, epochs, count)})
+    end = start + epochs
     try:
-        chosen = sorted({check_int("snapshot epoch", e, low=0, high=epochs) for e in snapshots})
+        chosen = sorted({check_int("snapshot epoch", e, low=0, high=end) for e in snapshots})
     except TypeError:
         raise ValueError(f"snapshots must be a count or a list of epochs; got {snapshots!r}") from None
     if len(chosen) > MAX_SNAPSHOTS:
         raise ValueError(f"snapshots may list at most {MAX_SNAPSHOTS} epochs; got {len(chosen)}")
-    return chosen
+    return [epoch for epoch in chosen if epoch >= start]
 
 
 def evaluate(net: Network, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -151,8 +167,60 @@ def evaluate(net: Network, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     y = check_labels(y, rows=X.shape[0], classes=net.n_classes)
     with np.errstate(over="ignore", invalid="ignore"):
         logits = net.logits(X)
-        loss, _ = _softmax_cross_entropy(logits, one_hot(y, net.n_classes, logits.dtype))
+        loss, _ = loss_and_gradient(logits, one_hot(y, net.n_classes, logits.dtype))
     return loss, float(np.mean(np.argmax(logits, axis=1) == y))
+
+
+def _held_out(net: Network, X: np.ndarray, y: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+    logits = net.apply(X)
+    loss, _ = loss_and_gradient(logits, target)
+    return loss, float(np.count_nonzero(np.argmax(logits, axis=1) == y) / len(y))
+
+
+def _resumable(resume: object, validation: object, net: Network) -> History:
+    if not isinstance(resume, History):
+        raise ValueError(
+            f"resume must be a History returned by scratchnet.train; got {type(resume).__name__} {short_repr(resume)}"
+        )
+    if resume.status == "running":
+        raise ValueError("resume must be a finished run; this history is still running")
+    if resume.status == "diverged":
+        raise ValueError(
+            f"cannot resume a run that diverged (at epoch {resume.diverged_at}): its parameters are not usable"
+        )
+    if resume.rng_state is None:
+        raise ValueError("resume needs a history returned by scratchnet.train (this one holds no generator state)")
+    if resume.has_validation != (validation is not None):
+        raise ValueError(
+            "resume: the run was trained with validation data; pass validation=(X_val, y_val) again"
+            if resume.has_validation
+            else "resume: the run was trained without validation data; pass no validation"
+        )
+    best = resume.best_params
+    if best is not None and any(best[name].shape != value.shape for name, value in net.params.items() if name in best):
+        raise ValueError("resume: net is not the network this history was trained with (other parameter shapes)")
+    return resume
+
+
+def _held_out_data(net: Network, validation: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The held-out points, labels and one-hot targets, checked and in the network's dtype."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise ValueError(f"validation must be a pair (X_val, y_val); got {type(validation).__name__}")
+    X_val = np.asarray(check_features(validation[0], name="X_val", features=net.n_inputs), dtype=net.dtype)
+    y_val = check_labels(validation[1], rows=X_val.shape[0], classes=net.n_classes, name="y_val")
+    return X_val, y_val, one_hot(y_val, net.n_classes, net.dtype)
+
+
+def _checked_stopping(early_stopping: object, restore_best: object, has_validation: bool) -> int | None:
+    """The patience (or ``None``), once both options are known to be valid and to have held-out data."""
+    if early_stopping is not None:
+        early_stopping = check_int("early_stopping", early_stopping, low=1, high=MAX_EPOCHS)
+    if not isinstance(restore_best, (bool, np.bool_)):
+        raise ValueError(f"restore_best must be True or False; got {short_repr(restore_best)}")
+    for name, wanted in (("early_stopping", early_stopping is not None), ("restore_best", restore_best)):
+        if wanted and not has_validation:
+            raise ValueError(f"{name} needs held-out data: pass validation=(X_val, y_val)")
+    return early_stopping
 
 
 def train(
@@ -169,6 +237,9 @@ def train(
     snapshots: int | Sequence[int] | None = None,
     l2: float = 0.0,
     blowup: float | None = 100.0,
+    resume: History | None = None,
+    early_stopping: int | None = None,
+    restore_best: bool = False,
 ) -> History:
     """Train ``net`` in place and return its ``History``.
 
@@ -176,21 +247,30 @@ def train(
       otherwise mini-batches in an order shuffled each epoch by a generator seeded with ``seed``.
     - ``callback(epoch, history)`` runs after each epoch (``epoch`` counts from 1); returning
       ``True`` stops the run with status ``"cancelled"``, keeping what was learned.
-    - ``validation=(X_val, y_val)`` records held-out loss and accuracy every epoch.
+    - ``validation=(X_val, y_val)`` records held-out loss and accuracy every epoch, and
+      ``history.best_epoch`` / ``history.best_params``: the epoch of the lowest held-out loss.
     - ``snapshots``: a count of evenly spaced epochs, or a list of epochs, at which to keep a
-      copy of the parameters (``History.snapshots``); a cancelled run also keeps its last state.
+      copy of the parameters (``History.snapshots``); a cancelled or stopped run also keeps its last state.
     - ``l2``: adds the penalty ``½ · l2 · Σ‖W‖²`` on the weight matrices (not the biases) to the
       objective, so each step also shrinks the weights by ``l2 · W``. The recorded ``loss`` is the
       cross-entropy alone, comparable with the held-out loss.
-    - ``blowup``: stop as diverged when the loss exceeds this multiple of the first epoch's loss
+    - ``blowup``: stop as diverged when the loss exceeds this multiple of the first loss
       (``None``: only a non-finite loss stops the run).
+    - ``resume=history``: continue that run for ``epochs`` more epochs. Pass the same ``net`` and
+      ``optimizer`` it left (or copies of both, taken together), the same data and settings; the
+      shuffle continues from ``history.rng_state`` (``seed`` is not used). Returns a new History of
+      all the epochs (earlier snapshots kept, new ones appended; a count spaces them over the new
+      epochs); the one passed is never changed. Identical to one longer run, bit for bit.
+    - ``early_stopping=patience``: stop with status ``"stopped_early"`` once the held-out loss has
+      not improved for ``patience`` epochs (``epochs_run == best_epoch + patience``). Needs validation.
+    - ``restore_best``: leave ``net`` at the parameters of ``history.best_epoch``. Needs validation.
     """
     if not isinstance(net, Network):
         raise ValueError(f"net must be a scratchnet Network; got {type(net).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise ValueError(
             f"optimizer must be a scratchnet optimizer such as SGD or Adam (see scratchnet.OPTIMIZERS); "
-            f"got {type(optimizer).__name__} {_shown(optimizer)}"
+            f"got {type(optimizer).__name__} {short_repr(optimizer)}"
         )
     epochs = check_int("epochs", epochs, low=1, high=MAX_EPOCHS)
     X = np.asarray(check_features(X, features=net.n_inputs), dtype=net.dtype)
@@ -201,87 +281,71 @@ def train(
     full_batch = batch_size is None or batch_size >= n
     rng = np.random.default_rng(check_seed(seed))
     if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"validation must be a pair (X_val, y_val); got {type(validation).__name__}")
-        X_val = np.asarray(check_features(validation[0], name="X_val", features=net.n_inputs), dtype=net.dtype)
-        y_val = check_labels(validation[1], rows=X_val.shape[0], classes=net.n_classes, name="y_val")
-        val_target = one_hot(y_val, net.n_classes, net.dtype)
+        X_val, y_val, val_target = _held_out_data(net, validation)
     l2 = check_float("l2", l2, low=0.0, high=1e3)
     if blowup is not None:
         blowup = check_float("blowup", blowup, low=1.0, high=1e12, low_open=True)
-    limit = math.inf
-    keep = set(snapshot_epochs(epochs, snapshots))
+    early_stopping = _checked_stopping(early_stopping, restore_best, validation is not None)
+
+    if resume is None:
+        history = History(epochs, validation=validation is not None)
+    else:
+        history = _resumable(resume, validation, net).continuation(epochs)
+        rng.bit_generator.state = history.rng_state
+    start = history.epochs_run
+    held = {snapshot.epoch for snapshot in history.snapshots}
+    keep = set(snapshot_epochs(epochs, snapshots, start)) - held
     target = one_hot(y, net.n_classes, net.dtype)
-
-    params, grads = {"all": net.flat_params}, {"all": net.flat_grads}
-    weights = [(layer.params["W"], layer.grads["W"]) for layer in net.dense_layers]
-
-    def step(dlogits: np.ndarray) -> None:
-        net.backward(dlogits)
-        if l2:
-            for weight, grad in weights:
-                grad += l2 * weight
-        optimizer.step(params, grads)
-
-    history = History(epochs, validation=validation is not None)
-    columns = history._columns
+    step = gradient_step(net, optimizer, l2)
+    check = DivergenceCheck(blowup, history.reference_loss)
+    best = BestEpoch(net, history)
+    loss_column, accuracy_column, lr_column = (history.storage(name) for name in History.TRAINING_COLUMNS)
+    if validation is not None:
+        val_loss_column, val_accuracy_column = (history.storage(name) for name in History.VALIDATION_COLUMNS)
+    earlier_seconds = history.seconds
     started = time.perf_counter()
 
     def snapshot(epoch: int) -> None:
         history.snapshots.append(Snapshot(epoch, net.get_params()))
 
-    if 0 in keep:
-        snapshot(0)
+    if start in keep:
+        snapshot(start)
+    status = "completed"
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(epochs):
-            columns["lr"][epoch] = optimizer.current_lr
+        for epoch in range(start + 1, history.epochs_planned + 1):  # counted from 1, as the callback sees it
+            lr_column[epoch - 1] = optimizer.current_lr
             if full_batch:
-                logits = net.forward(X)
-                loss, dlogits = _softmax_cross_entropy(logits, target)
-                correct = np.count_nonzero(np.argmax(logits, axis=1) == y)
-                if epoch == 0 and blowup is not None:
-                    limit = blowup * max(loss, 1e-3)
-                if loss <= limit:  # false for NaN too
-                    step(dlogits)
+                loss, correct = full_batch_epoch(net, X, y, target, step, check)
             else:
-                loss, correct = 0.0, 0
-                for rows in np.array_split(rng.permutation(n), -(-n // batch_size)):
-                    logits = net.forward(X[rows])
-                    batch_loss, dlogits = _softmax_cross_entropy(logits, target[rows])
-                    if limit == math.inf and blowup is not None:
-                        limit = blowup * max(batch_loss, 1e-3)
-                    if not batch_loss <= limit:
-                        loss = batch_loss  # the epoch is marked by the batch that blew up
-                        break
-                    loss += batch_loss * len(rows) / n
-                    correct += np.count_nonzero(np.argmax(logits, axis=1) == y[rows])
-                    step(dlogits)
-            columns["loss"][epoch] = loss
-            columns["accuracy"][epoch] = correct / n
-            if not loss <= limit:  # true for NaN too
-                history.status, history.diverged_at = "diverged", epoch + 1
-                history.epochs_run = epoch + 1
+                order = rng.permutation(n)
+                loss, correct = mini_batch_epoch(net, X, y, target, step, check, order, batch_size)
+            loss_column[epoch - 1] = loss
+            accuracy_column[epoch - 1] = correct / n
+            if not check.allows(loss):
+                status, history.diverged_at = "diverged", epoch
+                history.epochs_run = epoch
                 break
             if validation is not None:
-                val_loss, val_correct = _validation(net, X_val, y_val, val_target)
-                columns["val_loss"][epoch] = val_loss
-                columns["val_accuracy"][epoch] = val_correct
-            history.epochs_run = epoch + 1
-            history.seconds = time.perf_counter() - started
-            if epoch + 1 in keep:
-                snapshot(epoch + 1)
-            if callback is not None and callback(epoch + 1, history):
-                history.status = "cancelled"
-                if (not history.snapshots or history.snapshots[-1].epoch != epoch + 1) and keep:
-                    snapshot(epoch + 1)
+                val_loss, val_accuracy = _held_out(net, X_val, y_val, val_target)
+                val_loss_column[epoch - 1], val_accuracy_column[epoch - 1] = val_loss, val_accuracy
+                best.offer(epoch, val_loss)
+            history.epochs_run = epoch
+            history.seconds = earlier_seconds + time.perf_counter() - started
+            if epoch in keep:
+                snapshot(epoch)
+            if callback is not None and callback(epoch, history):
+                status = "cancelled"
+            elif early_stopping is not None and epoch - best.epoch >= early_stopping:
+                status = "stopped_early"
+            if status != "completed":
+                if keep and (not history.snapshots or history.snapshots[-1].epoch != epoch):
+                    snapshot(epoch)
                 break
-        else:
-            history.status = "completed"
-    history.seconds = time.perf_counter() - started
+    history.best_params = best.params
+    history.rng_state = rng.bit_generator.state
+    history.reference_loss = check.reference
+    if restore_best and best.params is not None:
+        net.set_params(best.params)
+    history.seconds = earlier_seconds + time.perf_counter() - started
+    history.status = status
     return history
-
-
-def _validation(net: Network, X: np.ndarray, y: np.ndarray, target: np.ndarray) -> tuple[float, float]:
-    logits = net.apply(X)
-    loss, _ = _softmax_cross_entropy(logits, target)
-    return loss, float(np.count_nonzero(np.argmax(logits, axis=1) == y) / len(y))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import os
@@ -67,6 +68,51 @@ def settle(at: AppTest, timeout: float = 60.0) -> AppTest:
         assert run.wait(timeout), "training did not finish in time"
         at.run()
     return at
+
+
+class FragmentTimers:
+    """What the browser would do with a page's fragments, for AppTest (which only ever runs whole pages).
+
+    Records, after every ``at.run()``, the timers that run left set (``timers[-1]``: fragment id ->
+    seconds; empty when nothing polls) and whether its last script run was the whole page
+    (``whole[-1]``). ``rerun_fragment(fragment_id)`` makes the next ``at.run()`` a rerun of that
+    fragment alone, as the browser's timer, or a click on a button inside the fragment, does."""
+
+    def __init__(self, monkeypatch) -> None:
+        from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+        from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+        self.timers: list[dict[str, float]] = []
+        self.whole: list[bool] = []
+        self._fragment: str | None = None
+        original = LocalScriptRunner.run
+        recorder = self
+
+        def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
+            fragment, recorder._fragment = recorder._fragment, None
+            if fragment is not None:
+                request = runner.request_rerun
+
+                def scoped(data: RerunData) -> bool:
+                    return request(dataclasses.replace(data, fragment_id_queue=[fragment]))
+
+                runner.request_rerun = scoped
+            tree = original(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
+            messages = [message for message in runner.forward_msgs() if message.HasField("auto_rerun")]
+            recorder.timers.append({m.auto_rerun.fragment_id: m.auto_rerun.interval for m in messages})
+            starts = [
+                data
+                for event, data in zip(runner.events, runner.event_data)
+                if event == ScriptRunnerEvent.SCRIPT_STARTED
+            ]
+            recorder.whole.append(bool(starts) and not starts[-1].get("fragment_ids_this_run"))
+            return tree
+
+        monkeypatch.setattr(LocalScriptRunner, "run", run)
+
+    def rerun_fragment(self, fragment_id: str) -> None:
+        self._fragment = fragment_id
 
 
 def charts(at: AppTest) -> list[dict]:

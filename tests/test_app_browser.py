@@ -132,7 +132,7 @@ def test_the_replay_slider_moves_the_boundary_in_the_browser(server, browser):
     page = open_page(browser, f"{server}/?epochs=600&seed=12")
     wait_trained(page, "600")
     page.wait_for_function(f"document.querySelectorAll('{CHART} svg, {CHART} canvas').length >= 2", timeout=30_000)
-    board = page.locator(CHART).nth(1)
+    board = page.locator(CHART).nth(0)  # the decision map: first in its row (map, loss, network)
     before = board.screenshot()
     thumb = page.get_by_role("slider", name=re.compile("Replay"))
     thumb.focus()
@@ -169,4 +169,64 @@ def test_every_page_draws_its_charts_after_its_main_action(server, browser, path
     assert_no_exception(page)
     charts = page.locator(CHART).count()
     assert charts >= 1 and drawn_charts(page) >= charts  # every chart on the page has been drawn
+    page.close()
+
+
+# ---- the layout: a projector and a phone (issue 11) ----------------------------------------------
+BOX = """selector => [...document.querySelectorAll(selector)].map(e => {
+    const b = e.getBoundingClientRect();
+    return {x: b.x, y: b.y, right: b.right, bottom: b.bottom, width: b.width, height: b.height};
+})"""
+
+
+def charts_drawn(page, count: int = 3) -> None:
+    page.wait_for_function(
+        f"[...document.querySelectorAll('{CHART}')].filter(c => c.querySelector('svg, canvas')).length >= {count}",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
+
+
+def test_a_projector_shows_the_map_the_network_and_the_loss_on_its_first_screen(server, browser):
+    page = open_page(browser, f"{server}/?epochs=400&seed=21", width=1280, height=720)
+    wait_trained(page, "400")
+    charts_drawn(page)
+    assert_no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "playground-1280x720.png"))
+    sidebar = page.locator("[data-testid=stSidebar]").bounding_box()
+    assert sidebar["width"] > 200 and sidebar["x"] >= 0  # the sidebar is open
+    the_map, loss, network = page.evaluate(BOX, CHART)[:3]
+    for name, box in (("map", the_map), ("loss", loss), ("network", network)):
+        assert box["y"] >= 0 and box["bottom"] <= 720, f"the {name} chart is not all on the first screen: {box}"
+        assert box["x"] >= sidebar["right"] - 1 and box["right"] <= 1280, f"the {name} chart is off the side: {box}"
+    assert the_map["right"] <= loss["x"] + 1 and loss["right"] <= network["x"] + 1  # side by side: map, loss, network
+    metrics = page.evaluate(BOX, "[data-testid=stMetric]")
+    assert len(metrics) == 6
+    assert max(m["y"] for m in metrics) - min(m["y"] for m in metrics) < 5  # one row ...
+    assert all(m["bottom"] <= the_map["y"] for m in metrics)  # ... above the charts
+    assert max(m["height"] for m in metrics) < 110  # compact
+    page.close()
+
+
+def test_a_phone_shows_the_map_first_then_the_loss_and_nothing_overflows(server, browser):
+    page = open_page(browser, f"{server}/?epochs=400&seed=22", width=390, height=844)
+    wait_trained(page, "400")
+    charts_drawn(page)
+    assert_no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "playground-390x844.png"))
+    main = page.locator("[data-testid=stMain]")
+    status = page.get_by_text("Trained 400 epochs").bounding_box()
+    the_map, loss, network = page.evaluate(BOX, CHART)[:3]
+    assert status["y"] < the_map["y"] < loss["y"] < network["y"]  # the result, the map, the loss, then the rest
+    assert the_map["y"] < 844  # the map starts on the first screen
+    for selector in (CHART, "[data-testid=stMetric]", "[data-testid=stButton]", "[data-testid=stAlert]"):
+        for box in page.evaluate(BOX, selector):
+            assert box["x"] >= -1 and box["right"] <= 391, f"{selector} sticks out sideways: {box}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert main.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    main.evaluate("(e, y) => e.scrollTo(0, y)", the_map["y"] - 60)  # the map, then the loss, as a student scrolls
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "playground-390x844-map.png"))
     page.close()

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from app_helpers import app, charts, dataset_with, metric, picture, trained
 
+from scratchnet.app.experiments import charts as experiment_charts
 from scratchnet.app.experiments import logic, view
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import cost_verdict
 from scratchnet.app.runs.result import make_data
+from scratchnet.app.ui import session
 from scratchnet.app.ui.cache import start_run
 from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY
 
@@ -58,7 +60,7 @@ def test_the_replay_plan_is_the_notebooks_three_runs_in_four_versions():
         assert (config.dataset, config.samples, config.classes, config.noise) == ("spiral", 100, 3, 0.2)
         assert config.test_share == 0 and config.train_points == 300  # trains on all 300 points, like the notebook
         assert config.hidden == (64,) and config.init == "notebook"
-        assert cost_verdict(config)[0] != "refuse"
+        assert cost_verdict(config).level != "refuse"
     as_written = [run.config for run in plan if run.version == "as written"]
     assert {(c.activation, c.optimizer) for c in as_written} == {("notebook_relu", "notebook_gd")}
     fixed = [run.config for run in plan if run.version == "ReLU fixed"]
@@ -120,7 +122,7 @@ def test_overlay_frame_and_chart_have_one_curve_per_run():
     assert frame.groupby("run")["epoch"].max().to_dict() == {"long": 1500, "short": 50}
     held = logic.overlay_frame({"short": short.history}, series="held out")
     assert np.allclose(held["loss"], short.history.val_loss)
-    spec = logic.overlay_loss_chart(frame, ["short", "long"], epochs=1500).to_dict()
+    spec = experiment_charts.overlay_loss_chart(frame, ["short", "long"], epochs=1500).to_dict()
     color = spec["layer"][0]["encoding"]["color"]
     assert color["scale"]["domain"] == ["short", "long"]
     assert len(set(color["scale"]["range"])) == 2
@@ -147,8 +149,10 @@ def test_fresh_points_are_new_points_of_the_same_dataset():
 
 def test_boundary_panels_draw_one_small_map_per_run():
     a, b = trained(RunConfig(epochs=30)), trained(RunConfig(epochs=30, dataset="moons", classes=2))
-    chart = logic.boundary_panels(
-        [logic.Panel("a", a.network, a.data), logic.Panel("b", b.network, b.data)], resolution=20, columns=2
+    chart = experiment_charts.boundary_panels(
+        [experiment_charts.Panel("a", a.network, a.data), experiment_charts.Panel("b", b.network, b.data)],
+        resolution=20,
+        columns=2,
     )
     spec = chart.to_dict()
     assert len(spec["concat"]) == 2 and spec["columns"] == 2
@@ -158,7 +162,7 @@ def test_boundary_panels_draw_one_small_map_per_run():
     assert colours == [3, 2]  # the spiral's three classes, the moons' two
     assert spec["resolve"]["scale"]["x"] == "independent"  # each map keeps its own window
     with pytest.raises(ValueError):
-        logic.boundary_panels([])
+        experiment_charts.boundary_panels([])
 
 
 def test_my_runs_frame_and_labels():
@@ -177,17 +181,17 @@ def test_the_page_loads_with_three_sections_and_trains_nothing_until_asked():
     at.run()
     assert not at.exception
     assert [tab.label for tab in at.tabs] == list(view.SECTIONS)
-    assert at.button(key="experiments.replay_button").label == "Replay the notebook"
+    assert at.button(key=session.REPLAY_BUTTON).label == "Replay the notebook"
     shown = pd.concat(tables(at))
     assert HELD_OUT_RECORDED_ACCURACY in shown[logic.FRESH_COLUMN].tolist()
-    assert "my_runs" not in at.session_state
+    assert session.MY_RUNS not in at.session_state
 
 
 def test_optimizers_side_by_side_then_my_runs():
     at = app(PAGE)
-    at.session_state["section"] = "Optimizers"
+    at.session_state[session.EXPERIMENTS_SECTION] = "Optimizers"
     at.run()
-    at.select_slider(key="experiments.epochs").set_value(200)
+    at.select_slider(key=session.OPTIMIZER_EPOCHS).set_value(200)
     at.button[0].click().run()  # the form's Compare
     assert not at.exception
     configs = logic.optimizer_configs(200, 0)
@@ -210,18 +214,18 @@ def test_optimizers_side_by_side_then_my_runs():
 
     # AppTest cannot click a tab: open "My runs" in a new page run of this session's runs, entering
     # through the Playground (the entry page) so that "Reopen in the Playground" can go back to it.
-    runs = at.session_state["my_runs"]
+    runs = at.session_state[session.MY_RUNS]
     assert len(runs) == 6
     at = app(query={"epochs": "200"})
     at.run()
     at.switch_page(PAGE)
-    at.session_state["section"] = "My runs"
-    at.session_state["my_runs"] = runs
+    at.session_state[session.EXPERIMENTS_SECTION] = "My runs"
+    at.session_state[session.MY_RUNS] = runs
     at.run()
     assert not at.exception
     (mine,) = tables(at)
     assert len(mine) == 6 and mine["optimizer"].str.startswith(("GD", "Adagrad", "RMSprop", "Adam")).all()
-    picked = at.multiselect(key="experiments.picked")
+    picked = at.multiselect(key=session.MINE_PICKED)
     assert len(picked.value) == 2  # the two newest, overlaid at once
     picked.set_value([0, 2, 5]).run()
     assert not at.exception
@@ -232,11 +236,11 @@ def test_optimizers_side_by_side_then_my_runs():
 
     momentum = runs[2]
     assert momentum.config == configs["Momentum"]
-    at.selectbox(key="experiments.reopen").set_value(2)
-    at.button(key="experiments.open").click().run()
+    at.selectbox(key=session.MINE_REOPEN).set_value(2)
+    at.button(key=session.MINE_OPEN).click().run()
     assert not at.exception
     assert "Experiments" not in [title.value for title in at.title]  # now on the Playground
-    assert at.session_state["run"] is momentum
+    assert at.session_state[session.RUN].result is momentum
     assert at.session_state["cfg.optimizer"] == "sgd" and at.session_state["cfg.momentum"] == 0.9
     assert metric(at, "Train accuracy") == f"{momentum.train_accuracy:.1%}"
     assert not any("settings have changed" in info.value for info in at.info)
@@ -244,9 +248,9 @@ def test_optimizers_side_by_side_then_my_runs():
 
 def test_the_notebook_replay_as_written_against_corrected():
     at = app(PAGE)
-    at.session_state[view.REPLAY_SCALE_KEY] = REPLAY_SCALE
+    at.session_state[session.REPLAY_SCALE] = REPLAY_SCALE
     at.run()
-    at.button(key="experiments.replay_button").click().run()
+    at.button(key=session.REPLAY_BUTTON).click().run()
     assert not at.exception
     plan = logic.replay_plan(REPLAY_SCALE)
     wait_for(run.config for run in plan)
@@ -270,8 +274,70 @@ def test_the_notebook_replay_as_written_against_corrected():
 
     # Another visitor (a new session) sees the shared, cached replay at once: no button, no training.
     other = app(PAGE)
-    other.session_state[view.REPLAY_SCALE_KEY] = REPLAY_SCALE
+    other.session_state[session.REPLAY_SCALE] = REPLAY_SCALE
     other.run()
     assert not other.exception
-    assert not [button for button in other.button if button.key == "experiments.replay_button"]
+    assert not [button for button in other.button if button.key == session.REPLAY_BUTTON]
     assert pd.concat(tables(other), ignore_index=True)["train accuracy"].notna().sum() == len(plan) + 2
+
+
+def test_an_empty_overlay_chart_has_a_sane_loss_axis():
+    empty = logic.overlay_frame({})
+    for log_scale in (False, True):
+        spec = experiment_charts.overlay_loss_chart(empty, ["GD", "Adam"], epochs=500, log_scale=log_scale).to_dict()
+        domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+        assert domain[0] < domain[1] and domain[1] == 1  # not the "0.000000" of an empty domain
+    drawn = trained(RunConfig(epochs=20))
+    spec = experiment_charts.overlay_loss_chart(logic.overlay_frame({"a": drawn.history}), ["a"], epochs=20).to_dict()
+    assert "domain" not in spec["layer"][0]["encoding"]["y"]["scale"]  # with data, the data set the axis
+
+
+class WaitingJob:
+    """A run that waits for a trainer (no epoch trained yet): what every run is in a busy class."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config, self.done, self.result, self.error, self.state = config, False, None, None, "queued"
+
+    def progress(self):
+        from scratchnet.app.runs.jobs import Progress
+
+        return Progress("queued", 0, self.config.epochs, 0.0, None, None, ahead=3)
+
+    def watch(self, watcher: str) -> None:
+        pass
+
+
+def test_the_optimizer_comparison_draws_no_empty_chart_while_every_run_waits(monkeypatch):
+    monkeypatch.setattr(view, "_job", WaitingJob)
+    at = app(PAGE)
+    at.session_state[session.EXPERIMENTS_SECTION] = "Optimizers"
+    at.run()
+    assert not at.exception
+    assert not at.get("vega_lite_chart")
+    assert any("appear here as soon as" in caption.value for caption in at.caption)
+    (table,) = tables(at)
+    assert (table["status"] == "waiting").all()
+
+
+def test_a_replay_another_session_started_is_not_in_my_runs():
+    first = app(PAGE)
+    first.session_state[session.REPLAY_SCALE] = REPLAY_SCALE
+    first.run()
+    first.button(key=session.REPLAY_BUTTON).click().run()
+    plan = logic.replay_plan(REPLAY_SCALE)
+    wait_for(run.config for run in plan)
+    first.run()
+    assert not first.exception
+    assert {run.config for run in first.session_state[session.MY_RUNS]} == {run.config for run in plan}
+
+    # A second student opens the page: the shared replay is shown, but none of it is this student's
+    second = app(PAGE)
+    second.session_state[session.REPLAY_SCALE] = REPLAY_SCALE
+    second.run()
+    assert not second.exception
+    assert pd.concat(tables(second), ignore_index=True)["train accuracy"].notna().sum() == len(plan) + 2
+    mine = second.session_state[session.MY_RUNS] if session.MY_RUNS in second.session_state else []  # noqa: SIM401 (no .get here)
+    assert mine == []
+    second.session_state[session.EXPERIMENTS_SECTION] = "My runs"
+    second.run()
+    assert any("Runs you train" in info.value for info in second.info)

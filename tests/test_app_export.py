@@ -20,7 +20,7 @@ import scratchnet as sn
 from scratchnet.app.runs import export
 from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, RunConfig
 from scratchnet.app.runs.export import POINTS_FILE, SCRIPT_FILE, history_csv, reproduce_script, weights_npz
-from scratchnet.app.runs.result import DataSplit, make_data, make_network
+from scratchnet.app.runs.result import DataSplit, inputs, make_data, make_network
 from scratchnet.app.runs.trainer import Task, train_task
 from scratchnet.app.runs.upload import make_points, points_csv, to_data
 
@@ -167,6 +167,9 @@ CONFIGS = {
         batch_size=50,
     ),
     "no-hidden-layer-blobs": RunConfig(dataset="blobs", classes=5, hidden=(), epochs=50, seed=7, data_seed=3),
+    "squared-features-circles": RunConfig(
+        dataset="circles", classes=2, features=("x1", "x2", "x1^2", "x2^2"), hidden=(8,), epochs=60
+    ),
 }
 
 
@@ -179,12 +182,24 @@ def test_the_script_trains_the_same_run(name: str, tmp_path: Path) -> None:
 
     history, net = _train_like_the_app(config, make_data(config))
     assert history.status == "completed"
-    script_loss = float(_printed(output, "final training loss"))
+    # the history's last row, measured during the last epoch (before its step), is named as such ...
+    script_loss = float(_printed(output, "last history row loss"))
     assert script_loss == pytest.approx(float(history.loss[-1]), rel=1e-12, abs=1e-12)
     data = make_data(config)
-    assert _printed(output, "training accuracy") == f"{sn.evaluate(net, data.X_train, data.y_train)[1]:.3f}"
+    # ... and the final loss is the app's: of the weights after the last step (issue 15 item 11)
+    final_loss = float(_printed(output, "final training loss"))
+    assert final_loss == pytest.approx(
+        sn.evaluate(net, inputs(config, data.X_train), data.y_train)[0], rel=1e-12, abs=1e-12
+    )
+    assert (
+        _printed(output, "training accuracy")
+        == f"{sn.evaluate(net, inputs(config, data.X_train), data.y_train)[1]:.3f}"
+    )
     if len(data.y_test):
-        assert _printed(output, "held-out accuracy") == f"{sn.evaluate(net, data.X_test, data.y_test)[1]:.3f}"
+        assert (
+            _printed(output, "held-out accuracy")
+            == f"{sn.evaluate(net, inputs(config, data.X_test), data.y_test)[1]:.3f}"
+        )
     else:
         assert "held-out" not in output
     assert f"after {config.epochs} epochs" in output
@@ -215,7 +230,7 @@ def test_the_script_trains_the_same_run_on_uploaded_points(tmp_path: Path) -> No
     assert "Warning" not in output
 
     history, _ = _train_like_the_app(config, to_data(points, config.test_share, config.data_seed))
-    assert float(_printed(output, "final training loss")) == pytest.approx(float(history.loss[-1]), rel=1e-12)
+    assert float(_printed(output, "last history row loss")) == pytest.approx(float(history.loss[-1]), rel=1e-12)
 
 
 def test_the_script_warns_when_given_other_points(tmp_path: Path) -> None:
@@ -277,7 +292,13 @@ def test_every_config_gives_a_valid_script(config: RunConfig) -> None:
     assert _imports(script) <= {"numpy", "scratchnet"}
     tree = ast.parse(script)
     calls = {ast.unparse(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    train = {kw.arg: ast.literal_eval(kw.value) for kw in calls["sn.train"].keywords if kw.arg != "validation"}
+    keywords = {kw.arg: kw.value for kw in calls["sn.train"].keywords}
+    stop = keywords.pop("early_stopping", None)  # as the app: only with held-out points to stop on
+    if config.patience and config.test_share > 0:
+        assert ast.unparse(stop) == f"{config.patience} if len(y_test) else None"
+    else:
+        assert stop is None
+    train = {name: ast.literal_eval(value) for name, value in keywords.items() if name != "validation"}
     assert train == {
         "epochs": config.epochs,
         "batch_size": config.batch_size or None,
@@ -315,3 +336,23 @@ def test_any_class_names_give_a_valid_script(names: list[str]) -> None:
 
 def test_module_never_imports_streamlit() -> None:
     assert "streamlit" not in Path(export.__file__).read_text(encoding="utf-8")
+
+
+def test_the_app_the_history_and_the_script_agree_on_the_final_figures(tmp_path: Path) -> None:
+    """One definition of the final loss and accuracy (issue 15 item 11): the app's metrics and the
+    script's "final" lines are those of the weights after the last step; the history's last row,
+    one step earlier, is what the script calls the last history row, and the CSV holds exactly it."""
+    from app_helpers import app, metric, settle
+
+    from scratchnet.app.ui.run_panel import FINAL_HELP
+
+    at = settle(app(query={"epochs": "150", "seed": "4"}))
+    result = at.session_state["run"].result
+    output = _run_script(reproduce_script(result.config), tmp_path)
+    final_loss = float(_printed(output, "final training loss"))
+    assert metric(at, "Final loss") == f"{final_loss:.4f}"
+    assert metric(at, "Train accuracy") == f"{float(_printed(output, 'training accuracy')):.1%}"
+    assert final_loss == pytest.approx(result.train_loss, rel=1e-12)
+    last_row = _table(history_csv(result.history))[-1]
+    assert float(last_row[1]) == float(_printed(output, "last history row loss"))
+    assert "after the last step" in FINAL_HELP and "before" in FINAL_HELP  # the app says which is which

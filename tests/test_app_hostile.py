@@ -31,7 +31,7 @@ from scratchnet.app.runs.cost import cost_verdict
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
 from scratchnet.app.text import escape
-from scratchnet.app.ui.links import read_link
+from scratchnet.app.runs.links import read_link
 
 # ---- the values --------------------------------------------------------------------------------
 HOSTILE = {
@@ -55,7 +55,7 @@ HOSTILE = {
 #: Fields for which a hostile value is in fact allowed (0 is a fine noise, seed or batch size; an
 #: empty or zero ``hidden`` means "no hidden layer").
 ALLOWED = {
-    "zero": {"noise", "data_seed", "test_share", "decay", "momentum", "batch_size", "l2", "seed", "hidden"},
+    "zero": {"noise", "data_seed", "test_share", "decay", "momentum", "batch_size", "l2", "seed", "hidden", "patience"},
     "empty": {"hidden"},
 }
 
@@ -68,6 +68,7 @@ VALID = {
     "data_seed": "3",
     "test_share": "0.25",
     "hidden": "12,6",
+    "features": "x1,x2,x1*x2",
     "activation": "tanh",
     "init": "glorot",
     "optimizer": "sgd",
@@ -75,6 +76,7 @@ VALID = {
     "decay": "0.001",
     "momentum": "0.5",
     "epochs": "150",
+    "patience": "40",
     "batch_size": "64",
     "l2": "0.0001",
     "dtype": "float32",
@@ -88,6 +90,7 @@ EXPECTED = RunConfig(
     data_seed=3,
     test_share=0.25,
     hidden=(12, 6),
+    features=("x1", "x2", "x1*x2"),
     activation="tanh",
     init="glorot",
     optimizer="sgd",
@@ -95,6 +98,7 @@ EXPECTED = RunConfig(
     decay=0.001,
     momentum=0.5,
     epochs=150,
+    patience=40,
     batch_size=64,
     l2=0.0001,
     dtype="float32",
@@ -207,7 +211,7 @@ def test_any_query_gives_a_valid_config_and_messages_never_an_exception(query: d
     assert config == RunConfig(**config.as_dict())  # it validates itself again, unchanged
     assert all(isinstance(m, str) and 0 < len(m) < 400 for m in link.messages)
     assert link.hidden <= {*FIELDS, "data", "network", "training", "presets"}
-    assert cost_verdict(config)[0] in ("ok", "warn", "refuse")
+    assert cost_verdict(config).level in ("ok", "warn", "refuse")
     # a single valid value for a field, with no message about that field, is the value the config holds
     if "preset" not in query:
         for name in set(query) & set(FIELDS) - {"classes"}:
@@ -285,7 +289,7 @@ def test_a_link_cannot_start_a_run_over_the_cost_limit() -> None:
     """Opening a link trains it at once; a link must not be a way around the per-run cost limit."""
     query = {"samples": "1000", "classes": "10", "hidden": "128,128,128,128", "epochs": "100000"}
     config, _ = from_query(query)
-    assert cost_verdict(config)[0] == "refuse"
+    assert cost_verdict(config).level == "refuse"
     at = app(query=query)
     at.run()
     assert not at.exception
@@ -442,7 +446,8 @@ def test_the_explode_preset_downstream_in_the_page() -> None:
     result = at.session_state["run"].result
     assert result.status == "diverged"
     assert "blew up" in unescaped(" ".join(e.value for e in at.error))
-    assert metric(at, "Final loss") and metric(at, "Train accuracy").endswith("%")
+    # a run that blew up has no final loss to show (issue 15 item 4): it says when it diverged instead
+    assert metric(at, "Diverged at").startswith("epoch") and metric(at, "Train accuracy").endswith("%")
     curve = dataset_with(next(c for c in charts(at) if "vconcat" in c["spec"]), "epoch", "loss")
     assert len(curve) > 0
     epochs = [s.epoch for s in result.history.snapshots]

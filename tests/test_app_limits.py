@@ -72,7 +72,7 @@ def test_snapshots_of_big_networks_are_thinned_to_the_budget(hidden) -> None:
 def test_the_biggest_allowed_run_holds_a_bounded_amount() -> None:
     """The most memory any one run may hold: the largest history and network the controls allow."""
     worst = RunConfig(samples=1000, classes=10, hidden=(MAX_UNITS,) * 4, epochs=100_000)
-    assert cost_verdict(worst)[0] == "refuse"  # far too costly to train anyway
+    assert cost_verdict(worst).level == "refuse"  # far too costly to train anyway
     data = make_data(RunConfig(samples=1000, classes=10))
     assert planned_nbytes(worst, data) < 12_000_000
     assert np.isfinite(planned_nbytes(worst, data))
@@ -82,7 +82,7 @@ def test_the_biggest_allowed_run_holds_a_bounded_amount() -> None:
 def heavy_config(seed: int) -> RunConfig:
     """A run the app calls long (estimated over ``HEAVY_SECONDS``), within the cost limit."""
     config = RunConfig(samples=1000, hidden=(128, 128), epochs=600, seed=seed)
-    assert estimate_seconds(config) > trainer.HEAVY_SECONDS and cost_verdict(config)[0] != "refuse"
+    assert estimate_seconds(config) > trainer.HEAVY_SECONDS and cost_verdict(config).level != "refuse"
     return config
 
 
@@ -147,26 +147,26 @@ def _remember_big_runs() -> None:
     import scratchnet as sn
     from scratchnet.app.runs.config import RunConfig
     from scratchnet.app.runs.result import make_data, make_network, make_optimizer, snapshot_count, summarize
-    from scratchnet.app.ui import run_panel
+    from scratchnet.app.ui import session
 
     for seed in range(6):
         config = RunConfig(hidden=(128, 128, 128), samples=10, epochs=20, seed=seed)
         data, net = make_data(config), make_network(config, 3)
         history = sn.train(net, data.X_train, data.y_train, make_optimizer(config), 20, snapshots=snapshot_count(net))
-        run_panel.remember(summarize(config, data, net, history))
-    runs = run_panel.my_runs()
+        session.remember(summarize(config, data, net, history))
+    runs = session.my_runs()
     st.write(f"{len(runs)} runs, {sum(run.nbytes for run in runs)} bytes, newest seed {runs[-1].config.seed}")
 
 
 def test_my_runs_are_bounded_by_memory_as_well_as_count() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from scratchnet.app.ui import run_panel
+    from scratchnet.app.ui import session
 
     at = AppTest.from_function(_remember_big_runs, default_timeout=120).run()
     assert not at.exception
     count, size, newest = at.markdown[0].value.replace(" runs,", "").replace(" bytes, newest seed", "").split()
-    assert 1 <= int(count) < 6 and int(size) <= run_panel.MY_RUNS_BYTES
+    assert 1 <= int(count) < 6 and int(size) <= session.MY_RUNS_BYTES
     assert newest == "5"  # the newest is kept, the oldest let go
 
 

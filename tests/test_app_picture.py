@@ -63,3 +63,25 @@ def test_map_pixels_without_shading_are_flat_and_any_row_order_is_fine() -> None
     assert set(flat[..., 3].ravel()) == {round(255 * charts.FLAT_OPACITY)}
     shuffled = cells.sample(frac=1.0, random_state=0)
     np.testing.assert_array_equal(charts.map_pixels(shuffled, NAMES), charts.map_pixels(cells, NAMES))
+
+
+@pytest.mark.parametrize(
+    ("color", "expected"),
+    [("#4C78A8", (76, 120, 168)), ("#fff", (255, 255, 255)), ("red", (255, 0, 0)), ("#00000080", (0, 0, 0))],
+)
+def test_colours_are_parsed_to_rgb(color: str, expected: tuple[int, int, int]) -> None:
+    assert charts.rgb(color) == expected
+
+
+def test_every_palette_colour_parses() -> None:
+    assert all(len(charts.rgb(color)) == 3 for color in charts.PALETTE)
+
+
+def test_a_bad_colour_is_refused() -> None:
+    with pytest.raises(ValueError):
+        charts.rgb("#12")
+
+
+def test_values_outside_0_255_are_clipped() -> None:
+    pixels = np.array([[[-5, 300, 128, 255]]])
+    np.testing.assert_array_equal(picture(data_url(pixels)), [[[0, 255, 128, 255]]])

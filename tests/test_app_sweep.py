@@ -12,7 +12,9 @@ from app_helpers import ROOT, app, charts, dataset_with, trained
 
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, estimate_seconds
+from scratchnet.app.sweep import charts as sweep_charts
 from scratchnet.app.sweep import logic as sw
+from scratchnet.app.ui import session
 
 PAGE = "pages/3_Sweep.py"
 WAIT = 90.0
@@ -42,13 +44,13 @@ def test_default_axis_values_are_log_spaced_and_decay_starts_at_zero():
 @pytest.mark.parametrize(
     ("name", "values", "words"),
     [
-        ("lr", (0.1, 1000.0), ["lr", "100", "1000"]),
-        ("lr", (0.0, 0.1), ["lr", "1e-05"]),
-        ("decay", (0.0, 2.0), ["decay", "1"]),
-        ("hidden", (0, 8), ["hidden units", "128"]),
-        ("hidden", (8, 200), ["hidden units", "200"]),
-        ("momentum", (0.5, 1.0), ["momentum", "0.99"]),
-        ("epochs", (10, 2.5), ["epochs", "2.5"]),
+        ("lr", (0.1, 1000.0), ["Learning rate", "100", "1000"]),
+        ("lr", (0.0, 0.1), ["Learning rate", "1e-05"]),
+        ("decay", (0.0, 2.0), ["Decay", "1"]),
+        ("hidden", (0, 8), ["Hidden units", "128"]),
+        ("hidden", (8, 200), ["Hidden units", "200"]),
+        ("momentum", (0.5, 1.0), ["Momentum", "0.99"]),
+        ("epochs", (10, 2.5), ["Epochs", "2.5"]),
         ("lr", (0.1, 0.1), ["2 to 8", "got 1"]),
         ("lr", tuple(0.001 * 2**k for k in range(9)), ["2 to 8", "got 9"]),
         ("batch_size", (1, 2), ["lr, decay, hidden, epochs, momentum"]),
@@ -102,7 +104,7 @@ def test_the_default_sweep_is_affordable_and_its_estimate_is_the_cells_shared_by
         sw.default_base(), "lr", sw.spaced_values("lr", 1e-3, 10, 5), "decay", sw.spaced_values("decay", 0, 0.1, 5)
     )
     cost = sw.sweep_cost(sweep, workers=2)
-    assert cost.verdict == "ok" and cost.cells == 25
+    assert cost.level == "ok" and len(sweep.cells) == 25
     assert cost.seconds == pytest.approx(sum(estimate_seconds(c.config) for c in sweep.cells) / 2)
     assert sw.sweep_cost(sweep, workers=1).seconds == pytest.approx(2 * cost.seconds)
 
@@ -112,10 +114,10 @@ def test_a_sweep_over_the_time_limit_is_refused_with_what_to_reduce():
     sweep = sw.make_sweep(RunConfig(epochs=10_000), "lr", values, "decay", sw.spaced_values("decay", 0, 0.1, 8))
     cost = sw.sweep_cost(sweep, workers=2)
     assert cost.seconds > sw.SWEEP_LIMIT_SECONDS
-    assert cost.verdict == "refuse"
+    assert cost.level == "refuse"
     assert f"{sw.SWEEP_LIMIT_SECONDS:.0f} s limit" in cost.message and "fewer values per axis" in cost.message
     # the same grid with a tenth of the epochs fits
-    assert sw.sweep_cost(sw.Sweep(RunConfig(epochs=1000), sweep.x, sweep.y), workers=2).verdict != "refuse"
+    assert sw.sweep_cost(sw.Sweep(RunConfig(epochs=1000), sweep.x, sweep.y), workers=2).level != "refuse"
 
 
 def test_one_cell_too_costly_for_the_playground_refuses_the_sweep():
@@ -123,7 +125,7 @@ def test_one_cell_too_costly_for_the_playground_refuses_the_sweep():
     worst = max(sweep.cells, key=lambda cell: estimate_seconds(cell.config))
     assert estimate_seconds(worst.config) > COST_LIMIT_SECONDS
     cost = sw.sweep_cost(sweep, workers=2, limit=1e9)
-    assert cost.verdict == "refuse"
+    assert cost.level == "refuse"
     assert "units 128 · epochs 20,000" in cost.message and "epochs axis" in cost.message
 
 
@@ -193,15 +195,15 @@ def test_unfinished_cells_say_so():
 def test_the_heatmap_draws_every_cell_and_reports_clicks(finished):
     sweep, states = finished
     frame, domain = sw.sweep_frame(sweep, states, "train_accuracy", picked=2)
-    spec = sw.sweep_chart(frame, sweep, "train_accuracy", domain).to_dict()
+    spec = sweep_charts.sweep_chart(frame, sweep, "train_accuracy", domain).to_dict()
     (data,) = spec["datasets"].values()
     assert len(data) == 6
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "rect", "text", "rect", "rect"]
-    assert [param["name"] for param in spec["params"]] == [sw.SELECTION]
+    assert [param["name"] for param in spec["params"]] == [sweep_charts.SELECTION]
     assert spec["layer"][0]["encoding"]["x"]["sort"] == ["0.01", "0.1", "100"]
-    assert sw.picked_cell({sw.SELECTION: [{"cell": 4}]}) == 4
-    assert sw.picked_cell({sw.SELECTION: []}) is None
-    assert sw.picked_cell(None) is None and sw.picked_cell({"other": [{"cell": 1}]}) is None
+    assert sweep_charts.picked_cell({sweep_charts.SELECTION: [{"cell": 4}]}) == 4
+    assert sweep_charts.picked_cell({sweep_charts.SELECTION: []}) is None
+    assert sweep_charts.picked_cell(None) is None and sweep_charts.picked_cell({"other": [{"cell": 1}]}) is None
 
 
 def test_cell_states_read_from_jobs():
@@ -220,10 +222,10 @@ def sweep_page(x: str, y: str, **base) -> object:
     """The page with typed axis values (learning rate across, decay down) and base settings."""
     at = app(PAGE)
     at.run()
-    at.text_input(key="sweep.x.typed.lr").set_value(x)
-    at.text_input(key="sweep.y.typed.decay").set_value(y)
+    at.text_input(key=session.sweep_value_keys("x", "lr")[2]).set_value(x)
+    at.text_input(key=session.sweep_value_keys("y", "decay")[2]).set_value(y)
     for name, value in base.items():
-        widget = next(w for w in at.sidebar if getattr(w, "key", None) == f"sweep.base.{name}")
+        widget = next(w for w in at.sidebar if getattr(w, "key", None) == session.sweep_base_key(name))
         widget.set_value(value)
     return at.run()
 
@@ -231,7 +233,7 @@ def sweep_page(x: str, y: str, **base) -> object:
 def run_to_the_end(at) -> list:
     next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
     assert not at.exception
-    run = at.session_state["sweep.run"]
+    run = at.session_state[session.SWEEP_RUN]
     for job in run.jobs:
         assert job.wait(WAIT), "a cell did not finish in time"
     at.run()
@@ -266,14 +268,14 @@ def test_a_small_sweep_runs_and_its_heatmap_carries_the_jobs_results():
     data = heatmap_data(at).sort_values("cell")
     assert len(data) == 4 and (data["status"] == "completed").all()
     assert np.allclose(data["value"], [job.result.train_accuracy for job in jobs])
-    assert any("4 of 4 cells done" in c.value for c in at.caption)
+    assert any("4 of 4 cells trained" in c.value for c in at.caption)
 
-    at.segmented_control(key="sweep.metric").set_value("test_accuracy").run()
+    at.segmented_control(key=session.SWEEP_METRIC).set_value("test_accuracy").run()
     data = heatmap_data(at).sort_values("cell")
     assert np.allclose(data["value"], [job.result.test_accuracy for job in jobs])
     # running the same sweep again reuses every cell: the same jobs, already done
     next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
-    assert [id(job) for job in at.session_state["sweep.run"].jobs] == [id(job) for job in jobs]
+    assert [id(job) for job in at.session_state[session.SWEEP_RUN].jobs] == [id(job) for job in jobs]
 
 
 def test_a_learning_rate_of_100_with_gradient_descent_is_marked_diverged():
@@ -293,54 +295,132 @@ def test_an_over_limit_sweep_is_refused_and_starts_nothing():
     assert "limit" in refusal and "fewer values per axis" in refusal
     button = next(b for b in at.sidebar.button if b.label == "Run sweep")
     assert button.disabled
-    assert "sweep.run" not in at.session_state
+    assert session.SWEEP_RUN not in at.session_state
     assert not at.get("vega_lite_chart")
 
 
 def test_momentum_without_gradient_descent_is_explained_and_fixable():
     at = app(PAGE).run()
-    at.selectbox(key="sweep.y.name").set_value("momentum").run()
+    at.selectbox(key=session.sweep_axis_key("y")).set_value("momentum").run()
     assert any("gradient descent" in e.value for e in at.sidebar.error)
     next(b for b in at.sidebar.button if b.label == "Use gradient descent").click().run()
     assert not at.sidebar.error
-    assert at.session_state["sweep.base.optimizer"] == "sgd"
+    assert at.session_state[session.sweep_base_key("optimizer")] == "sgd"
 
 
 def test_cancel_stops_the_unfinished_cells():
     at = sweep_page("0.01, 0.1", "0, 0.01", epochs=20_000)
     next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
-    run = at.session_state["sweep.run"]
-    at.button(key="sweep.cancel").click().run()
+    run = at.session_state[session.SWEEP_RUN]
+    at.button(key=session.SWEEP_CANCEL).click().run()
     assert not at.exception
     for job in run.jobs:
         assert job.wait(WAIT)
-    stopped = at.session_state["sweep.stopped"]
+    stopped = at.session_state[session.SWEEP_STOPPED]
     assert len(stopped) >= 2  # at least the two that were still waiting
     assert all(result.status == "cancelled" for result in stopped.values())
     data = heatmap_data(at)
     assert (data["status"] == "cancelled").sum() == len(stopped)
+    at.run()
+    trained_cells = (data["status"] == "completed").sum()
+    said = " ".join(c.value for c in at.caption) + " ".join(p.proto.text for p in at.get("progress"))
+    assert f"{trained_cells} of 4 cells trained · {len(stopped)} stopped" in said  # stopped cells are not "done"
 
 
 def test_a_cell_opens_its_run_in_the_playground():
     at = app(query={"epochs": "10"})  # the Playground first (its own first run is tiny)
     at.run()
     at.switch_page(PAGE).run()
-    at.text_input(key="sweep.x.typed.lr").set_value("0.01, 0.1")
-    at.text_input(key="sweep.y.typed.decay").set_value("0, 0.01")
-    next(w for w in at.sidebar if getattr(w, "key", None) == "sweep.base.epochs").set_value(100)
+    at.text_input(key=session.sweep_value_keys("x", "lr")[2]).set_value("0.01, 0.1")
+    at.text_input(key=session.sweep_value_keys("y", "decay")[2]).set_value("0, 0.01")
+    next(w for w in at.sidebar if getattr(w, "key", None) == session.sweep_base_key("epochs")).set_value(100)
     jobs = run_to_the_end(at.run())
-    at.selectbox(key="sweep.cell").set_value(3).run()
-    at.button(key="sweep.open").click().run()
+    at.selectbox(key=session.SWEEP_PICK).set_value(3).run()
+    at.button(key=session.SWEEP_OPEN).click().run()
     assert not at.exception
     labels = [b.label for b in at.sidebar.button]
     assert "Train" in labels and "Run sweep" not in labels  # the Playground ran, not the Sweep
-    shown = at.session_state["run"]
+    shown = at.session_state[session.RUN].result
     assert shown is jobs[3].result
     assert shown.config == RunConfig(lr=0.1, decay=0.01, epochs=100)
-    assert at.session_state["cfg.lr"] == 0.1 and at.session_state["cfg.decay"] == 0.01
-    assert [run.config for run in at.session_state["my_runs"]][-1] == shown.config
+    assert at.session_state[session.control_key("lr")] == 0.1 and at.session_state[session.control_key("decay")] == 0.01
+    assert [run.config for run in at.session_state[session.MY_RUNS]][-1] == shown.config
 
 
 def test_the_sweep_logic_runs_without_streamlit():
     code = "import sys, scratchnet.app.sweep; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+# ---- what the page says (issue: words that disagree) ---------------------------------------------------
+def test_progress_counts_only_cells_trained_to_the_end_as_trained():
+    assert sw.progress_text({"completed": 34, "cancelled": 6}, 40) == "34 of 40 cells trained · 6 stopped"
+    assert sw.progress_text({"completed": 2, "diverged": 2}, 4) == "2 of 4 cells trained · 2 diverged"
+    assert sw.progress_text({"completed": 1, "training": 2, "queued": 1}, 4) == "1 of 4 cells trained · 2 training"
+
+
+def test_a_refused_typed_value_is_said_once_with_the_controls_label():
+    at = sweep_page("0.1, 1000", "0, 0.01")
+    assert not at.exception
+    messages = [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    about = [m for m in messages if "1000" in m]
+    assert len(about) == 1, messages
+    assert about[0].startswith("Learning rate: each value must be") and "from 1e-05 to 100" in about[0]
+    assert not any("lr must" in m.lower() for m in messages)
+    assert next(b for b in at.sidebar.button if b.label == "Run sweep").disabled
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "words"), [("lr", "decay", "learning rate × decay"), ("hidden", "epochs", "hidden units × epochs")]
+)
+def test_the_explainer_names_the_axes_chosen(x, y, words):
+    at = app(PAGE).run()
+    at.selectbox(key=session.sweep_axis_key("x")).set_value(x).run()
+    at.selectbox(key=session.sweep_axis_key("y")).set_value(y).run()
+    assert not at.exception
+    (explainer,) = [e for e in at.expander if e.label.startswith("What a")]
+    assert explainer.label == f"What a {words} map shows"
+    text = " ".join(m.value for m in explainer.markdown)
+    for name in (x, y):
+        assert sw.AXIS_NOTES[name][0].split("**")[1] in text  # each axis's own note
+    if "lr" not in (x, y):
+        assert "learning rate" not in text.lower()
+
+
+def test_the_base_controls_are_the_playgrounds_under_the_sweeps_keys():
+    at = app(PAGE).run()
+    assert not at.exception
+    keys = {getattr(w, "key", None) for w in at.sidebar}
+    assert session.sweep_base_key("layers") in keys and session.units_key(0, session.SWEEP_BASE_PREFIX) in keys
+    assert session.sweep_base_key("features") in keys  # the new inputs too
+    assert session.sweep_base_key("lr") not in keys and session.sweep_base_key("decay") not in keys  # on the axes
+    assert not any(key and key.startswith(session.CONTROL_PREFIX) for key in keys)  # the Playground's own stay apart
+    at.slider(key=session.sweep_base_key("layers")).set_value(2).run()
+    at.slider(key=session.units_key(1, session.SWEEP_BASE_PREFIX)).set_value(8).run()
+    at.text_input(key=session.sweep_value_keys("x", "lr")[2]).set_value("0.01, 0.1")
+    at.text_input(key=session.sweep_value_keys("y", "decay")[2]).set_value("0, 0.01")
+    at.select_slider(key=session.sweep_base_key("epochs")).set_value(10)
+    run_to_the_end(at.run())
+    assert {cell.config.hidden for cell in at.session_state[session.SWEEP_RUN].sweep.cells} == {(64, 8)}
+
+
+def test_a_classroom_link_and_its_hidden_controls_travel_to_the_sweep_and_back():
+    at = app(query={"preset": "linear", "hide": "network,presets,upload", "epochs": "10"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    keys = {getattr(w, "key", None) for w in at.sidebar}
+    assert session.sweep_base_key("layers") not in keys and session.sweep_base_key("activation") not in keys
+    at.text_input(key=session.sweep_value_keys("x", "lr")[2]).set_value("0.01, 0.1")
+    at.text_input(key=session.sweep_value_keys("y", "decay")[2]).set_value("0, 0.01")
+    next(w for w in at.sidebar if getattr(w, "key", None) == session.sweep_base_key("epochs")).set_value(100)
+    jobs = run_to_the_end(at.run())
+    assert {job.config.hidden for job in jobs} == {()}  # the lesson's network, not the default 64 units
+    at.selectbox(key=session.SWEEP_PICK).set_value(1).run()
+    at.button(key=session.SWEEP_OPEN).click().run()
+    assert not at.exception
+    assert at.session_state[session.RUN].result.config.hidden == ()
+    address = dict(at.query_params)  # the address bar the Playground opened with
+    assert address["hide"] == "network,presets,upload" and address["lr"] == "0.1" and "preset" not in address
+    labels = [w.label for w in at.sidebar if hasattr(w, "label")]
+    assert "Hidden layers" not in labels and "Train" in labels

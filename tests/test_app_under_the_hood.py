@@ -7,6 +7,9 @@ the engine's.
 
 from __future__ import annotations
 
+import re
+import time
+
 import numpy as np
 import pytest
 from app_helpers import app, charts, dataset_with, metric
@@ -14,9 +17,12 @@ from app_helpers import app, charts, dataset_with, metric
 import scratchnet as sn
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import make_data, make_network, make_optimizer, snapshot_count, summarize
+from scratchnet.app.ui import session
 from scratchnet.app.ui.cache import start_run
-from scratchnet.app.under_the_hood import logic, step
+from scratchnet.app.under_the_hood import charts as hood_charts
+from scratchnet.app.under_the_hood import logic, step, tiny
 
 PAGE = "pages/2_Under_the_hood.py"
 
@@ -63,12 +69,18 @@ def by_hand(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, lr: flo
     }
 
 
+def markdown_table(text: str) -> list[list[str]]:
+    """The cells of a Markdown table drawn by the step-through (its row labels and colour marks dropped)."""
+    rows = [line.strip("|").split("|") for line in text.splitlines()[2:]]
+    return [[re.sub(r"^:\w+(-background)?\[(.*)\]$", r"\2", cell.strip()) for cell in row[1:]] for row in rows]
+
+
 # ---- the step, function by function -------------------------------------------------------------------
 @pytest.mark.parametrize("kind", ["relu", "notebook_relu"])
 def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) -> None:
-    spec = step.TinySpec(hidden=3, activation=kind, points=5, seed=7)
-    net = step.tiny_network(spec)
-    X, y = step.tiny_batch(spec.points, spec.seed)
+    spec = tiny.TinySpec(hidden=3, activation=kind, points=5, seed=7)
+    net = tiny.tiny_network(spec)
+    X, y = tiny.tiny_batch(spec.points, spec.seed)
     kept = net.get_params()
     trace = step.trace_step(net, X, y, lr=0.3)
     slope = (lambda z: (z > 0).astype(float)) if kind == "relu" else (lambda z: np.maximum(z, 0))
@@ -93,7 +105,7 @@ def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) ->
 
 
 def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
-    trace = step.TinyState.start(step.TinySpec(hidden=4, points=6)).trace(1.0)
+    trace = tiny.TinyState.start(tiny.TinySpec(hidden=4, points=6)).trace(1.0)
     phases = [stage.phase for stage in trace.stages]
     assert phases == sorted(phases, key=step.PHASES.index)
     keys = [stage.key for stage in trace.stages]
@@ -108,22 +120,22 @@ def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
 
 
 def test_the_batch_is_seeded_balanced_and_clear_of_the_origin() -> None:
-    X, y = step.tiny_batch(7, seed=3)
-    again, labels = step.tiny_batch(7, seed=3)
+    X, y = tiny.tiny_batch(7, seed=3)
+    again, labels = tiny.tiny_batch(7, seed=3)
     np.testing.assert_array_equal(X, again)
     np.testing.assert_array_equal(y, labels)
-    assert not np.array_equal(X, step.tiny_batch(7, seed=4)[0])
+    assert not np.array_equal(X, tiny.tiny_batch(7, seed=4)[0])
     assert sorted(np.bincount(y)) == [2, 2, 3]
-    assert np.hypot(X[:, 0], X[:, 1]).min() >= step.MIN_RADIUS - 1e-12
+    assert np.hypot(X[:, 0], X[:, 1]).min() >= tiny.MIN_RADIUS - 1e-12
     with pytest.raises(ValueError, match="points"):
-        step.tiny_batch(100, seed=0)
+        tiny.tiny_batch(100, seed=0)
     with pytest.raises(ValueError, match="activation"):
-        step.TinySpec(activation="softplus")
+        tiny.TinySpec(activation="softplus")
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed: int) -> None:
-    state = first = step.TinyState.start(step.TinySpec(hidden=5, points=8, seed=seed))
+    state = first = tiny.TinyState.start(tiny.TinySpec(hidden=5, points=8, seed=seed))
     kept = {name: value.copy() for name, value in first.params.items()}
     losses = []
     for _ in range(6):
@@ -138,7 +150,7 @@ def test_small_steps_keep_lowering_the_batch_loss_and_states_stay_immutable(seed
 
 # ---- gradient check ---------------------------------------------------------------------------------
 def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_only() -> None:
-    state = step.TinyState.start(step.TinySpec(hidden=6, points=6, seed=1))
+    state = tiny.TinyState.start(tiny.TinySpec(hidden=6, points=6, seed=1))
     net, (X, y) = state.network(), state.batch()
     right = logic.gradient_check(net, X, y, "relu")
     wrong = logic.gradient_check(net, X, y, "notebook_relu")
@@ -149,7 +161,7 @@ def test_the_gradient_check_passes_relu_and_fails_the_notebooks_below_the_relu_o
     assert list(wrong.report["verdict"]) == ["FAIL", "FAIL", "pass", "pass"]
     assert len(right.entries) == net.n_params
     np.testing.assert_allclose(right.entries["analytic"], right.entries["numeric"], atol=1e-7)
-    spec = logic.check_scatter_chart(wrong.entries, title="t").to_dict()
+    spec = hood_charts.check_scatter_chart(wrong.entries, title="t").to_dict()
     assert spec["layer"][1]["encoding"]["y"]["field"] == "analytic"
 
 
@@ -183,7 +195,7 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     assert all(level == pytest.approx(1.0) or level == 0 for level in levels)
     for name, value in kept.items():
         np.testing.assert_array_equal(net.params[name], value)
-    chart = logic.unit_map_chart(frame).to_dict()
+    chart = hood_charts.unit_map_chart(frame).to_dict()
     assert chart["facet"]["field"] == "unit" and chart["columns"] == 5
 
 
@@ -192,9 +204,9 @@ def test_weight_frames_hold_every_entry_and_tall_matrices_are_drawn_across() -> 
     frame = logic.weight_frame(W, rows=list("abcd"), columns=list("xyz"))
     assert len(frame) == 12
     assert frame.loc[(frame["from"] == "c") & (frame["to"] == "y"), "weight"].item() == W[2, 1]
-    spec = logic.weight_chart(frame, name="W2").to_dict()
+    spec = hood_charts.weight_chart(frame, name="W2").to_dict()
     assert spec["encoding"]["x"]["field"] == "from" and "transposed" in spec["title"]
-    wide = logic.weight_chart(logic.weight_frame(W.T), name="W1").to_dict()
+    wide = hood_charts.weight_chart(logic.weight_frame(W.T), name="W1").to_dict()
     assert wide["encoding"]["x"]["field"] == "to" and "transposed" not in wide["title"]
 
 
@@ -225,27 +237,27 @@ def test_the_page_steps_through_one_training_step_with_the_engines_numbers() -> 
     assert any(h.startswith("1 · Forward") for h in headers) and any(h.startswith("4 · Update") for h in headers)
     assert len(at.get("latex")) >= 15
     net = sn.mlp([2, 4, 3], activation="relu", init="he", seed=0)
-    X, y = step.tiny_batch(6, seed=0)
+    X, y = tiny.tiny_batch(6, seed=0)
     loss, _ = sn.softmax_cross_entropy(net.forward(X), y)
     assert metric(at, "Loss now") == f"{loss:.6f}"
-    shown_X = at.dataframe[0].value
-    np.testing.assert_allclose(shown_X.to_numpy(dtype=float), X)
+    shown_X = markdown_table(next(m.value for m in at.markdown if m.value.startswith("| point |")))
+    assert shown_X == [[f"{value:.4f}" for value in row] for row in X]
 
-    at.select_slider(key="anatomy.lr").set_value(0.1).run()
+    at.select_slider(key=session.STEP_LR).set_value(0.1).run()
     before, after = float(metric(at, "Loss now")), float(metric(at, "Loss after this step"))
     assert after < before
-    at.button(key="anatomy.step").click().run()
+    at.button(key=session.STEP_TAKE).click().run()
     assert not at.exception
     assert metric(at, "Steps taken") == "1"
     assert float(metric(at, "Loss now")) == pytest.approx(after, abs=1e-6)
     assert float(metric(at, "Loss after this step")) < after
-    at.button(key="anatomy.reset").click().run()
+    at.button(key=session.STEP_RESET).click().run()
     assert metric(at, "Steps taken") == "0" and float(metric(at, "Loss now")) == pytest.approx(before, abs=1e-6)
 
 
 def test_the_notebooks_relu_shows_its_wrong_derivative_on_the_page() -> None:
     at = app(PAGE).run()
-    at.selectbox(key="anatomy.activation").set_value("notebook_relu").run()
+    at.selectbox(key=session.STEP_ACTIVATION).set_value("notebook_relu").run()
     assert not at.exception
     assert any("The notebook's bug" in w.value for w in at.warning)
     assert any(r"\max(z_{1},\ 0)" in latex.value for latex in at.get("latex"))
@@ -253,7 +265,7 @@ def test_the_notebooks_relu_shows_its_wrong_derivative_on_the_page() -> None:
 
 def test_the_gradient_check_tab_flags_the_notebooks_relu() -> None:
     at = app(PAGE)
-    at.session_state["anatomy.tab"] = "Gradient check"
+    at.session_state[session.HOOD_TAB] = "Gradient check"
     at.run()
     assert not at.exception
     reports = [frame.value for frame in at.dataframe]
@@ -268,8 +280,8 @@ def test_the_gradient_check_tab_flags_the_notebooks_relu() -> None:
 def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     result = small_result(hidden=(8,))
     at = app(PAGE)
-    at.session_state["run"] = result
-    at.session_state["anatomy.tab"] = "Inside a trained network"
+    at.session_state[session.RUN] = TrainingJob.finished(result)
+    at.session_state[session.HOOD_TAB] = "Inside a trained network"
     at.run()
     assert not at.exception
     drawn = charts(at)
@@ -291,7 +303,7 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
 
 def test_without_a_run_the_default_network_is_trained_and_shown() -> None:
     at = app(PAGE)
-    at.session_state["anatomy.tab"] = "Inside a trained network"
+    at.session_state[session.HOOD_TAB] = "Inside a trained network"
     at.run()
     assert not at.exception
     job = start_run(RunConfig())
@@ -300,3 +312,105 @@ def test_without_a_run_the_default_network_is_trained_and_shown() -> None:
     assert not at.exception
     maps = next(c for c in charts(at) if "facet" in c["spec"])
     assert dataset_with(maps, "unit", "level")["unit"].nunique() == 64
+
+
+# ---- input features ------------------------------------------------------------------------------------
+def test_the_step_through_and_gradient_check_take_the_new_input_features() -> None:
+    spec = tiny.TinySpec(hidden=4, points=6, seed=2, features=("x1", "x2", "x1^2", "sin(x2)"))
+    assert spec.sizes == [4, 4, 3] and spec.input_names == ("x₁", "x₂", "x₁²", "sin x₂")
+    state = tiny.TinyState.start(spec)
+    X, y = state.inputs()
+    raw, labels = state.batch()
+    np.testing.assert_array_equal(y, labels)
+    np.testing.assert_allclose(X, np.c_[raw, raw[:, 0] ** 2, np.sin(raw[:, 1])])
+    trace = state.trace(0.3)
+    np.testing.assert_allclose(trace.stage("X").values, X)
+    assert trace.stage("X").columns == spec.input_names and r"N \times 4" in trace.stage("X").formula
+    assert list(trace.stage("dW1").frame().index) == list(spec.input_names)
+    expected = by_hand(state.params, X, y, 0.3, lambda z: (z > 0).astype(float))
+    np.testing.assert_allclose(trace.stage("dW1").values, expected["dW1"], rtol=1e-10, atol=1e-12)
+    check = logic.gradient_check(state.network(), X, y, "relu")
+    assert check.passed and len(check.entries) == 4 * 4 + 4 + 4 * 3 + 3
+    with pytest.raises(ValueError, match="features"):
+        tiny.TinySpec(features=("x1", "x3"))
+    with pytest.raises(ValueError, match="inputs must name"):
+        step.trace_step(state.network(), X, y, 0.1, inputs=("a", "b"))
+
+
+def test_the_page_steps_and_checks_a_network_on_more_inputs() -> None:
+    at = app(PAGE)
+    at.session_state[session.STEP_FEATURES] = ["x1", "x2", "x1*x2"]
+    at.run()
+    assert not at.exception
+    assert any("Network 3 → 4 → 3" in caption.value for caption in at.caption)
+    state = at.session_state[session.STEP_STATE]
+    X, y = state.inputs()
+    net = state.network()
+    loss, _ = sn.softmax_cross_entropy(net.forward(X), y)
+    assert metric(at, "Loss now") == f"{loss:.6f}"
+    at.session_state[session.HOOD_TAB] = "Gradient check"
+    at.run()
+    assert not at.exception
+    right, wrong = (dict(zip(r.value["parameter"], r.value["relative error"])) for r in at.dataframe)
+    assert max(right.values()) < 1e-6 and wrong["W1"] > 1e-3
+
+
+def test_inside_a_network_on_more_inputs_each_map_and_weight_is_the_engines() -> None:
+    config = RunConfig(hidden=(6,), epochs=120, samples=40, features=("x1", "x2", "x1*x2"))
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    history = sn.train(
+        net,
+        sn.expand_features(data.X_train, config.features),
+        data.y_train,
+        make_optimizer(config),
+        config.epochs,
+        snapshots=snapshot_count(net),
+        seed=0,
+    )
+    result = summarize(config, data, net, history)
+    frame = logic.unit_map_frame(result.network, data, resolution=10, features=config.features)
+    x_low, x_high, y_low, y_high = extent(data)
+    xs, ys = np.linspace(x_low, x_high, 11), np.linspace(y_low, y_high, 11)
+    point = (np.array([[(xs[2] + xs[3]) / 2, (ys[7] + ys[8]) / 2]]) - data.center) / data.scale
+    seen = np.c_[point, point[:, 0] * point[:, 1]]
+    W1, b1 = result.network.params["W1"], result.network.params["b1"]
+    cell = frame[(frame["ix"] == 2) & (frame["iy"] == 7)]
+    np.testing.assert_allclose(cell["value"], np.maximum(seen @ W1 + b1, 0)[0], atol=1e-4)
+
+    at = app(PAGE)
+    at.session_state[session.RUN] = TrainingJob.finished(result)
+    at.session_state[session.HOOD_TAB] = "Inside a trained network"
+    at.run()
+    assert not at.exception
+    drawn = charts(at)
+    w1 = next(c for c in drawn if str(c["spec"].get("title", "")).startswith("W1"))
+    weights = dataset_with(w1, "from", "to", "weight")
+    assert list(weights["from"].unique()) == ["x₁", "x₂", "x₁·x₂"] and len(weights) == 3 * 6
+    assert any("inputs x₁, x₂, x₁·x₂" in m.value for m in at.markdown)
+    norms = next(c for c in drawn if any("norm" in f.columns for f in c["datasets"].values()))
+    assert dataset_with(norms, "epoch", "layer", "norm")["norm"].notna().all()
+
+
+# ---- speed -------------------------------------------------------------------------------------------
+def test_a_step_click_costs_little_server_time_and_draws_no_data_grids() -> None:
+    at = app(PAGE).run()
+    assert not at.exception
+    assert not at.dataframe  # some twenty styled grids made a click cost over a second; Markdown tables do not
+    seconds = []
+    for _ in range(5):
+        start = time.process_time()  # CPU time: what the server spends, whatever else the machine is doing
+        at.button(key=session.STEP_TAKE).click().run()
+        seconds.append(time.process_time() - start)
+    assert not at.exception and metric(at, "Steps taken") == "5"
+    assert sorted(seconds)[2] <= 0.3, f"a step click took {sorted(seconds)[2]:.2f} s of CPU"
+
+
+def test_a_stage_table_marks_sign_and_size() -> None:
+    values = np.array([[1.0, -0.9, 0.3], [-0.1, 0.0, 0.05]])
+    table = hood_charts.table_markdown(values, ("1", "2"), ("a", "b", "c"), row_title="point")
+    lines = table.splitlines()
+    assert lines[0] == "| point | a | b | c |" and len(lines) == 4
+    assert lines[2] == "| **1** | :red-background[1.0000] | :blue-background[-0.9000] | :red[0.3000] |"
+    assert lines[3] == "| **2** | -0.1000 | 0.0000 | 0.0500 |"
+    assert markdown_table(table) == [["1.0000", "-0.9000", "0.3000"], ["-0.1000", "0.0000", "0.0500"]]

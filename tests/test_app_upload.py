@@ -501,3 +501,9 @@ def test_a_network_learns_uploaded_points_in_odd_units() -> None:
 
 def test_module_never_imports_streamlit() -> None:
     assert "streamlit" not in Path(upload.__file__).read_text(encoding="utf-8")
+
+
+def test_a_missing_value_says_plainly_what_a_row_holds() -> None:
+    message = _error(("x,y,label\n" + _rows(3) + ",3,b\n" + _rows(8)).encode())
+    assert "Each row is one point: x, y and a label" in message
+    assert "per row" not in message  # not "every row needs one point per row"

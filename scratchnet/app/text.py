@@ -1,4 +1,6 @@
-"""Text from users (link values, file names, labels from a CSV), shown safely as Streamlit Markdown.
+"""Text the app shows: user text made safe as Streamlit Markdown (``escape``), and numbers written one way (``fmt``).
+
+Text from users (link values, file names, labels from a CSV) is shown safely as Streamlit Markdown.
 
 Streamlit draws messages, captions and widget labels as Markdown: a link value such as
 ``[click](http://…)`` or ``![](http://…/pixel.png)`` would become a live link or an image
@@ -9,6 +11,7 @@ does nothing. (Raw HTML is already shown as text: the app never allows it.)
 
 from __future__ import annotations
 
+import math
 import re
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -17,3 +20,16 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 def escape(text: object) -> str:
     """``text`` with every Markdown-significant character escaped (it then shows exactly as written)."""
     return _SPECIAL.sub(r"\\\1", str(text))
+
+
+def fmt(value: float | None, spec: str = "g") -> str:
+    """A number as the app writes it: ``spec`` is a format spec (``".4f"``, ``".1%"``, ``","``); the
+    default is the short form of a setting (``1e-05`` → ``1e-5``, ``0.5``, ``10000``). Nothing, or a
+    value that is not a finite number, reads "—"."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = format(value, spec)
+    if spec != "g":
+        return text
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else text

@@ -1,7 +1,7 @@
-"""Comparing runs: the notebook replayed, optimizers side by side, and a session's own runs.
+"""The Experiments page's logic: the notebook replayed, optimizers side by side, and a session's own runs.
 
-Pure functions of configurations and finished runs — tables (pandas) and charts (Altair), no
-Streamlit — so the Experiments page stays thin and all of this can be tested without an app.
+Pure functions of configurations and finished runs, giving tables (pandas), no Streamlit, so all
+of this can be tested without an app; ``charts`` draws them.
 """
 
 from __future__ import annotations
@@ -10,52 +10,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots import charts, frames
+from scratchnet.app.plots import frames
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.result import DataSplit, RunResult
-from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY, HELD_OUT_SAMPLES, VARIANTS, Experiment
+from scratchnet.app.runs.fresh import fresh_accuracy, fresh_points  # noqa: F401 (re-exported)
+from scratchnet.app.runs.result import RunResult
+from scratchnet.app.text import fmt  # the one number formatter
+from scratchnet.notebook import EXPERIMENTS, HELD_OUT_RECORDED_ACCURACY, VARIANTS, Experiment
 
-#: Run colours (Vega's "dark2", then "set1"): distinct from the class colours of the decision maps.
-RUN_COLORS = (
-    "#1B9E77",
-    "#D95F02",
-    "#7570B3",
-    "#E7298A",
-    "#66A61E",
-    "#E6AB02",
-    "#A6761D",
-    "#666666",
-    "#E41A1C",
-    "#377EB8",
-)
-MAP_RESOLUTION = 40  # small multiples: a coarser grid keeps six maps light
 FRESH_COLUMN = "fresh-point accuracy"  # on HELD_OUT_SAMPLES new points a class
 RECORDED = "recorded by the notebook"
 STATUS_WORDS = {"completed": "done", "cancelled": "stopped", "diverged": "diverged"}
-
-
-def fmt(value: float) -> str:
-    """A short form: ``1e-05`` → ``1e-5``, ``0.5`` → ``0.5``, ``10000`` → ``10000``."""
-    text = f"{value:g}"
-    mantissa, _, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if exponent else text
-
-
-def fresh_points(config: RunConfig, samples: int = HELD_OUT_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
-    """The notebook's held-out test: ``samples`` new points per class of the same dataset, another seed."""
-    return sn.make_dataset(config.dataset, samples, config.classes, config.noise, seed=config.data_seed + 1)
-
-
-def fresh_accuracy(result: RunResult, samples: int = HELD_OUT_SAMPLES) -> float:
-    """``result``'s network's accuracy on ``fresh_points`` (the shown parameters)."""
-    X, y = fresh_points(result.config, samples)
-    with np.errstate(all="ignore"):
-        return float(np.mean(result.network.predict(X) == y))
 
 
 FreshAccuracy = Callable[[RunResult], float]
@@ -323,97 +291,6 @@ def overlay_frame(histories: Mapping[str, sn.History], series: str = "training")
     if not parts:
         return pd.DataFrame({"epoch": [], "run": [], "loss": [], "accuracy": []})
     return pd.concat(parts, ignore_index=True)[["epoch", "run", "loss", "accuracy"]]
-
-
-def run_scale(runs: Sequence[str]) -> alt.Scale:
-    return alt.Scale(domain=list(runs), range=[RUN_COLORS[i % len(RUN_COLORS)] for i in range(len(runs))])
-
-
-def overlay_loss_chart(
-    losses: pd.DataFrame,
-    runs: Sequence[str],
-    *,
-    epochs: int,
-    log_scale: bool = False,
-    title: str = "cross-entropy loss",
-    height: int = 320,
-) -> alt.LayerChart:
-    """One loss curve per run, coloured by run (legend in ``runs`` order); hover for values."""
-    x = alt.X(
-        "epoch:Q",
-        scale=alt.Scale(domain=[1, max(epochs, 2)], nice=False),
-        title="epoch",
-        axis=alt.Axis(labelFlush=True, format=",.0f"),
-    )
-    y = alt.Y("loss:Q", scale=alt.Scale(type="log") if log_scale else alt.Scale(zero=True), title=title)
-    color = alt.Color(
-        "run:N",
-        scale=run_scale(runs),
-        sort=list(runs),
-        legend=alt.Legend(title=None, orient="right", labelLimit=320),
-    )
-    base = alt.Chart(losses)
-    lines = base.mark_line(strokeWidth=2).encode(x=x, y=y, color=color)
-    tooltip = [
-        alt.Tooltip("run:N"),
-        alt.Tooltip("epoch:Q", format=","),
-        alt.Tooltip("loss:Q", format=".4f"),
-        alt.Tooltip("accuracy:Q", format=".1%"),
-    ]
-    layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
-    return alt.layer(*layers, height=height, width="container")
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One small decision map: a title, a network and the points it learned from."""
-
-    title: str
-    network: sn.Network
-    data: DataSplit
-    subtitle: str = ""
-    show: tuple[str, ...] = ("training", "held out")
-
-
-def boundary_panels(
-    panels: Sequence[Panel], *, resolution: int = MAP_RESOLUTION, size: int = 200, columns: int = 3
-) -> alt.ConcatChart:
-    """Small multiples: one decision map per panel (``size`` pixels square, no axes), ``columns``
-    to a row, one shared legend when the panels share their classes."""
-    if not panels:
-        raise ValueError("boundary_panels needs at least one panel")
-    maps = []
-    for panel in panels:
-        grid = frames.grid_frame(panel.network, panel.data, resolution)
-        points = frames.points_frame(panel.network, panel.data)
-        points = points[points["split"].isin(panel.show)]
-        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size)
-        chart.title = alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined)
-        chart.autosize = alt.Undefined  # a concatenated view may not size itself; the whole grid does
-        maps.append(chart)
-    shared = len({panel.data.class_names for panel in panels}) == 1
-    legends = "shared" if shared else "independent"
-    scales = alt.ScaleResolveMap(
-        x="independent",
-        y="independent",
-        color=legends,
-        fill=legends,
-        shape=legends,
-        stroke=legends,
-        size=legends,
-        opacity="independent",
-    )
-    return alt.concat(
-        *maps,
-        columns=max(1, columns),
-        spacing=16,
-        autosize=alt.AutoSizeParams(type="pad"),
-        resolve=alt.Resolve(scale=scales, legend=alt.LegendResolveMap(fill=legends, shape=legends)),
-        config=alt.Config(
-            axis=alt.AxisConfig(disable=True),  # small multiples: the maps speak, the axes would only crowd them
-            title=alt.TitleConfig(anchor="start", fontSize=13),
-        ),
-    )
 
 
 # ---- a session's own runs ------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The Experiments page's Streamlit views: the notebook replayed, optimizers side by side, and
 this session's runs compared.
 
-Every run trains in the shared trainer pool through ``cached.start_run``, so it is trained once
+Every run trains in the shared trainer pool through ``cache.start_run``, so it is trained once
 for every session, keeps training through reruns and page switches, and a section only *reads*
-its jobs: a fragment polls them while any is training, then the page redraws once and stops
-polling. Tables and charts come from ``compare``.
+its jobs: ``live.poll`` redraws them while any is training, then the page redraws once and stops
+polling. Tables come from ``logic``, charts from ``charts``. "My runs" gets only the runs this
+session asked for (by pressing Replay or Compare), never those it merely looks at.
 """
 
 from __future__ import annotations
@@ -14,23 +15,18 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from scratchnet.app.experiments import logic
-from scratchnet.app.runs.config import RunConfig, to_query
+from scratchnet.app.experiments import charts, logic
+from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.runs.trainer import WORKERS
-from scratchnet.app.ui import controls, run_panel
-from scratchnet.app.ui.cache import fresh_points_accuracy, start_run
+from scratchnet.app.ui import cache, controls, live, run_panel, session
 
 SECTIONS = ("The notebook, replayed", "Optimizers", "My runs")
-POLL_SECONDS = 0.5
 EPOCH_CHOICES = (200, 500, 1000, 2000, 3000, 5000, 10_000)
 DEFAULT_EPOCHS = 3000
-REPLAY_KEY = "experiments.replay"  # the replay this session started (its epoch scale)
-REPLAY_SCALE_KEY = "experiments.replay_scale"  # shorter replays, for tests; not a control
-OPTIMIZERS_KEY = "experiments.optimizers"  # the (epochs, seed) last compared
-JOBS_KEY = "experiments.jobs"  # the shared runs this session follows, by configuration
 MAX_HELD_JOBS = 48
 
 PERCENT = {"format": "percent"}
@@ -39,10 +35,6 @@ SYMBOLS = (
     "Each map colours the plane by the class the network predicts there, paler where it is unsure. "
     "Circles: training points; squares: held-out points; crosses: misclassified."
 )
-
-
-def _fresh(result: RunResult) -> float:
-    return fresh_points_accuracy(result.config, result.shown_epoch, result.network)
 
 
 @st.cache_resource(show_spinner=False)
@@ -75,36 +67,48 @@ def _job(config: RunConfig) -> TrainingJob:
     """The shared run for ``config``, held by this session once it has it: a run that ended
     early (the trainer's time limit on a busy machine) is shown as it ended, not trained again
     on every redraw."""
-    held: dict[RunConfig, TrainingJob] = st.session_state.setdefault(JOBS_KEY, {})
+    held: dict[RunConfig, TrainingJob] = st.session_state.setdefault(session.EXPERIMENT_JOBS, {})
     job = held.get(config)
     if job is None or job.error is not None:
-        job = held[config] = start_run(config)
+        job = held[config] = cache.start_run(config)
         for stale in list(held)[:-MAX_HELD_JOBS]:
             del held[stale]
     return job
 
 
-def follow(key: str, configs: Sequence[RunConfig], draw: Callable[[list[TrainingJob]], None]) -> None:
-    """Start (or join) the shared runs for ``configs`` and ``draw`` them: every ``POLL_SECONDS``
-    while any still trains, then once more for the whole page, without the timer."""
-    live = not all(_job(config).done for config in configs)
+def _ask_for(configs: Sequence[RunConfig]) -> None:
+    """This session asked to train ``configs`` (it pressed Replay or Compare): they go to "My runs"."""
+    asked: set[RunConfig] = st.session_state.setdefault(session.EXPERIMENT_STARTED, set())
+    asked.update(configs)
 
-    @st.fragment(run_every=POLL_SECONDS if live else None, key=f"follow.{key}")
+
+def _asked(config: RunConfig) -> bool:
+    return config in st.session_state.get(session.EXPERIMENT_STARTED, ())
+
+
+def follow(name: str, configs: Sequence[RunConfig], draw: Callable[[list[TrainingJob]], None]) -> None:
+    """Start (or join) the shared runs for ``configs`` and ``draw`` them: redrawn while any still
+    trains, then once more with the whole page. Finished runs this session asked for are remembered."""
+
     def panel() -> None:
         jobs = [_job(config) for config in configs]
         for job in jobs:
-            job.watch(run_panel.watcher_id())
-        finished = all(job.done for job in jobs)
-        if live and finished:
-            st.rerun()  # redraw the page once, without the timer
-        if not finished:
+            job.watch(session.watcher_id())
+        if not all(job.done for job in jobs):
             _progress_bar(jobs)
         draw(jobs)
         for job in jobs:
-            if job.result is not None:
-                run_panel.remember(job.result)
+            if job.result is not None and _asked(job.config):
+                session.remember(job.result)
 
-    panel()
+    live.poll(lambda: not all(_job(config).done for config in configs), panel, key=session.follow_key(name))
+
+
+def _panel(title: str, result: RunResult) -> charts.Panel:
+    """One small decision map of ``result``, its accuracy beneath the title."""
+    return charts.Panel(
+        title, result.network, result.data, subtitle=logic.accuracy_text(result), features=result.config.features
+    )
 
 
 def _table(frame: pd.DataFrame, **formats: dict) -> None:
@@ -121,14 +125,16 @@ def _table(frame: pd.DataFrame, **formats: dict) -> None:
 
 # ---- the notebook, replayed ----------------------------------------------------------------------
 def _start_replay(scale: float) -> None:
-    for run in logic.replay_plan(scale):
+    plan = logic.replay_plan(scale)
+    _ask_for([run.config for run in plan])
+    for run in plan:
         _job(run.config)
-    st.session_state[REPLAY_KEY] = scale
+    st.session_state[session.REPLAY] = scale
     _started_replays().add(scale)
 
 
 def replay_section() -> None:
-    scale = float(st.session_state.get(REPLAY_SCALE_KEY, 1.0))
+    scale = float(st.session_state.get(session.REPLAY_SCALE, 1.0))
     plan = logic.replay_plan(scale)
     st.markdown(
         "The notebook trained **Dense(2, 64) → ReLU → Dense(64, 3)** with plain gradient descent on 300 spiral "
@@ -136,7 +142,7 @@ def replay_section() -> None:
         "*as written* and *corrected*, beside the numbers the notebook recorded."
     )
     st.caption(" · ".join(f"**{version}**: {note}" for version, note in logic.VERSION_NOTES.items()))
-    started = st.session_state.get(REPLAY_KEY) == scale or scale in _started_replays()
+    started = st.session_state.get(session.REPLAY) == scale or scale in _started_replays()
     if not started:
         seconds = sum(estimate_seconds(run.config) for run in plan) / WORKERS
         epochs = sum(run.config.epochs for run in plan)
@@ -146,7 +152,7 @@ def replay_section() -> None:
             icon=":material/replay:",
             on_click=_start_replay,
             args=(scale,),
-            key="experiments.replay_button",
+            key=session.REPLAY_BUTTON,
         )
         st.caption(f"{len(plan)} runs, {epochs:,} epochs in all: roughly {seconds:.0f} s on the shared trainers.")
         _replay_table(plan, {}, {})
@@ -156,7 +162,7 @@ def replay_section() -> None:
 
 def _replay_table(plan: Sequence[logic.ReplayRun], results: dict, status: dict) -> pd.DataFrame:
     """The replay's table, one small table per notebook run; returns the whole frame."""
-    frame = logic.replay_frame(plan, results, status, fresh=_fresh)
+    frame = logic.replay_frame(plan, results, status, fresh=cache.fresh_accuracy)
     for label, rows in frame.groupby("run", sort=False):
         recorded = rows["version"] == logic.RECORDED
         said = " ".join(note for note in rows.loc[recorded, "note"] if note)
@@ -195,31 +201,23 @@ def _draw_replay(plan: Sequence[logic.ReplayRun], jobs: list[TrainingJob]) -> No
             numbers,
             default=numbers[-1],
             format_func=lambda n: f"Run {n}",
-            key="experiments.replay_maps",
+            key=session.REPLAY_MAPS,
         )
         chosen = [run for run in plan if run.number == (number or numbers[-1])]
         order = list(logic.VERSIONS)
         chosen.sort(key=lambda run: order.index(run.version))
-        panels = [
-            logic.Panel(
-                run.version,
-                results[run.config].network,
-                results[run.config].data,
-                subtitle=logic.accuracy_text(results[run.config]),
-            )
-            for run in chosen
-            if run.config in results
-        ]
+        panels = [_panel(run.version, results[run.config]) for run in chosen if run.config in results]
         if panels:
-            run_panel.show_chart(logic.boundary_panels(panels, size=175, columns=4), width="content")
+            run_panel.show_chart(charts.boundary_panels(panels, size=175, columns=4), width="content")
             st.caption(SYMBOLS)
 
 
 # ---- optimizers side by side ---------------------------------------------------------------------
 def _compare_optimizers() -> None:
-    epochs = st.session_state.get("experiments.epochs", DEFAULT_EPOCHS)
-    seed = st.session_state.get("experiments.seed", 0)
-    st.session_state[OPTIMIZERS_KEY] = (int(epochs), int(seed))
+    epochs = st.session_state.get(session.OPTIMIZER_EPOCHS, DEFAULT_EPOCHS)
+    seed = st.session_state.get(session.OPTIMIZER_SEED, 0)
+    st.session_state[session.OPTIMIZERS] = (int(epochs), int(seed))
+    _ask_for(list(logic.optimizer_configs(int(epochs), int(seed)).values()))
 
 
 def optimizers_section() -> None:
@@ -230,17 +228,19 @@ def optimizers_section() -> None:
         f"spiral points from the same first weights (He), {logic.network_text(base)} units; {held} points are "
         "held out to test on."
     )
-    epochs, seed = st.session_state.get(OPTIMIZERS_KEY, (DEFAULT_EPOCHS, 0))
-    with st.form("experiments.optimizer_form", border=False, enter_to_submit=False):
+    epochs, seed = st.session_state.get(session.OPTIMIZERS, (DEFAULT_EPOCHS, 0))
+    with st.form(session.OPTIMIZER_FORM, border=False, enter_to_submit=False):
         left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
         left.select_slider(
             "Epochs",
             EPOCH_CHOICES,
             value=epochs if epochs in EPOCH_CHOICES else DEFAULT_EPOCHS,
             format_func=lambda e: f"{e:,}",
-            key="experiments.epochs",
+            key=session.OPTIMIZER_EPOCHS,
         )
-        middle.number_input("Seed", 0, 999_999, value=seed, step=1, key="experiments.seed", help="Points and weights.")
+        middle.number_input(
+            "Seed", 0, 999_999, value=seed, step=1, key=session.OPTIMIZER_SEED, help="Points and weights."
+        )
         right.form_submit_button("Compare", type="primary", icon=":material/play_arrow:", on_click=_compare_optimizers)
     configs = logic.optimizer_configs(epochs, seed)
     follow("optimizers", list(configs.values()), lambda jobs: _draw_optimizers(list(configs), jobs))
@@ -254,24 +254,27 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
         "Loss on",
         ["training", "held out"],
         default="training",
-        key="experiments.series",
+        key=session.OPTIMIZER_SERIES,
         label_visibility="collapsed",
         help="Which loss to draw: on the training points or on the held-out ones.",
     )
-    log_scale = options[1].toggle("Log scale", key="experiments.log", help="Shows the late, small improvements.")
+    log_scale = options[1].toggle("Log scale", key=session.OPTIMIZER_LOG, help="Shows the late, small improvements.")
     histories = {
         label: job.result.history if job.result is not None else job.progress().history
         for label, job in zip(labels, jobs)
     }
     series = series or "training"
     losses = logic.overlay_frame(histories, series)
-    chart = logic.overlay_loss_chart(
-        losses, labels, epochs=jobs[0].config.epochs, log_scale=log_scale, title=f"{series} loss"
-    )
-    run_panel.show_chart(chart, width="stretch")
+    if losses.empty:  # every run still waits for a trainer: nothing to draw yet, and an empty chart says nothing
+        st.caption("The loss curves appear here as soon as the first runs start training.")
+    else:
+        chart = charts.overlay_loss_chart(
+            losses, labels, epochs=jobs[0].config.epochs, log_scale=log_scale, title=f"{series} loss"
+        )
+        run_panel.show_chart(chart, width="stretch")
     results = {label: job.result for label, job in zip(labels, jobs)}
     status = {label: _status(job) for label, job in zip(labels, jobs) if job.result is None}
-    frame = logic.results_frame(results, status, settings, fresh=_fresh)
+    frame = logic.results_frame(results, status, settings, fresh=cache.fresh_accuracy)
     _table(
         frame,
         **{
@@ -284,12 +287,8 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
     )
     if not done:
         return
-    panels = [
-        logic.Panel(label, job.result.network, job.result.data, subtitle=logic.accuracy_text(job.result))
-        for label, job in zip(labels, jobs)
-        if job.result is not None
-    ]
-    run_panel.show_chart(logic.boundary_panels(panels, size=220, columns=3), width="content")
+    panels = [_panel(label, job.result) for label, job in zip(labels, jobs) if job.result is not None]
+    run_panel.show_chart(charts.boundary_panels(panels, size=220, columns=3), width="content")
     st.caption(SYMBOLS)
 
 
@@ -297,12 +296,12 @@ def _draw_optimizers(labels: list[str], jobs: list[TrainingJob]) -> None:
 def reopen(result: RunResult) -> None:
     """Show ``result`` in the Playground, with its settings in the controls and the address bar."""
     controls.load(result.config)
-    run_panel.set_run(result)
-    st.switch_page("streamlit_app.py", query_params=to_query(result.config))
+    session.show_result(result)
+    st.switch_page("streamlit_app.py", query_params=link_query(result.config, session.hidden()))
 
 
 def my_runs_section() -> None:
-    runs = run_panel.my_runs()
+    runs = session.my_runs()
     if not runs:
         st.info("Runs you train in this browser tab, here or in the Playground, are listed here.")
         return
@@ -323,24 +322,21 @@ def my_runs_section() -> None:
         list(range(len(runs))),
         default=list(range(len(runs)))[-2:],
         format_func=labels.__getitem__,
-        key="experiments.picked",
+        key=session.MINE_PICKED,
         placeholder="Pick two or more runs",
     )
     if len(picked) >= 2:
         chosen = [runs[i] for i in picked]
         names = [labels[i] for i in picked]
-        log_scale = st.toggle("Log scale", key="experiments.mine_log")
+        log_scale = st.toggle("Log scale", key=session.MINE_LOG)
         histories = dict(zip(names, (run.history for run in chosen)))
         epochs = max(run.history.epochs_planned for run in chosen)
-        chart = logic.overlay_loss_chart(
+        chart = charts.overlay_loss_chart(
             logic.overlay_frame(histories), names, epochs=epochs, log_scale=log_scale, title="training loss"
         )
         run_panel.show_chart(chart, width="stretch")
-        panels = [
-            logic.Panel(name, run.network, run.data, subtitle=logic.accuracy_text(run))
-            for name, run in zip(names, chosen)
-        ]
-        run_panel.show_chart(logic.boundary_panels(panels, size=220, columns=3), width="content")
+        panels = [_panel(name, run) for name, run in zip(names, chosen)]
+        run_panel.show_chart(charts.boundary_panels(panels, size=220, columns=3), width="content")
         st.caption(SYMBOLS)
     else:
         st.caption("Pick two or more runs to overlay their loss curves and compare their decision maps.")
@@ -350,7 +346,19 @@ def my_runs_section() -> None:
         list(range(len(runs))),
         index=len(runs) - 1,
         format_func=labels.__getitem__,
-        key="experiments.reopen",
+        key=session.MINE_REOPEN,
     )
-    if right.button("Open in the Playground", icon=":material/open_in_new:", key="experiments.open"):
+    if right.button("Open in the Playground", icon=":material/open_in_new:", key=session.MINE_OPEN):
         reopen(runs[index])
+
+
+# ---- the page -----------------------------------------------------------------------------------
+def page() -> None:
+    """The whole page below its configuration: the title, then the three sections, each drawn only while open."""
+    st.title("Experiments")
+    st.caption("Runs side by side: what the notebook's bugs cost, what a better optimizer buys, and your own runs.")
+    tabs = st.tabs(SECTIONS, key=session.EXPERIMENTS_SECTION, on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, (replay_section, optimizers_section, my_runs_section)):
+        with tab:
+            if tab.open:
+                draw()

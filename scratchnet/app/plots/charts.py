@@ -14,21 +14,21 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.picture import data_url
+from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
 #: Class colours (Vega's "tableau10"), shared with the app theme so legends and charts agree.
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC")
 SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
 MARKER_COLOR = "#E45756"
+BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
 MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certain one
 FLAT_OPACITY = 0.4  # every cell's opacity without confidence shading
 POINTS_KEY = "● training point · ■ held-out point · ✚ misclassified (filled with its true class)"
-
-
-def rgb(color: str) -> tuple[int, int, int]:
-    """``"#RRGGBB"`` as its red, green and blue values (0-255)."""
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+ROOMY_POINTS = 600  # up to this many points, markers keep their full size; past it they shrink
+MAX_SHOWN_POINTS = 1500  # right points drawn at most, and misclassified ones at most: past it, an even share
+MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, with room to spare
+SMALLEST_MARKERS = (8, 24)
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -44,23 +44,33 @@ def loss_chart(
     marker: int | None = None,
     hover: bool = True,
     height: int = 250,
+    best_epoch: int | None = None,
+    robust: bool = False,
 ) -> alt.VConcatChart:
     """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
     The x axis spans all ``epochs`` planned, so a run in progress fills it from the left;
     ``marker`` draws a dashed line at that epoch (the replay position). The hover layers cost the
     most to build and to draw: a chart redrawn while a run trains goes without them.
+    ``best_epoch`` marks the epoch of the lowest held-out loss (a dotted rule labelled "best").
+    ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
+    The legend sits above the plot, off the curves, and names only the series there are.
     """
     x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
     x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
-    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    y_top = robust_top(losses) if robust and not log_scale else None
+    if log_scale:
+        y_scale = alt.Scale(type="log")
+    else:
+        y_scale = alt.Scale(zero=True) if y_top is None else alt.Scale(domain=[0, y_top], nice=False)
+    present = [name for name in SERIES_COLORS if (losses["series"] == name).any()] or ["training"]
     series = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=list(SERIES_COLORS), range=list(SERIES_COLORS.values())),
-        legend=alt.Legend(title=None, orient="top-right"),
+        scale=alt.Scale(domain=present, range=[SERIES_COLORS[name] for name in present]),
+        legend=alt.Legend(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
     )
     base = alt.Chart(losses)
-    lines = base.mark_line(strokeWidth=2).encode(
+    lines = base.mark_line(strokeWidth=2, clip=y_top is not None).encode(
         x=x, y=alt.Y("loss:Q", scale=y_scale, title="cross-entropy loss"), color=series
     )
     layers = [lines]
@@ -75,6 +85,11 @@ def loss_chart(
     if marker is not None:
         replay = pd.DataFrame({"epoch": [marker]})
         layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
+    if best_epoch is not None:
+        best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
+        layers.append(best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x))
+        label = best.mark_text(color=BEST_COLOR, align="left", baseline="top", dx=4, y=4, fontWeight="bold")
+        layers.append(label.encode(x=x, text=alt.Text("marker:N")))
     top = alt.layer(*layers, height=height, width="container")
     highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
     # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
@@ -95,6 +110,25 @@ def loss_chart(
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
+
+
+def robust_top(losses: pd.DataFrame, spike: float = 2.0) -> float | None:
+    """The top of a loss axis that an early spike does not flatten, or None when nothing spikes.
+
+    A curve that falls from its first epoch needs no help; a spike is a loss above both the first
+    epoch's (the lowest series there: held-out rows are measured after the epoch's step) and
+    everything after the first tenth of the epochs drawn, by ``spike`` times. Then the
+    axis stops a little above the higher of those two, and the spike runs off the top."""
+    finite = losses[np.isfinite(losses["loss"])]
+    if len(finite) < 10:
+        return None
+    first, last = finite["epoch"].min(), finite["epoch"].max()
+    start = finite.loc[finite["epoch"] == first, "loss"].min()  # the training loss before any step
+    later = finite.loc[finite["epoch"] > first + (last - first) / 10, "loss"].max()
+    reference = max(start, later)
+    if not reference > 0 or finite["loss"].max() <= spike * reference:
+        return None
+    return float(1.1 * reference)
 
 
 def hover_layers(
@@ -152,9 +186,15 @@ def boundary_chart(
     their true class.
 
     Training points are circles, held-out points squares; misclassified points are large crosses
-    with a dark outline (``POINTS_KEY`` says so in words, for under the chart).
+    with a dark outline (``POINTS_KEY`` says so in words, for under the chart). Many points would
+    hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
+    misclassified) points only an even share of them is drawn (the chart's title says so).
     """
     colors = class_scale(class_names)
+    total = len(points)
+    points, note = drawn_points(points)
+    right_size, wrong_size = marker_sizes(total)
+    crowded = total > ROOMY_POINTS
     x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
     picture = pd.DataFrame(
@@ -189,9 +229,11 @@ def boundary_chart(
                 "correct:N", scale=alt.Scale(domain=wrong.domain, range=["white", "#1b1b1b"]), legend=None
             ),
             strokeWidth=alt.StrokeWidth(
-                "correct:N", scale=alt.Scale(domain=wrong.domain, range=[0.6, 1.4]), legend=None
+                "correct:N", scale=alt.Scale(domain=wrong.domain, range=[0.6, 0.9 if crowded else 1.4]), legend=None
             ),
-            size=alt.Size("correct:N", scale=alt.Scale(domain=wrong.domain, range=[36, 120]), legend=None),
+            size=alt.Size(
+                "correct:N", scale=alt.Scale(domain=wrong.domain, range=[right_size, wrong_size]), legend=None
+            ),
             tooltip=[
                 alt.Tooltip("true:N"),
                 alt.Tooltip("predicted:N"),
@@ -202,7 +244,33 @@ def boundary_chart(
         )
     )
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    return alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    if note:
+        chart = chart.properties(title=alt.Title(note, fontSize=11, fontWeight="normal", color="#555"))
+    return chart
+
+
+def marker_sizes(count: int) -> tuple[float, float]:
+    """The areas of a right point and of a misclassified cross on a map of ``count`` points: full
+    size up to ``ROOMY_POINTS``, then shrinking with the square root of the crowd, down to
+    ``SMALLEST_MARKERS``."""
+    shrink = min(1.0, math.sqrt(ROOMY_POINTS / max(count, 1)))
+    return tuple(max(small, full * shrink) for full, small in zip(MARKER_SIZES, SMALLEST_MARKERS))
+
+
+def drawn_points(points: pd.DataFrame, limit: int = MAX_SHOWN_POINTS) -> tuple[pd.DataFrame, str]:
+    """The points to draw, and a note when some are left out: the right ones and the misclassified
+    ones each evenly thinned (every k-th, in order) to at most ``limit``, so neither can bury the map."""
+    keep, notes = [], []
+    for kind in ("right", "wrong"):
+        rows = np.flatnonzero((points["correct"] == kind).to_numpy())
+        every = max(1, math.ceil(len(rows) / limit))
+        keep.append(rows[::every])
+        if every > 1:
+            notes.append(f"1 in {every} {kind} points shown ({len(rows[::every]):,} of {len(rows):,})")
+    if not notes:
+        return points, ""
+    return points.iloc[np.sort(np.concatenate(keep))], "; ".join(notes)
 
 
 def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: int = 260) -> alt.LayerChart:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,7 @@ from scratchnet.app.runs.result import DataSplit
 
 MAX_CURVE_POINTS = 600  # per series: long runs are thinned for drawing, never for the metrics
 GRID_RESOLUTION = 100
+PLAIN = ("x1", "x2")  # a network that sees the points as they are
 
 
 def _thinned(epochs: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
@@ -67,20 +70,28 @@ def extent(data: DataSplit, margin: float = 0.1) -> tuple[float, float, float, f
     return center[0] - half[0], center[0] + half[0], center[1] - half[1], center[1] + half[1]
 
 
-def grid_frame(net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTION) -> pd.DataFrame:
-    """The network's decision over a ``resolution``² grid covering the points.
+def grid_points(data: DataSplit, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cell edges ``xs``, ``ys`` (display units) of a ``resolution``² grid over the points'
+    window, and the cells' centres in training units (row by row from the bottom left)."""
+    x_low, x_high, y_low, y_high = extent(data)
+    xs = np.linspace(x_low, x_high, resolution + 1)
+    ys = np.linspace(y_low, y_high, resolution + 1)
+    gx, gy = np.meshgrid((xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2)
+    return xs, ys, (np.c_[gx.ravel(), gy.ravel()] - data.center) / data.scale
+
+
+def grid_frame(
+    net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTION, *, features: Sequence[str] = PLAIN
+) -> pd.DataFrame:
+    """The network's decision over a ``resolution``² grid covering the points; the network sees
+    each cell's centre through ``features`` (its run's ``config.features``).
 
     One row per cell: its corners ``x, x2, y, y2`` (display units), the ``predicted`` class and
     its probability (``confidence``).
     """
-    x_low, x_high, y_low, y_high = extent(data)
-    xs = np.linspace(x_low, x_high, resolution + 1)
-    ys = np.linspace(y_low, y_high, resolution + 1)
-    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
-    gx, gy = np.meshgrid(cx, cy)
-    centers = np.c_[gx.ravel(), gy.ravel()]
+    xs, ys, centers = grid_points(data, resolution)
     with np.errstate(all="ignore"):
-        probs = net.predict_proba((centers - data.center) / data.scale)
+        probs = net.predict_proba(sn.expand_features(centers, features))
     probs = np.nan_to_num(probs, nan=1.0 / probs.shape[1])
     predicted = probs.argmax(axis=1)
     ix, iy = np.meshgrid(np.arange(resolution), np.arange(resolution))
@@ -97,15 +108,16 @@ def grid_frame(net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTI
     )
 
 
-def points_frame(net: sn.Network, data: DataSplit) -> pd.DataFrame:
-    """One row per point: ``x, y`` (display units), ``true`` and ``predicted`` class, ``correct``, ``split``."""
+def points_frame(net: sn.Network, data: DataSplit, *, features: Sequence[str] = PLAIN) -> pd.DataFrame:
+    """One row per point: ``x, y`` (display units), ``true`` and ``predicted`` class, ``correct``,
+    ``split``; the network sees each point through ``features``."""
     names = np.asarray(data.class_names)
     parts = []
     for split, X, y in (("training", data.X_train, data.y_train), ("held out", data.X_test, data.y_test)):
         if not len(y):
             continue
         with np.errstate(all="ignore"):
-            predicted = net.predict(X)
+            predicted = net.predict(sn.expand_features(X, features))
         shown = data.shown(X)
         parts.append(
             pd.DataFrame(

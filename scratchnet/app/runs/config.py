@@ -2,8 +2,8 @@
 
 ``FIELDS`` is the single source of truth for every control: its type, default, bounds and
 label. The sidebar draws its widgets from it, ``from_query`` validates URL values against it,
-and ``RunConfig`` checks itself against it, so a value that a widget could not produce is
-refused in the same words wherever it comes from.
+and ``RunConfig`` takes its defaults from it and checks itself against it, so a value that a
+widget could not produce is refused in the same words wherever it comes from.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scratchnet import FEATURE_LABELS, FEATURES  # the inputs a network may see, and how they are written
 from scratchnet.checks import check_choice, check_float, check_int
 from scratchnet.datasets import DATASETS
 
@@ -26,7 +27,7 @@ SNAPSHOTS = 60  # parameter snapshots kept per run, for the replay slider
 
 @dataclass(frozen=True)
 class Field:
-    """A control: ``kind`` is "int", "float", "choice" or "layers"."""
+    """A control: ``kind`` is "int", "float", "choice", "layers" or "features" (a subset of ``choices``)."""
 
     kind: str
     default: Any
@@ -72,6 +73,14 @@ FIELDS: dict[str, Field] = {
         MAX_UNITS,
         group="network",
     ),
+    "features": Field(
+        "features",
+        ("x1", "x2"),
+        "Inputs",
+        "What the network sees of each point: x₁, x₂ and functions of them.",
+        choices=FEATURE_LABELS,
+        group="network",
+    ),
     "activation": Field("choice", "relu", "Activation", choices=ACTIVATION_LABELS, group="network"),
     "init": Field("choice", "he", "Weight init", choices=INIT_LABELS, group="network"),
     "optimizer": Field("choice", "adam", "Optimizer", choices=OPTIMIZER_LABELS, group="training"),
@@ -79,6 +88,16 @@ FIELDS: dict[str, Field] = {
     "decay": Field("float", 0.0, "Decay", "lr_t = lr / (1 + decay · t), t = steps taken.", 0.0, 1.0, group="training"),
     "momentum": Field("float", 0.0, "Momentum", "For gradient descent only.", 0.0, 0.99, group="training"),
     "epochs": Field("int", 2000, "Epochs", "Passes over the training points.", 1, 100_000, group="training"),
+    "patience": Field(
+        "int",
+        0,
+        "Stop early (patience)",
+        "0 = off. Stops when the held-out loss has not improved for this many epochs (needs held-out points); "
+        "the network stays as it was when it stopped, and the replay can go to its best epoch.",
+        0,
+        2000,
+        group="training",
+    ),
     "batch_size": Field(
         "int", 0, "Batch size", "0 = all training points at once (full batch).", 0, 10_000, group="training"
     ),
@@ -101,34 +120,56 @@ def check_field(name: str, value: Any) -> Any:
         return check_float(name, value, low=spec.low, high=spec.high)
     if spec.kind == "choice":
         return check_choice(name, value, spec.choices)
+    if spec.kind == "features":
+        return check_features(value)
     layers = tuple(value) if isinstance(value, (list, tuple)) else None
     if layers is None or len(layers) > MAX_HIDDEN_LAYERS:
         raise ValueError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes, each 1 to {MAX_UNITS}; got {value!r}")
     return tuple(check_int("hidden units", units, low=1, high=MAX_UNITS) for units in layers)
 
 
+def check_features(value: Any) -> tuple[str, ...]:
+    """``value`` (names from ``FEATURES``) as a tuple in the engine's order, each name once."""
+    allowed = f"features must be one or more of {', '.join(FEATURES)}, separated by commas"
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(name, str) for name in names):
+        shown = ", ".join(map(str, names)) if isinstance(names, (list, tuple)) else str(value)
+        raise ValueError(f"{allowed}; got {shown[:40]!r}")
+    unknown = [name for name in names if name not in FEATURES]
+    if unknown:
+        raise ValueError(f"{allowed}; got {', '.join(unknown)[:40]!r}")
+    return tuple(name for name in FEATURES if name in names)  # one order: equal choices make equal configs
+
+
+def _default(name: str) -> Any:
+    """A ``RunConfig`` field's default, read from ``FIELDS`` (defaults are written only there)."""
+    return dataclasses.field(default=FIELDS[name].default)
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Everything that decides a run's result. Equal configs train to identical results."""
 
-    dataset: str = "spiral"
-    samples: int = 100
-    classes: int = 3
-    noise: float = 0.2
-    data_seed: int = 0
-    test_share: float = 0.2
-    hidden: tuple[int, ...] = (64,)
-    activation: str = "relu"
-    init: str = "he"
-    optimizer: str = "adam"
-    lr: float = 0.05
-    decay: float = 0.0
-    momentum: float = 0.0
-    epochs: int = 2000
-    batch_size: int = 0
-    l2: float = 0.0
-    dtype: str = "float64"
-    seed: int = 0
+    dataset: str = _default("dataset")
+    samples: int = _default("samples")
+    classes: int = _default("classes")
+    noise: float = _default("noise")
+    data_seed: int = _default("data_seed")
+    test_share: float = _default("test_share")
+    hidden: tuple[int, ...] = _default("hidden")
+    features: tuple[str, ...] = _default("features")
+    activation: str = _default("activation")
+    init: str = _default("init")
+    optimizer: str = _default("optimizer")
+    lr: float = _default("lr")
+    decay: float = _default("decay")
+    momentum: float = _default("momentum")
+    epochs: int = _default("epochs")
+    patience: int = _default("patience")  # 0 = off
+    batch_size: int = _default("batch_size")
+    l2: float = _default("l2")
+    dtype: str = _default("dtype")
+    seed: int = _default("seed")
     data_id: str = ""  # fingerprint of uploaded points; "" for a built-in dataset
     data_points: int = 0  # how many uploaded points (0 for a built-in dataset)
 
@@ -153,7 +194,8 @@ class RunConfig:
 
     @property
     def sizes(self) -> list[int]:
-        return [2, *self.hidden, self.classes]
+        """Units per layer, the inputs (one per feature) first."""
+        return [len(self.features), *self.hidden, self.classes]
 
     @property
     def points(self) -> int:
@@ -171,6 +213,10 @@ class RunConfig:
     def n_params(self) -> int:
         sizes = self.sizes
         return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+#: Every control is a field of the configuration (the uploaded points' two fields are not controls).
+assert set(FIELDS) <= {spec.name for spec in dataclasses.fields(RunConfig)}
 
 
 def fit_classes(config_values: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -205,6 +251,8 @@ def _parse(name: str, text: str) -> Any:
             return float(text)
         except ValueError:
             raise ValueError(f"{name} must be a number; got {text[:40]!r}") from None
+    if kind == "features":
+        return tuple(part.strip() for part in text.split(",") if part.strip())
     if kind == "layers":
         if text.strip() in ("", "none", "0"):
             return ()
@@ -252,6 +300,8 @@ def to_query(config: RunConfig, base: RunConfig | None = None) -> dict[str, str]
         if value != getattr(base, name):
             if name == "hidden":
                 query[name] = ",".join(map(str, value)) or "0"
+            elif name == "features":
+                query[name] = ",".join(value)
             else:
                 query[name] = repr(value) if isinstance(value, float) else str(value)
     return query

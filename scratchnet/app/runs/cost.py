@@ -1,50 +1,126 @@
 """How long a run will take to train, and whether the app lets it start.
 
-The estimate is fitted to runs timed as the app's trainers run them, and errs on the long side:
-a run the app lets start must finish well inside the trainer's time limit.
+The estimate is fitted to runs timed as the app's trainers run them (``benchmarks/cost_fit.py``)
+and errs on the long side: a run the app lets start must finish well inside the trainer's time
+limit. Runs and sweeps are judged in one type, ``Verdict``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import dataclass
 
 from .config import RunConfig
 
 COST_WARN_SECONDS = 10.0
 COST_LIMIT_SECONDS = 30.0
+LEVELS = ("ok", "warn", "refuse")
 
 
-#: The cost of training, fitted to 28 runs timed as the app's trainers run them (Adam, one core,
-#: 30-3000 points, 0-3 hidden layers of 4-128 units); the fit was within 0.66-1.38x of every run.
-EPOCH_SECONDS = 1.0e-4  # per epoch: the loop, the history, the progress reports
-STEP_SECONDS_PER_LAYER = 8.0e-5  # per step and layer: the calls into NumPy
-STEP_SECONDS_PER_PARAMETER = 2.3e-8  # per step and parameter: the optimizer's update
-SECONDS_PER_POINT = 7.0e-8  # per point and epoch: softmax, loss, accuracy
-SECONDS_PER_UNIT = 7.0e-9  # per point, hidden unit and epoch: the activations
-SECONDS_PER_MULTIPLY_ADD = 2.0e-10  # per point, weight and epoch: the matrix products, both ways
-ESTIMATE_MARGIN = 1.5  # on the generous side of the fit's worst miss
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a run (or a sweep) may start: ``level`` "ok", "warn" or "refuse", a sentence for the
+    user, and the estimated seconds it was judged on."""
+
+    level: str
+    message: str
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}; got {self.level!r}")
+
+    @property
+    def refused(self) -> bool:
+        return self.level == "refuse"
+
+
+#: What one epoch costs, term by term (``cost_terms`` counts each term's units for a config).
+TERMS = (
+    "per epoch",  # the loop, the history, the progress reports
+    "per step",  # a mini-batch: slicing it out, the loss, the optimizer's bookkeeping
+    "per step and layer",  # the calls into NumPy, once per mini-batch and layer
+    "per step and parameter",  # the optimizer's update
+    "per point",  # the loss, the accuracy, the shuffle
+    "per point and class",  # softmax, log and argmax over every class
+    "per point and unit",  # the activations, both ways
+    "per point and weight",  # the matrix products, both ways (held-out points: forward only)
+)
+#: Seconds per unit of each term, fitted on the CPU time of 160 short runs timed like the trainers
+#: (Adam, one BLAS thread; 2-10 classes, 10-1 000 points per class, 0-4 layers of 2-128 units,
+#: batches of 1-256 or full, 2-7 inputs). See ESTIMATE_MARGIN for how far the fit missed.
+SECONDS = (1.0e-4, 3.0e-5, 8.0e-5, 2.3e-8, 7.0e-8, 4.0e-8, 7.0e-9, 2.0e-10)
+#: The fit's worst miss was under 1.3x of CPU time; on a busy machine wall time runs longer still.
+ESTIMATE_MARGIN = 1.6
+RUN_SECONDS = 0.05  # once per run: the network, the data on the worker, the final copy
+
+
+def inputs(config: RunConfig) -> int:
+    """The network's input count: one per input feature (x1 and x2 unless the config says)."""
+    return len(getattr(config, "features", ("x1", "x2")))
+
+
+def parameters(config: RunConfig) -> int:
+    sizes = [inputs(config), *config.hidden, config.classes]
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def steps_per_epoch(config: RunConfig) -> int:
+    return 1 if not config.batch_size else math.ceil(config.train_points / config.batch_size)
+
+
+def cost_terms(config: RunConfig) -> tuple[float, ...]:
+    """How many units of each of ``TERMS`` one epoch of ``config`` takes."""
+    train, held_out = config.train_points, config.points - config.train_points
+    steps = steps_per_epoch(config)
+    n_params = parameters(config)
+    return (
+        1.0,
+        steps,
+        steps * (len(config.hidden) + 1),
+        steps * n_params,
+        config.points,
+        config.points * config.classes,
+        train * sum(config.hidden),
+        (train + held_out / 3) * n_params,
+    )
+
+
+def term_seconds(config: RunConfig) -> dict[str, float]:
+    """The estimate split by term (margin included): what makes ``config`` costly."""
+    return {
+        name: ESTIMATE_MARGIN * config.epochs * units * seconds
+        for name, units, seconds in zip(TERMS, cost_terms(config), SECONDS)
+    }
 
 
 def estimate_seconds(config: RunConfig) -> float:
     """A deliberately generous estimate of the training time, from the fitted costs above."""
-    train, held_out = config.train_points, config.points - config.train_points
-    steps = 1 if not config.batch_size else math.ceil(train / config.batch_size)
-    layers = len(config.hidden) + 1
-    per_step = STEP_SECONDS_PER_LAYER * layers + STEP_SECONDS_PER_PARAMETER * config.n_params
-    per_epoch = EPOCH_SECONDS + steps * per_step + SECONDS_PER_POINT * config.points
-    per_epoch += SECONDS_PER_UNIT * train * sum(config.hidden)
-    per_epoch += SECONDS_PER_MULTIPLY_ADD * (train + held_out / 3) * config.n_params  # held out: forward only
-    return ESTIMATE_MARGIN * config.epochs * per_epoch
+    return RUN_SECONDS + sum(term_seconds(config).values())
 
 
-def cost_verdict(config: RunConfig) -> tuple[str, str]:
-    """("ok" | "warn" | "refuse", a sentence for the user)."""
+def cost_driver(config: RunConfig) -> str:
+    """What to reduce, biggest cost first: the batch size when small batches are what costs."""
+    terms = term_seconds(config)
+    per_step = terms["per step"] + terms["per step and layer"] + terms["per step and parameter"]
+    per_point = sum(terms.values()) - per_step - terms["per epoch"]
+    if config.batch_size and per_step > per_point:
+        return (
+            f"Most of it is the batch size: batches of {config.batch_size:,} make {steps_per_epoch(config):,} "
+            "steps an epoch. Use a bigger batch size (0 = all points at once) or fewer epochs."
+        )
+    if terms["per point and class"] > max(terms["per point and unit"], terms["per point and weight"]):
+        return "Use fewer epochs, classes or points per class."
+    return "Use fewer epochs, points or hidden units."
+
+
+def cost_verdict(config: RunConfig) -> Verdict:
+    """Whether ``config`` may train: refused over ``COST_LIMIT_SECONDS``, a warning over ``COST_WARN_SECONDS``."""
     seconds = estimate_seconds(config)
     text = f"Estimated training time: about {seconds:.1f} s"
     if seconds > COST_LIMIT_SECONDS:
-        return "refuse", (
-            f"{text}, over the {COST_LIMIT_SECONDS:.0f} s limit. Use fewer epochs, points or hidden units."
-        )
+        return Verdict("refuse", f"{text}, over the {COST_LIMIT_SECONDS:.0f} s limit. {cost_driver(config)}", seconds)
     if seconds > COST_WARN_SECONDS:
-        return "warn", f"{text}. That is long for a demo; fewer epochs or units would be quicker."
-    return "ok", text + "."
+        return Verdict("warn", f"{text}. That is long for a demo; fewer epochs or units would be quicker.", seconds)
+    return Verdict("ok", text + ".", seconds)

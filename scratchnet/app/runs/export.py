@@ -1,9 +1,14 @@
 """Take it home: a run's trained weights, its history, and a script that trains it again.
 
 - ``weights_npz``: the network as a ``.npz`` file that ``scratchnet.load`` reads back.
-- ``history_csv``: one row per recorded epoch (loss, accuracy, learning rate, held-out figures).
+- ``history_csv``: one row per recorded epoch (loss, accuracy, learning rate, held-out figures),
+  each measured during its epoch, before that epoch's step.
 - ``reproduce_script``: a short standalone Python script, needing only NumPy and scratchnet, that
-  rebuilds the run from its configuration and seeds and prints the same final loss.
+  rebuilds the run from its configuration and seeds and prints the same final figures.
+
+"Final loss" and "final accuracy" mean one thing everywhere: those of the weights after the last
+step (the network the app draws), ``sn.evaluate`` on the training points. The history's last row
+was measured one step earlier; the script prints both, each named.
 
 For uploaded data the script reads the points from a CSV file named on its command line: the
 app's copy of the points (``upload.points_csv``, offered as ``POINTS_FILE``), so the numbers are
@@ -135,7 +140,8 @@ classes = len(CLASS_NAMES)
 
 def reproduce_script(config: RunConfig, points: Points | None = None) -> str:
     """A standalone script (NumPy and scratchnet only) that trains ``config``'s run again and prints
-    its final training loss, training accuracy and held-out accuracy.
+    its final training loss, training accuracy and held-out accuracy (of the weights after the last
+    step, as the app shows them), and the history's last row.
 
     A run on uploaded data (``config.data_id`` set) needs its ``points`` (whose fingerprint must be
     ``config.data_id``); the script then reads them from a CSV path given on its command line.
@@ -155,6 +161,23 @@ def reproduce_script(config: RunConfig, points: Points | None = None) -> str:
     sizes = ", ".join(str(int(units)) for units in config.hidden)
     shape = "-".join(str(units) for units in config.sizes)
     batch = f"batch_size={int(config.batch_size)}," if config.batch_size else "batch_size=None,  # full batch"
+    features = tuple(config.features)
+    plain = features == ("x1", "x2")
+    feature_code = (
+        ""
+        if plain
+        else f"""
+# What the network sees of each point: {", ".join(features)}
+FEATURES = ({", ".join(map(_str, features))},)
+X_train, X_test = sn.expand_features(X_train, FEATURES), sn.expand_features(X_test, FEATURES)
+"""
+    )
+    inputs = "2" if plain else "len(FEATURES)"
+    stop = (
+        f"\n    early_stopping={int(config.patience)} if len(y_test) else None,  # stop when the held-out loss stalls"
+        if config.patience and config.test_share > 0
+        else ""
+    )
     activation, activation_note = _activation(config)
     network = (
         f"Network {shape} ({config.activation}, {config.init} init, {config.dtype}), optimizer {config.optimizer}, "
@@ -170,10 +193,10 @@ def reproduce_script(config: RunConfig, points: Points | None = None) -> str:
 """
 
 {imports}
-{data_code}
+{data_code}{feature_code}
 # The network and the optimizer
 {activation_note}net = sn.mlp(
-    [2, {sizes + ", " if sizes else ""}classes],
+    [{inputs}, {sizes + ", " if sizes else ""}classes],
     activation={activation},
     init={_str(config.init)},
     seed={int(config.seed)},
@@ -191,14 +214,18 @@ history = sn.train(
     {batch}
     seed={int(config.seed)},
     validation=(X_test, y_test) if len(y_test) else None,
-    l2={_float(config.l2)},
+    l2={_float(config.l2)},{stop}
 )
 
+# Final figures: of the weights after the last step (the network the app shows). The history's
+# rows were each measured during their epoch, before its step: the last row is one step earlier.
 print(f"status: {{history.status}} after {{history.epochs_run}} epochs")
-print(f"final training loss: {{float(history.loss[-1])!r}}")
 train_loss, train_accuracy = sn.evaluate(net, X_train, y_train)
+print(f"final training loss: {{float(train_loss)!r}}")
 print(f"training accuracy: {{train_accuracy:.3f}}")
 if len(y_test):
     test_loss, test_accuracy = sn.evaluate(net, X_test, y_test)
     print(f"held-out accuracy: {{test_accuracy:.3f}}")
+print(f"last history row loss: {{float(history.loss[-1])!r}}  (epoch {{history.epochs_run}}, before its step)")
+print(f"last history row accuracy: {{float(history.accuracy[-1]):.3f}}")
 '''

@@ -53,10 +53,20 @@ def make_data(config: RunConfig) -> DataSplit:
     return DataSplit(X_train, y_train, X_test, y_test, tuple(f"class {c}" for c in range(config.classes)))
 
 
+def inputs(config: RunConfig, X: np.ndarray) -> np.ndarray:
+    """What the network of ``config`` sees of points ``X`` (n × 2, training units): one column per
+    feature of ``config.features``. Every place where a network meets points goes through here."""
+    return sn.expand_features(X, config.features)
+
+
 def make_network(config: RunConfig, classes: int) -> sn.Network:
     activation = NotebookReLU if config.activation == "notebook_relu" else config.activation
     return sn.mlp(
-        [2, *config.hidden, classes], activation=activation, init=config.init, seed=config.seed, dtype=config.dtype
+        [len(config.features), *config.hidden, classes],
+        activation=activation,
+        init=config.init,
+        seed=config.seed,
+        dtype=config.dtype,
     )
 
 
@@ -73,22 +83,63 @@ def train_run(
     data: DataSplit,
     net: sn.Network,
     callback: Callable[[int, sn.History], bool | None] | None = None,
+    *,
+    optimizer: sn.Optimizer | None = None,
+    resume: sn.History | None = None,
 ) -> sn.History:
     """Train ``net`` (from ``make_network(config, ...)``) on ``data`` as the app does: the optimizer,
-    batches, L2 and seed of ``config``, the held-out points as validation, snapshots for the replay."""
-    return sn.train(
+    batches, L2 and seed of ``config``, the held-out points as validation, snapshots for the replay,
+    and early stopping when ``config.patience`` asks for it (the network stays where it stopped).
+
+    With ``resume`` (the history of a run of the same config with fewer epochs, and ``net`` and
+    ``optimizer`` as that run left them) it trains only the epochs from there to ``config.epochs``."""
+    validation = (inputs(config, data.X_test), data.y_test) if len(data.y_test) else None
+    done = resume.epochs_run if resume is not None else 0
+    count = snapshot_count(net)
+    history = sn.train(
         net,
-        data.X_train,
+        inputs(config, data.X_train),
         data.y_train,
-        make_optimizer(config),
-        config.epochs,
+        optimizer if optimizer is not None else make_optimizer(config),
+        config.epochs - done,
         batch_size=config.batch_size or None,
         seed=config.seed,
         callback=callback,
-        validation=(data.X_test, data.y_test) if len(data.y_test) else None,
-        snapshots=snapshot_count(net),
+        validation=validation,
+        snapshots=count if resume is None else planned_snapshots(config.epochs, count, after=done),
         l2=config.l2,
+        resume=resume,
+        # without held-out points there is nothing to stop on; the network stays where it stopped
+        early_stopping=config.patience if config.patience and validation is not None else None,
+        restore_best=False,
     )
+    history.snapshots = replay_snapshots(history, count)
+    return history
+
+
+def planned_snapshots(epochs: int, count: int, *, after: int = 0) -> list[int]:
+    """The snapshot epochs a run of ``epochs`` keeps (``count`` evenly spaced), those after ``after``:
+    a continued run asks for these, so its replay is spaced like a run trained in one go."""
+    spaced = {round(epoch) for epoch in np.linspace(0, epochs, count)} | {epochs}
+    return sorted(epoch for epoch in spaced if epoch > after)
+
+
+def replay_snapshots(history: sn.History, count: int) -> list[sn.Snapshot]:
+    """The snapshots the replay slider offers: at most about ``count``, spread over the run as
+    evenly as the kept ones allow (a continued run holds its parent's too), always the first and
+    the last, and the best epoch's parameters (the lowest held-out loss) so the slider can go there."""
+    by_epoch = {snapshot.epoch: snapshot for snapshot in history.snapshots}
+    best, best_params = history.best_epoch, history.best_params
+    if best is not None and best_params is not None and best not in by_epoch:
+        by_epoch[best] = sn.Snapshot(best, best_params)
+    epochs = sorted(by_epoch)
+    if len(epochs) > count + 1:
+        kept = {epochs[0], epochs[-1]} | ({best} if best in by_epoch else set())
+        available = np.array(epochs)
+        for target in np.linspace(epochs[0], epochs[-1], count):
+            kept.add(int(available[np.abs(available - target).argmin()]))
+        epochs = sorted(kept)
+    return [by_epoch[epoch] for epoch in epochs]
 
 
 def columns_nbytes(epochs: int, validation: bool) -> int:
@@ -121,6 +172,38 @@ def planned_nbytes(config: RunConfig, data: DataSplit) -> int:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """Where a run ended, as training on from there needs it: its history (with the shuffle's state),
+    the parameters it ended with and its optimizer (step count, decay, moments). Shared read-only
+    like the result it belongs to: ``start`` hands out copies to train."""
+
+    history: sn.History
+    params: dict[str, np.ndarray]
+    optimizer: sn.Optimizer
+
+    @property
+    def epoch(self) -> int:
+        return self.history.epochs_run
+
+    def start(self, config: RunConfig, classes: int) -> tuple[sn.Network, sn.Optimizer]:
+        """A network and an optimizer as this run left them, free to train (copies)."""
+        net = make_network(config, classes)
+        net.set_params(self.params)
+        return net, self.optimizer.copy()
+
+    @property
+    def nbytes(self) -> int:
+        """What it holds beyond the history: the final parameters and the optimizer's state."""
+        state = sum(value.nbytes for slots in self.optimizer.state.values() for value in slots.values())
+        return sum(value.nbytes for value in self.params.values()) + state
+
+
+#: Status of a network that has not trained yet (the start of Step); the engine's are "completed",
+#: "cancelled", "diverged" and "stopped_early".
+UNTRAINED = "untrained"
+
+
+@dataclass(frozen=True)
 class RunResult:
     """A finished (or stopped) run: immutable, so any number of sessions may read it at once."""
 
@@ -133,6 +216,12 @@ class RunResult:
     train_accuracy: float
     test_loss: float | None
     test_accuracy: float | None
+    resume: Resume | None = None  # what training on needs (None: it cannot be resumed, only retrained)
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch with the lowest held-out loss (None without held-out points)."""
+        return self.history.best_epoch if self.history.epochs_run else None
 
     @property
     def status(self) -> str:
@@ -147,6 +236,13 @@ class RunResult:
         return self.history.epochs_run / self.history.seconds if self.history.seconds > 0 else float("nan")
 
     @property
+    def divergence_advice(self) -> str:
+        """What to try after a blow-up; it never suggests the optimizer the run already uses."""
+        if self.config.optimizer == "adam":
+            return "Try a learning rate ten times smaller, or a decay."
+        return "Try a learning rate ten times smaller, a decay, or Adam."
+
+    @property
     def message(self) -> str:
         """One plain sentence about how the run ended."""
         history = self.history
@@ -155,20 +251,28 @@ class RunResult:
             blew = f"blew up from {first:.3g} to {last:.3g}" if np.isfinite(last) else "stopped being a number"
             return (
                 f"The loss {blew} at epoch {history.diverged_at}: the steps were too big and threw the weights "
-                f"around. Showing the network as it was at epoch {self.shown_epoch}. Try a learning rate ten times "
-                "smaller, a decay, or Adam."
+                f"around. Showing the network as it was at epoch {self.shown_epoch}. {self.divergence_advice}"
             )
         if history.status == "cancelled":
             return (
                 f"Stopped at epoch {history.epochs_run:,} of {history.epochs_planned:,} after {history.seconds:.1f} s; "
-                "this is what it had learned."
+                "this is what it had learned. **Continue** trains on from here."
             )
+        if history.status == "stopped_early":
+            return (
+                f"Stopped early at epoch {history.epochs_run:,}: the held-out loss had not improved for "
+                f"{self.config.patience:,} epochs since its lowest, at epoch {self.best_epoch:,}. The network is as "
+                "it was when it stopped; **Go to best epoch** shows it at its best."
+            )
+        if history.status == UNTRAINED:
+            return "An untrained network, as its seed starts it: **Step** trains it one epoch, or ten, at a time."
         return f"Trained {history.epochs_run:,} epochs in {history.seconds:.2f} s."
 
     @property
     def nbytes(self) -> int:
         """About how much memory this result holds (data, history, snapshots, network)."""
-        return self.data.nbytes + history_nbytes(self.history) + self.network.flat_params.nbytes
+        resume = self.resume.nbytes if self.resume is not None else 0
+        return self.data.nbytes + history_nbytes(self.history) + self.network.flat_params.nbytes + resume
 
     def network_at(self, epoch_index: int) -> tuple[int, sn.Network]:
         """The network as it was at snapshot ``epoch_index`` (clamped), and that snapshot's epoch."""
@@ -183,15 +287,51 @@ def _finite(params: dict[str, np.ndarray]) -> bool:
     return all(np.isfinite(value).all() for value in params.values())
 
 
-def summarize(config: RunConfig, data: DataSplit, net: sn.Network, history: sn.History) -> RunResult:
-    """Freeze a run into a ``RunResult``, falling back to the last finite snapshot after a blow-up."""
+def summarize(
+    config: RunConfig, data: DataSplit, net: sn.Network, history: sn.History, optimizer: sn.Optimizer | None = None
+) -> RunResult:
+    """Freeze a run into a ``RunResult``, falling back to the last finite snapshot after a blow-up.
+
+    With the ``optimizer`` the run ended with, the result keeps what training on needs (unless the
+    run blew up: there is nothing to go on from)."""
     shown_epoch = history.epochs_run
     params = net.get_params()
+    resume = None
+    if optimizer is not None and history.status != "diverged" and history.epochs_run and _finite(params):
+        resume = Resume(history, params, optimizer)
     if history.status == "diverged" or not _finite(params):
         finite = [snapshot for snapshot in history.snapshots if _finite(snapshot.params)]
         shown_epoch, params = (finite[-1].epoch, finite[-1].params) if finite else (0, params)
     network = net.with_params(params)
     with np.errstate(all="ignore"):
-        train_loss, train_accuracy = sn.evaluate(network, data.X_train, data.y_train)
-        test_loss, test_accuracy = sn.evaluate(network, data.X_test, data.y_test) if len(data.y_test) else (None, None)
-    return RunResult(config, data, history, network, shown_epoch, train_loss, train_accuracy, test_loss, test_accuracy)
+        train_loss, train_accuracy = sn.evaluate(network, inputs(config, data.X_train), data.y_train)
+        test_loss, test_accuracy = (
+            sn.evaluate(network, inputs(config, data.X_test), data.y_test) if len(data.y_test) else (None, None)
+        )
+    return RunResult(
+        config, data, history, network, shown_epoch, train_loss, train_accuracy, test_loss, test_accuracy, resume
+    )
+
+
+def untrained(config: RunConfig, data: DataSplit) -> RunResult:
+    """The network of ``config`` before any training, as a result of 0 epochs (where Step starts).
+
+    Not a config of its own (a config trains at least one epoch): continuing it trains a fresh run
+    of the epochs asked for, which is the same thing."""
+    net = make_network(config, data.classes)
+    history = sn.History(config.epochs, validation=len(data.y_test) > 0)
+    history.status = UNTRAINED
+    history.snapshots = [sn.Snapshot(0, net.get_params())]
+    return summarize(config, data, net, history)
+
+
+def resumes(parent: RunResult, config: RunConfig) -> bool:
+    """True when ``parent``'s end state is exactly where a run of ``config`` passes on its way: the
+    same run but longer (the learning-rate schedule depends on steps only, so a stopped run is a
+    bit-identical prefix). Early stopping never changes the path, only where it ends: a patience
+    other than the parent's (or 0) might have stopped a fresh run sooner, so then it is not reused."""
+    if parent.resume is None or parent.history.epochs_run >= config.epochs:
+        return False
+    if parent.config.replace(epochs=config.epochs, patience=config.patience) != config:
+        return False
+    return config.patience == 0 or (config.patience == parent.config.patience and parent.status != "stopped_early")

@@ -14,9 +14,13 @@ instead of thrashing it. The pool hands a free worker the next run by two rules 
   seconds even while four students' long runs queue (on a single worker, long runs use it too).
 
 A worker reports on one queue: ``start``, then ``progress`` about every ``PUBLISH_SECONDS``
-(the epochs recorded since its last report and the current parameters), then ``done`` (the
-whole history and the final parameters) or ``error``. One dispatcher thread in the server reads
-that queue and hands each report to the run's listener; it is the only writer of a run's state.
+(the epochs recorded since its last report and the current parameters), then ``final`` (the
+optimizer as the run left it, and how many epochs this worker trained) and ``done`` (the whole
+history and the final parameters), or ``error``. One dispatcher thread in the server reads that
+queue and hands each report to the run's listener; it is the only writer of a run's state.
+
+A task may continue a finished run (``resume``: a shorter run of the same configuration): the
+worker then trains only the epochs from where that run ended.
 
 This module imports no Streamlit: the workers import it and nothing heavier than NumPy.
 """
@@ -43,7 +47,7 @@ import numpy as np
 import scratchnet as sn
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import COST_WARN_SECONDS, estimate_seconds
-from scratchnet.app.runs.result import DataSplit, make_network, train_run
+from scratchnet.app.runs.result import DataSplit, Resume, make_network, make_optimizer, train_run
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1
@@ -58,6 +62,11 @@ class Task:
     job_id: int
     config: RunConfig
     data: DataSplit
+    resume: Resume | None = None  # train on from this run's end (a shorter run of the same config)
+
+    @property
+    def first_epoch(self) -> int:
+        return self.resume.epoch if self.resume is not None else 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class _Waiting:
     task: Task
     owner: str
     heavy: bool
+    seconds: float = 0.0  # its estimated training time
 
 
 class Listener(Protocol):
@@ -81,21 +91,30 @@ def _rows(history: sn.History, start: int) -> dict[str, np.ndarray]:
 
 
 def train_task(task: Task, report: Callable[..., None], should_stop: Callable[[], bool]) -> None:
-    """Train one task, reporting as it goes. ``should_stop()`` is asked after every epoch."""
+    """Train one task, reporting as it goes. ``should_stop()`` is asked after every epoch.
+
+    A task that resumes a run starts from copies of its network and optimizer (the run is shared
+    and stays as it is) and trains only the epochs after its end."""
     config, data = task.config, task.data
-    net = make_network(config, data.classes)
+    if task.resume is not None:
+        net, optimizer = task.resume.start(config, data.classes)
+    else:
+        net, optimizer = make_network(config, data.classes), make_optimizer(config)
     started = last = time.perf_counter()
-    sent = 0
+    sent, trained = task.first_epoch, 0
 
     def callback(epoch: int, history: sn.History) -> bool:
-        nonlocal last, sent
+        nonlocal last, sent, trained
+        trained += 1
         now = time.perf_counter()
         if now - last >= PUBLISH_SECONDS:
-            report("progress", task.job_id, _rows(history, sent), net.get_params(), history.seconds)
+            report("progress", task.job_id, _rows(history, sent), net.get_params(), now - started)
             sent, last = epoch, now
         return should_stop() or now - started > TIME_LIMIT_SECONDS
 
-    history = train_run(config, data, net, callback)
+    resume = task.resume.history if task.resume is not None else None
+    history = train_run(config, data, net, callback, optimizer=optimizer, resume=resume)
+    report("final", task.job_id, optimizer, trained)
     report("done", task.job_id, history.copy(), net.get_params())
 
 
@@ -147,6 +166,8 @@ class TrainerPool:
         self._size = workers
         self._cancelled: set[int] = set()
         self._running: dict[int, int] = {}  # worker index -> job id
+        self._started: dict[int, float] = {}  # job id -> when it started training (monotonic clock)
+        self._epochs_trained = 0
         self._workers: list[Any] = []
         self._closing = False
         self.use_processes = use_processes
@@ -174,14 +195,18 @@ class TrainerPool:
         return worker
 
     # ---- what runs call ----
-    def submit(self, config: RunConfig, data: DataSplit, listener: Listener, owner: str = "") -> int:
-        """Queue a run; ``owner`` (e.g. a browser session) is whose turn it counts towards."""
-        heavy = estimate_seconds(config) > HEAVY_SECONDS
+    def submit(
+        self, config: RunConfig, data: DataSplit, listener: Listener, owner: str = "", resume: Resume | None = None
+    ) -> int:
+        """Queue a run; ``owner`` (e.g. a browser session) is whose turn it counts towards. With
+        ``resume`` it trains on from that run's end (only the epochs it lacks are trained)."""
+        remaining = config.epochs - (resume.epoch if resume is not None else 0)
+        seconds = estimate_seconds(config.replace(epochs=max(1, remaining)))  # what it costs: the new epochs
         with self._lock:
             job_id = next(self._ids)
             self._submitted += 1
             self._listeners[job_id] = listener
-            self._waiting.append(_Waiting(Task(job_id, config, data), owner, heavy))
+            self._waiting.append(_Waiting(Task(job_id, config, data, resume), owner, seconds > HEAVY_SECONDS, seconds))
             self._hand_out()
         return job_id
 
@@ -199,6 +224,33 @@ class TrainerPool:
             ids = [waiting.task.job_id for waiting in self._waiting]
             return ids.index(job_id) if job_id in ids else 0
 
+    def wait_estimate(self, job_id: int) -> float | None:
+        """About how many seconds until ``job_id`` starts training (None once it has started or
+        ended): the turns played forward, each worker freed when the estimated time of its run is up.
+        The estimates err long, so this does too."""
+        now = time.monotonic()
+        with self._lock:
+            waiting, handed, cancelled = list(self._waiting), dict(self._handed), set(self._cancelled)
+            if all(queued.task.job_id != job_id for queued in waiting):
+                return None
+            ends = {
+                running: max(0.0, self._started.get(running, now) + _expected(queued) - now)
+                for running, queued in handed.items()
+            }
+        clock = 0.0
+        while True:
+            while len(handed) < self._size and (chosen := _choose(waiting, handed, cancelled, self._size)) is not None:
+                if chosen.task.job_id == job_id:
+                    return clock
+                waiting.remove(chosen)
+                handed[chosen.task.job_id] = chosen
+                ends[chosen.task.job_id] = clock + (0.0 if chosen.task.job_id in cancelled else _expected(chosen))
+            if not handed:  # nothing would ever free a worker for it (cannot happen with the rules above)
+                return clock
+            freed = min(handed, key=ends.__getitem__)
+            clock = max(clock, ends.pop(freed))
+            del handed[freed]
+
     # ---- whose turn ----
     def _hand_out(self) -> None:
         """Give every free worker a run (called with the lock held)."""
@@ -208,25 +260,19 @@ class TrainerPool:
             self._tasks.put(chosen.task)
 
     def _next(self) -> _Waiting | None:
-        """The run a free worker takes: a cancelled one first (it ends at once); otherwise the oldest
-        run of an owner with the fewest runs training; a long run only while fewer than
-        ``WORKERS - 1`` long runs train (None: nothing this worker may take now)."""
-        for waiting in self._waiting:
-            if waiting.task.job_id in self._cancelled:
-                return waiting
-        heavy_busy = sum(handed.heavy for handed in self._handed.values())
-        long_lanes_full = heavy_busy >= max(1, self._size - 1)
-        allowed = [waiting for waiting in self._waiting if not (waiting.heavy and long_lanes_full)]
-        if not allowed:
-            return None
-        training = Counter(handed.owner for handed in self._handed.values())
-        return min(allowed, key=lambda waiting: training[waiting.owner])  # min keeps the oldest of equals
+        return _choose(self._waiting, self._handed, self._cancelled, self._size)
 
     @property
     def submitted(self) -> int:
         """How many runs were ever submitted (each is trained once)."""
         with self._lock:
             return self._submitted
+
+    @property
+    def epochs_trained(self) -> int:
+        """How many epochs the workers have trained, over all runs (a continued run adds only its new ones)."""
+        with self._lock:
+            return self._epochs_trained
 
     @property
     def busy(self) -> int:
@@ -261,11 +307,15 @@ class TrainerPool:
             if kind == "start":
                 (index,) = payload
                 self._running[index] = job_id
+                self._started[job_id] = time.monotonic()
                 if job_id in self._cancelled:
                     self._cancel[index] = job_id
+            elif kind == "final":
+                self._epochs_trained += payload[1]
             elif kind in ("done", "error"):
                 self._listeners.pop(job_id, None)
                 self._cancelled.discard(job_id)
+                self._started.pop(job_id, None)
                 for index, running in list(self._running.items()):
                     if running == job_id:
                         del self._running[index]
@@ -278,6 +328,8 @@ class TrainerPool:
             listener.on_start()
         elif kind == "progress":
             listener.on_progress(*payload)
+        elif kind == "final" and hasattr(listener, "on_final"):  # optional: a listener that keeps the optimizer
+            listener.on_final(payload[0])
         elif kind == "done":
             listener.on_done(*payload)
         elif kind == "error":
@@ -295,6 +347,27 @@ class TrainerPool:
             if job_id is not None:
                 self._deliver("error", job_id, "the trainer process stopped unexpectedly")
             self._workers[index] = self._start_worker(index)
+
+
+def _expected(queued: _Waiting) -> float:
+    """How long a run will hold its worker: its estimate, but never past the time limit."""
+    return min(queued.seconds, TIME_LIMIT_SECONDS)
+
+
+def _choose(waiting: list[_Waiting], handed: dict[int, _Waiting], cancelled: set[int], size: int) -> _Waiting | None:
+    """The run a free worker takes: a cancelled one first (it ends at once); otherwise the oldest
+    run of an owner with the fewest runs training; a long run only while fewer than
+    ``WORKERS - 1`` long runs train (None: nothing this worker may take now)."""
+    for queued in waiting:
+        if queued.task.job_id in cancelled:
+            return queued
+    heavy_busy = sum(running.heavy for running in handed.values())
+    long_lanes_full = heavy_busy >= max(1, size - 1)
+    allowed = [queued for queued in waiting if not (queued.heavy and long_lanes_full)]
+    if not allowed:
+        return None
+    training = Counter(running.owner for running in handed.values())
+    return min(allowed, key=lambda queued: training[queued.owner])  # min keeps the oldest of equals
 
 
 _pool: TrainerPool | None = None

@@ -1,190 +1,47 @@
-"""A sweep: one small network per cell of a grid over two settings, and the map of how each did.
+"""A sweep: one small network per cell of a grid over two settings, and the table of how each did.
 
-Pure logic, no Streamlit: the axes and their values (checked against ``config.FIELDS``), the grid
-of ``RunConfig`` cells, the bound on its cost, each cell's state as read from its training job,
-the table with one row per cell, and the Altair heatmap drawn from that table.
+Pure logic, no Streamlit: the grid of ``RunConfig`` cells over two ``axes``, the bound on its
+cost, each cell's state as read from its training job, the table with one row per cell (which
+``charts`` draws), and the words the page says about it.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.runs.config import FIELDS, RunConfig, check_field
-from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, cost_verdict, estimate_seconds
+from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, Verdict, cost_verdict, estimate_seconds
 from scratchnet.app.runs.trainer import WORKERS
+from scratchnet.app.sweep.axes import (  # noqa: F401 (the axes are part of a sweep's vocabulary: re-exported)
+    AXES,
+    AXIS_NOTES,
+    MAX_VALUES,
+    MIN_VALUES,
+    Axis,
+    AxisSpec,
+    check_axis_value,
+    explainer,
+    format_value,
+    parse_values,
+    spaced_values,
+)
+from scratchnet.app.text import fmt
 
 if TYPE_CHECKING:
     from scratchnet.app.runs.jobs import TrainingJob
     from scratchnet.app.runs.result import RunResult
 
-MIN_VALUES, MAX_VALUES = 2, 8  # values per axis
 MAX_CELLS = 64
 SWEEP_LIMIT_SECONDS = 60.0  # estimated wall-clock time of a whole sweep on the trainers
 SWEEP_WARN_SECONDS = 20.0
 BASE_EPOCHS = 1000  # the default base: the Playground's default run, shorter
-
-
-@dataclass(frozen=True)
-class AxisSpec:
-    """A setting a sweep can vary: how to space its values and the stops its range slider offers."""
-
-    label: str
-    short: str  # in cell names and tooltips
-    spacing: str  # "log" (from 0, the first value is 0 and the rest are decades below the top) or "linear"
-    stops: tuple[float, ...]
-    default_range: tuple[float, float]
-    default_count: int
-    integer: bool = False
-    note: str = ""
-
-
-AXES: dict[str, AxisSpec] = {
-    "lr": AxisSpec(
-        "Learning rate",
-        "lr",
-        "log",
-        (1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
-        (1e-3, 10.0),
-        5,
-    ),
-    "decay": AxisSpec(
-        "Decay",
-        "decay",
-        "log",
-        (0.0, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0),
-        (0.0, 0.1),
-        5,
-        note="From 0, the other values are whole decades below the top one.",
-    ),
-    "hidden": AxisSpec(
-        "Hidden units",
-        "units",
-        "log",
-        (1, 2, 4, 8, 16, 32, 64, 128),
-        (4, 64),
-        5,
-        integer=True,
-        note="Each cell has one hidden layer of this many units.",
-    ),
-    "epochs": AxisSpec(
-        "Epochs",
-        "epochs",
-        "log",
-        (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000),
-        (100, 10_000),
-        5,
-        integer=True,
-    ),
-    "momentum": AxisSpec(
-        "Momentum",
-        "momentum",
-        "linear",
-        (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
-        (0.0, 0.9),
-        4,
-        note="Momentum acts only with gradient descent (optimizer sgd).",
-    ),
-}
-
-
-def format_value(name: str, value: float) -> str:
-    """A value as an axis label: ``0.001``, ``1,000`` epochs, ``0`` decay."""
-    if AXES[name].integer:
-        return f"{int(value):,}"
-    return f"{value:g}" if value else "0"
-
-
-def _nice(value: float, integer: bool) -> float:
-    """Two significant digits (``0.0037``, ``1,400``)."""
-    rounded = float(f"{float(value):.2g}") if value else 0.0
-    return round(rounded) if integer else rounded
-
-
-def spaced_values(name: str, low: float, high: float, count: int) -> tuple[float, ...]:
-    """``count`` values from ``low`` to ``high``, spaced as the axis wants and rounded to two digits.
-
-    Log axes space values evenly in log; from 0, the first value is 0 and the others are whole
-    decades below ``high``. Rounding can merge values (1 to 4 units in 8 steps): duplicates go.
-    """
-    spec = AXES[name]
-    if not MIN_VALUES <= count <= MAX_VALUES:
-        raise ValueError(f"count must be from {MIN_VALUES} to {MAX_VALUES} values per axis; got {count!r}")
-    low, high = sorted((float(low), float(high)))
-    if spec.spacing == "linear":
-        raw = np.linspace(low, high, count)
-    elif low > 0:
-        raw = np.geomspace(low, high, count)
-    elif high > 0:
-        raw = np.r_[0.0, high / 10.0 ** np.arange(count - 2, -1, -1)]
-    else:
-        raw = np.zeros(1)
-    nice = (min(max(_nice(v, spec.integer), low), high) for v in raw)  # rounding must not leave the range
-    return tuple(sorted({round(v) if spec.integer else v for v in nice}))
-
-
-def check_axis_value(name: str, value: object) -> float | int:
-    """One value for axis ``name``, checked against ``config.FIELDS`` (``ValueError`` if refused)."""
-    if name not in AXES:
-        raise ValueError(f"a sweep axis must be one of {', '.join(AXES)}; got {name!r}")
-    if name == "hidden":
-        return check_field("hidden", (value,))[0]
-    return check_field(name, value)
-
-
-def parse_values(name: str, text: str) -> tuple[float, ...]:
-    """Values typed by hand (``"0.01, 0.1, 1"``), each checked against the axis's bounds."""
-    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
-    values = []
-    for part in parts:
-        try:
-            number = float(part)
-        except ValueError:
-            raise ValueError(
-                f"{AXES[name].short} values must be numbers separated by commas; got {part[:20]!r}"
-            ) from None
-        values.append(int(number) if AXES[name].integer and number.is_integer() else number)
-    return tuple(values)
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One side of the grid: a setting and its values (checked, distinct, ascending)."""
-
-    name: str
-    values: tuple[float, ...]
-
-    def __post_init__(self) -> None:
-        if self.name not in AXES:
-            raise ValueError(f"a sweep axis must be one of {', '.join(AXES)}; got {self.name!r}")
-        values = tuple(check_axis_value(self.name, value) for value in self.values)
-        distinct = tuple(sorted(set(values)))
-        if not MIN_VALUES <= len(distinct) <= MAX_VALUES:
-            raise ValueError(
-                f"the {self.spec.label.lower()} axis needs {MIN_VALUES} to {MAX_VALUES} different values; "
-                f"got {len(distinct)}"
-            )
-        object.__setattr__(self, "values", distinct)
-
-    @property
-    def spec(self) -> AxisSpec:
-        return AXES[self.name]
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(format_value(self.name, value) for value in self.values)
-
-    def change(self, value: float) -> dict[str, object]:
-        """The ``RunConfig`` change that puts this axis at ``value``."""
-        return {"hidden": (int(value),)} if self.name == "hidden" else {self.name: value}
 
 
 @dataclass(frozen=True)
@@ -250,18 +107,8 @@ def default_base() -> RunConfig:
 
 
 # ---- cost ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cost:
-    """``verdict`` is "ok", "warn" or "refuse"; ``seconds`` the estimated wall-clock time."""
-
-    verdict: str
-    message: str
-    seconds: float
-    cells: int
-
-
-def sweep_cost(sweep: Sweep, workers: int = WORKERS, limit: float = SWEEP_LIMIT_SECONDS) -> Cost:
-    """The sweep's estimated time on ``workers`` trainers, and whether it may run.
+def sweep_cost(sweep: Sweep, workers: int = WORKERS, limit: float = SWEEP_LIMIT_SECONDS) -> Verdict:
+    """The sweep's estimated time on ``workers`` trainers, and whether it may run: a run's ``Verdict``.
 
     Refused when any one cell would be refused in the Playground, or when the sum of the cells'
     estimates shared among the trainers passes ``limit``.
@@ -275,27 +122,25 @@ def sweep_cost(sweep: Sweep, workers: int = WORKERS, limit: float = SWEEP_LIMIT_
     costly = [axis for axis in (sweep.x, sweep.y) if axis.name in ("epochs", "hidden")]
     lower = "".join(f" a lower top value on the {axis.spec.label.lower()} axis," for axis in costly)
     worst = max(range(n), key=costs.__getitem__)
-    if cost_verdict(cells[worst].config)[0] == "refuse":
-        return Cost(
+    if cost_verdict(cells[worst].config).refused:
+        return Verdict(
             "refuse",
             f"The costliest cell ({sweep.describe(cells[worst])}) alone would take about {costs[worst]:.0f} s, "
             f"over the {COST_LIMIT_SECONDS:.0f} s limit for one run. Use{lower} fewer epochs, points or hidden units.",
             seconds,
-            n,
         )
     if seconds > limit:
-        return Cost(
+        return Verdict(
             "refuse",
             f"{text}, over the {limit:.0f} s limit for a sweep. Use fewer values per axis,{lower} or fewer epochs, "
             "points or hidden units.",
             seconds,
-            n,
         )
     if seconds > SWEEP_WARN_SECONDS:
-        return Cost(
-            "warn", f"{text}. That is a long wait in class; fewer values or epochs would be quicker.", seconds, n
+        return Verdict(
+            "warn", f"{text}. That is a long wait in class; fewer values or epochs would be quicker.", seconds
         )
-    return Cost("ok", text + ".", seconds, n)
+    return Verdict("ok", text + ".", seconds)
 
 
 # ---- cell states --------------------------------------------------------------------------------
@@ -471,138 +316,74 @@ def progress_counts(states: Sequence[CellState]) -> Mapping[str, int]:
     return counts
 
 
-# ---- the heatmap ----------------------------------------------------------------------------------
-STATUS_FILLS = {
-    "queued": "#ececec",
-    "training": "#dde8f3",
-    "diverged": "#7f7f7f",
-    "cancelled": "#d4d4d4",
-    "failed": "#b8403d",
-}
-PICKED_COLOR = "#e4572e"
-MAP_WIDTH = 600  # pixels the cells may take across, at most
-SELECTION = "pick"  # the click selection's name: Streamlit reports {"pick": [{"cell": i}]}
+def progress_text(counts: Mapping[str, int], total: int) -> str:
+    """``34 of 40 cells trained · 6 stopped``: only cells trained to the end count as trained; the
+    others are counted by what happened to them."""
+    parts = [f"{counts.get('completed', 0)} of {total} cells trained"]
+    parts += [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("training", "diverged", "cancelled", "failed") if counts.get(s)]
+    return " · ".join(parts)
 
 
-def sweep_chart(
-    frame: pd.DataFrame,
-    sweep: Sweep,
-    metric: str,
-    domain: tuple[float, float],
-    *,
-    cell_width: int = 100,
-    cell_height: int = 46,
-) -> alt.LayerChart:
-    """The grid: trained cells coloured by ``metric`` with its value written in; the others grey with
-    what happened to them (waiting, training, diverged, stopped, failed). Click a cell to pick it."""
-    spec = METRICS[metric]
-    x = alt.X("x:O", sort=list(sweep.x.labels), title=sweep.x.spec.label, axis=alt.Axis(labelAngle=0, orient="top"))
-    y = alt.Y("y:O", sort=list(sweep.y.labels), title=sweep.y.spec.label)
-    base = alt.Chart(frame)
-    scale = (
-        alt.Scale(scheme="viridis", domain=list(domain))
-        if spec.accuracy
-        else alt.Scale(scheme="viridis", type="log", domain=list(domain), reverse=True)
-    )
-    trained = base.transform_filter("datum.status == 'completed' && isFinite(datum.value)").mark_rect(
-        stroke="white", strokeWidth=1
-    )
-    trained = trained.encode(
-        x=x,
-        y=y,
-        color=alt.Color(
-            "value:Q",
-            scale=scale,
-            title=spec.label,
-            legend=alt.Legend(
-                format=".0%" if spec.accuracy else "~g",
-                values=([0, 0.25, 0.5, 0.75, 1] if len(sweep.y.values) >= 4 else [0, 0.5, 1])
-                if spec.accuracy
-                else alt.Undefined,
-                orient="right",
-                gradientLength=max(60, min(160, cell_height * len(sweep.y.values) - 40)),
-            ),
-        ),
-    )
-    present = [status for status in STATUS_FILLS if (frame["status"] == status).any()]
-    others = (
-        base.transform_filter("datum.status != 'completed' || !isFinite(datum.value)")
-        .mark_rect(stroke="white", strokeWidth=1)
-        .encode(
-            x=x,
-            y=y,
-            fill=alt.Fill(
-                "status:N",
-                scale=alt.Scale(domain=present or ["queued"], range=[STATUS_FILLS[s] for s in present or ["queued"]]),
-                legend=None,  # each grey cell says what happened to it
-            ),
-        )
-    )
-    text = base.mark_text(fontSize=12, fontWeight=500).encode(
-        x=x,
-        y=y,
-        text=alt.Text("text:N"),
-        color=alt.Color("ink:N", scale=alt.Scale(domain=["light", "dark"], range=["white", "#222"]), legend=None),
-    )
-    picked = (
-        base.transform_filter("datum.picked")
-        .mark_rect(fillOpacity=0, stroke=PICKED_COLOR, strokeWidth=3)
-        .encode(x=x, y=y)
-    )
-    pick = alt.selection_point(name=SELECTION, fields=["cell"], on="click", toggle=False, clear=False)
-    hits = (
-        base.mark_rect(fill="white", fillOpacity=0, cursor="pointer")
-        .encode(
-            x=x,
-            y=y,
-            tooltip=[
-                alt.Tooltip("x:N", title=sweep.x.spec.label),
-                alt.Tooltip("y:N", title=sweep.y.spec.label),
-                alt.Tooltip("train_accuracy:Q", title="Train accuracy", format=".1%"),
-                alt.Tooltip("test_accuracy:Q", title="Held-out accuracy", format=".1%"),
-                alt.Tooltip("train_loss:Q", title="Final loss", format=".4g"),
-                alt.Tooltip("state:N", title="Status"),
-            ],
-        )
-        .add_params(pick)
-    )
-    step = max(60, min(cell_width, MAP_WIDTH // len(sweep.x.values)))  # many columns: narrower cells
-    return alt.layer(trained, others, text, picked, hits, width=alt.Step(step), height=alt.Step(cell_height))
+# ---- the page's pieces ------------------------------------------------------------------------------
+#: The settings the cells share that the Sweep's sidebar offers (the rest keep the base's values).
+BASE_FIELDS = frozenset(
+    {
+        "dataset",
+        "classes",
+        "samples",
+        "noise",
+        "test_share",
+        "hidden",
+        "features",
+        "activation",
+        "optimizer",
+        "lr",
+        "decay",
+        "momentum",
+        "epochs",
+        "seed",
+    }
+)
 
 
-def picked_cell(selection: Mapping[str, object] | None) -> int | None:
-    """The cell index a click selection names (Streamlit's ``{"pick": [{"cell": i}]}``), if any."""
-    if not selection:
-        return None
-    points = selection.get(SELECTION) if isinstance(selection, Mapping) else None
-    if not points or not isinstance(points, Sequence):
-        return None
-    first = points[0]
-    cell = first.get("cell") if isinstance(first, Mapping) else None
-    return int(cell) if isinstance(cell, (int, float)) and not isinstance(cell, bool) else None
+def hidden_fields(hidden: frozenset[str]) -> frozenset[str]:
+    """The settings a teacher's hide list hides, by name or by group."""
+    return frozenset(name for name, spec in FIELDS.items() if name in hidden or spec.group in hidden)
 
 
-__all__ = [
-    "AXES",
-    "MAX_CELLS",
-    "METRICS",
-    "SWEEP_LIMIT_SECONDS",
-    "Axis",
-    "Cell",
-    "CellState",
-    "Cost",
-    "Sweep",
-    "cell_state",
-    "check_axis_value",
-    "default_base",
-    "format_value",
-    "make_sweep",
-    "parse_values",
-    "picked_cell",
-    "progress_counts",
-    "spaced_values",
-    "state_text",
-    "sweep_chart",
-    "sweep_cost",
-    "sweep_frame",
-]
+def first_base(link: RunConfig | None, hidden: frozenset[str]) -> RunConfig:
+    """The base a session starts from: the default base, with the link's values for the settings it hides
+    (the student cannot change them here either, so they are the teacher's)."""
+    fixed = {name: getattr(link, name) for name in hidden_fields(hidden)} if link is not None else {}
+    return default_base().replace(**fixed)
+
+
+def sentence(message: str) -> str:
+    """A message as a sentence: capital first, full stop last."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """A started sweep: its grid and one shared job per cell, in cell order."""
+
+    sweep: Sweep
+    jobs: tuple[TrainingJob, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the controls describe: the sweep, or why there is none (``problem``); ``at_axis`` when
+    the problem is an axis's values, already shown beside that axis's controls."""
+
+    sweep: Sweep | None
+    problem: str = ""
+    at_axis: bool = False
+
+
+def cell_label(sweep: Sweep, state: CellState, index: int) -> str:
+    """``lr 0.1 · decay 0.01 — train accuracy 93%`` (or what happened to the cell)."""
+    result = state.result
+    if state.status == "completed" and result is not None:
+        return f"{sweep.describe(sweep.cells[index])} — train accuracy {fmt(result.train_accuracy, '.0%')}"
+    return f"{sweep.describe(sweep.cells[index])} — {state_text(state)}"

@@ -1,87 +1,60 @@
-"""Streamlit glue for the Sweep page: its controls, starting and cancelling a sweep, and the live map.
+"""The Sweep page's Streamlit views: its sidebar, starting and cancelling a sweep, and the live map.
 
-The grid, its cost and its chart come from ``sweep``; this module keeps the session's sweep in
-``st.session_state`` and draws it. Each cell trains as the shared, cached ``TrainingJob`` for its
-configuration (``cached.start_run``), so a cell another student (or the Playground) already
-trained is ready at once, and the trainer pool runs two cells at a time, one per core.
+The grid, its cost and its table come from ``logic``, the heatmap from ``charts``; the session's
+sweep is held under ``session.SWEEP_RUN``. Each cell trains as the shared, cached ``TrainingJob``
+for its configuration (``cache.start_run``), so a cell another student (or the Playground) already
+trained is ready at once, and the trainer pool runs two cells at a time, one per core. The base
+settings are drawn by the Playground's own control renderer under the Sweep's key prefix; the
+controls a teacher's link hides stay hidden here, at the values the link gives them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import streamlit as st
 
-from scratchnet.app.plots import charts, frames
-from scratchnet.app.runs.config import FIELDS, RunConfig, fit_classes, to_query
-from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.plots import charts as plots
+from scratchnet.app.plots import frames
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import Verdict
+from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.result import RunResult
+from scratchnet.app.sweep import charts
 from scratchnet.app.sweep import logic as sw
-from scratchnet.app.ui import controls, run_panel
-from scratchnet.app.ui.cache import start_run
+from scratchnet.app.text import fmt
+from scratchnet.app.ui import cache, controls, live, run_panel, session
 
-POLL_SECONDS = run_panel.POLL_SECONDS
-KEY = "sweep."
-RUN_KEY = KEY + "run"
-STOPPED_KEY = KEY + "stopped"
-PICK_KEY = KEY + "cell"
-CHART_KEY = KEY + "chart"
-METRIC_KEY = KEY + "metric"
 DEFAULT_AXES = {"x": "lr", "y": "decay"}
-BASE_FIELDS = (
-    "dataset",
-    "classes",
-    "samples",
-    "noise",
-    "test_share",
-    "hidden",
-    "activation",
-    "optimizer",
-    "lr",
-    "decay",
-    "momentum",
-    "epochs",
-    "seed",
-)
+SIDES = {"x": "Across", "y": "Down"}
 PREVIEW_SIZE = 260
 PREVIEW_GRID = 50
 
 
-@dataclass(frozen=True)
-class SweepRun:
-    """A started sweep: its grid and one shared job per cell, in cell order."""
-
-    sweep: sw.Sweep
-    jobs: tuple[TrainingJob, ...]
-
-
 # ---- reading the controls ------------------------------------------------------------------------
-def _axis_keys(side: str, name: str) -> tuple[str, str, str]:
-    return f"{KEY}{side}.range.{name}", f"{KEY}{side}.count.{name}", f"{KEY}{side}.typed.{name}"
+def _first_base() -> RunConfig:
+    """The base a session starts from: the default base, with the teacher's values for what the link hides."""
+    opened = session.link()
+    return sw.first_base(opened.config if opened is not None else None, session.hidden())
 
 
 def _defaults() -> None:
     """Every control's starting value (set once per session, before any control is drawn)."""
     state = st.session_state
-    base = sw.default_base()
     for side, name in DEFAULT_AXES.items():
-        state.setdefault(f"{KEY}{side}.name", name)
+        state.setdefault(session.sweep_axis_key(side), name)
         for axis, spec in sw.AXES.items():
-            _, count_key, typed_key = _axis_keys(side, axis)
+            _, count_key, typed_key = session.sweep_value_keys(side, axis)
             state.setdefault(count_key, spec.default_count)
             state.setdefault(typed_key, "")
-    for name in BASE_FIELDS:
-        value = getattr(base, name)
-        state.setdefault(f"{KEY}base.{name}", value[0] if name == "hidden" else value)
-    state.setdefault(METRIC_KEY, "train_accuracy")
+    if session.sweep_base_key("epochs") not in state:
+        controls.load(_first_base(), prefix=session.SWEEP_BASE_PREFIX)
+    state.setdefault(session.SWEEP_METRIC, "train_accuracy")
 
 
 def _axis_values(side: str) -> tuple[str, tuple[float, ...]]:
     """The axis this side shows now: its setting and values (``ValueError`` when they are refused)."""
     state = st.session_state
-    name = state[f"{KEY}{side}.name"]
-    range_key, count_key, typed_key = _axis_keys(side, name)
+    name = state[session.sweep_axis_key(side)]
+    range_key, count_key, typed_key = session.sweep_value_keys(side, name)
     typed = state[typed_key].strip()
     if typed:
         return name, sw.parse_values(name, typed)
@@ -91,49 +64,42 @@ def _axis_values(side: str) -> tuple[str, tuple[float, ...]]:
 
 def read_base() -> tuple[RunConfig | None, list[str]]:
     """The base configuration the controls show, and notes (or the one reason it is refused)."""
-    values: dict[str, Any] = sw.default_base().as_dict()
-    for name in BASE_FIELDS:
-        value = st.session_state[f"{KEY}base.{name}"]
-        values[name] = (value,) if name == "hidden" else value
-    if values["optimizer"] != "sgd":
-        values["momentum"] = 0.0
-    values, note = fit_classes(values)
-    try:
-        return RunConfig(**values), [note] if note else []
-    except ValueError as error:
-        return None, [str(error)]
+    base, notes = controls.read(sw.default_base(), prefix=session.SWEEP_BASE_PREFIX)
+    if base is not None and base.optimizer != "sgd" and base.momentum:
+        base = base.replace(momentum=0.0)  # momentum acts only with gradient descent, and its control is hidden
+    return base, notes
 
 
-def read_sweep() -> tuple[sw.Sweep | None, str]:
-    """The sweep the controls describe, or ``None`` and what is wrong with them."""
+def read_sweep() -> sw.Reading:
+    """The sweep the controls describe, or what is wrong with them."""
     _defaults()
     base, notes = read_base()
     if base is None:
-        return None, notes[0]
+        return sw.Reading(None, sw.sentence(notes[0]))
     try:
-        x_name, x_values = _axis_values("x")
-        y_name, y_values = _axis_values("y")
-        return sw.make_sweep(base, x_name, x_values, y_name, y_values), " ".join(notes)
+        x, y = (sw.Axis(*_axis_values(side)) for side in SIDES)
+    except ValueError as error:  # an axis's values: said beside that axis's controls
+        return sw.Reading(None, sw.sentence(str(error)), at_axis=True)
+    try:
+        return sw.Reading(sw.Sweep(base, x, y), " ".join(notes))
     except ValueError as error:
-        message = str(error)
-        return None, message[:1].upper() + message[1:] + "."
+        return sw.Reading(None, sw.sentence(str(error)))
 
 
 # ---- the controls --------------------------------------------------------------------------------
-def axis_controls(side: str, title: str) -> None:
-    """Which setting this side of the grid varies, and its values."""
-    _defaults()
-    st.subheader(title)
+def axis_controls(side: str) -> None:
+    """Which setting this side of the grid varies, and its values; what is wrong with them, once."""
+    st.subheader(SIDES[side])
     st.selectbox(
         "Setting",
         list(sw.AXES),
         format_func=lambda name: sw.AXES[name].label,
-        key=f"{KEY}{side}.name",
+        key=session.sweep_axis_key(side),
         persist_state="session",
     )
-    name = st.session_state[f"{KEY}{side}.name"]
+    name = st.session_state[session.sweep_axis_key(side)]
     spec = sw.AXES[name]
-    range_key, count_key, typed_key = _axis_keys(side, name)
+    range_key, count_key, typed_key = session.sweep_value_keys(side, name)
     typed = bool(st.session_state[typed_key].strip())
     st.select_slider(
         "From – to",
@@ -154,71 +120,78 @@ def axis_controls(side: str, title: str) -> None:
     )
     try:
         _, values = _axis_values(side)
-        note = spec.note if spec.note and (name != "decay" or not typed) else ""  # the decades rule is the range's
-        st.caption(" · ".join(sw.format_value(name, v) for v in values) + (f"  \n{note}" if note else ""))
+        sw.Axis(name, values)
     except ValueError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(sw.sentence(str(error)), icon=":material/error:")
+        return
+    note = spec.note if spec.note and (name != "decay" or not typed) else ""  # the decades rule is the range's
+    st.caption(" · ".join(sw.format_value(name, v) for v in values) + (f"  \n{note}" if note else ""))
 
 
-def _stepped(name: str, label: str) -> None:
-    key = f"{KEY}base.{name}"
-    steps = sorted({*controls.STEPS[name], st.session_state[key]})
-    formatter = (lambda v: f"{v:,}") if name == "epochs" else (lambda v: f"{v:g}" if v else "0")
-    st.select_slider(label, steps, key=key, format_func=formatter, help=FIELDS[name].help, persist_state="session")
-
-
-def base_controls(on_axes: tuple[str, ...]) -> None:
-    """Everything the cells share; a setting on an axis is set per cell instead."""
-    _defaults()
-    common = {"persist_state": "session"}
-    for name in BASE_FIELDS:
-        key = f"{KEY}base.{name}"
-        spec = FIELDS[name]
-        if name in on_axes:
-            continue
-        if name == "momentum" and st.session_state[f"{KEY}base.optimizer"] != "sgd":
-            continue
-        if name in ("lr", "decay", "epochs"):
-            _stepped(name, spec.label)
-        elif spec.kind == "choice":
-            labels = dict(spec.choices)
-            st.selectbox(spec.label, list(labels), format_func=labels.get, key=key, help=spec.help or None, **common)
-        elif name == "hidden":
-            st.slider("Hidden units (one layer)", 1, int(spec.high), key=key, **common)
-        elif name == "seed":
-            st.number_input(spec.label, int(spec.low), int(spec.high), step=1, key=key, help=spec.help, **common)
-        elif spec.kind == "int":
-            st.slider(spec.label, int(spec.low), int(spec.high), key=key, help=spec.help, **common)
-        else:
-            st.slider(spec.label, float(spec.low), float(spec.high), step=0.05, key=key, help=spec.help, **common)
-    shown = [sw.AXES[name].label.lower() for name in on_axes if name in BASE_FIELDS]
-    if shown:
-        st.caption(f"Set by the axes: {' and '.join(shown)}.")
+def base_controls() -> None:
+    """Everything the cells share (the Playground's controls); a setting on an axis is set per cell instead,
+    and a setting the teacher's link hides stays hidden."""
+    on_axes = frozenset(st.session_state[session.sweep_axis_key(side)] for side in SIDES)
+    controls.controls(
+        session.hidden() | on_axes | {"upload", "presets"},
+        prefix=session.SWEEP_BASE_PREFIX,
+        only=sw.BASE_FIELDS,
+        expanded=False,
+    )
+    shown = [sw.AXES[name].label.lower() for name in sw.AXES if name in on_axes]
+    st.caption(f"Set by the axes: {' and '.join(shown)}.")
 
 
 def use_gradient_descent() -> None:
-    st.session_state[f"{KEY}base.optimizer"] = "sgd"
+    st.session_state[session.sweep_base_key("optimizer")] = "sgd"
+
+
+def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
+    """Run sweep, its cost or what stops it (said once), the two axes and the base settings."""
+    st.title("scratchnet")
+    st.button(
+        "Run sweep",
+        type="primary",
+        on_click=start,
+        args=(reading.sweep,),
+        disabled=cost is None or cost.refused,
+        width="stretch",
+        icon=":material/grid_on:",
+    )
+    if cost is not None:
+        {"ok": st.caption, "warn": st.warning, "refuse": st.error}[cost.level](cost.message)
+        if reading.problem:
+            st.info(reading.problem)
+    elif reading.at_axis:
+        st.caption("Fix the values marked below to run the sweep.")
+    else:
+        st.error(reading.problem, icon=":material/error:")
+        if "momentum" in reading.problem:
+            st.button("Use gradient descent", on_click=use_gradient_descent, width="stretch")
+    for side in SIDES:
+        axis_controls(side)
+    base_controls()
 
 
 # ---- starting and stopping -----------------------------------------------------------------------
-def current() -> SweepRun | None:
-    return st.session_state.get(RUN_KEY)
+def current() -> sw.SweepRun | None:
+    return st.session_state.get(session.SWEEP_RUN)
 
 
-def start(sweep: sw.Sweep | None) -> SweepRun | None:
+def start(sweep: sw.Sweep | None) -> sw.SweepRun | None:
     """Start (or join) every cell's shared run; refused sweeps start nothing."""
-    if sweep is None or sw.sweep_cost(sweep).verdict == "refuse":
+    if sweep is None or sw.sweep_cost(sweep).refused:
         return None
-    watcher = run_panel.watcher_id()
+    watcher = session.watcher_id()
     jobs = []
     for cell in sweep.cells:
-        job = start_run(cell.config)
+        job = cache.start_run(cell.config)
         job.watch(watcher)
         jobs.append(job)
-    run = SweepRun(sweep, tuple(jobs))
-    st.session_state[RUN_KEY] = run
-    st.session_state[STOPPED_KEY] = {}
-    st.session_state[PICK_KEY] = 0
+    run = sw.SweepRun(sweep, tuple(jobs))
+    st.session_state[session.SWEEP_RUN] = run
+    st.session_state[session.SWEEP_STOPPED] = {}
+    st.session_state[session.SWEEP_PICK] = 0
     return run
 
 
@@ -227,100 +200,94 @@ def cancel() -> None:
     run = current()
     if run is None:
         return
-    stopped: dict[int, RunResult] = st.session_state.setdefault(STOPPED_KEY, {})
-    watcher = run_panel.watcher_id()
+    stopped: dict[int, RunResult] = st.session_state.setdefault(session.SWEEP_STOPPED, {})
+    watcher = session.watcher_id()
     for index, job in enumerate(run.jobs):  # cell order is queue order: the running cells stop first
         if not job.done and index not in stopped:
             stopped[index] = job.cancel(watcher)
 
 
-def states(run: SweepRun) -> list[sw.CellState]:
-    stopped = st.session_state.get(STOPPED_KEY, {})
+def states(run: sw.SweepRun) -> list[sw.CellState]:
+    stopped = st.session_state.get(session.SWEEP_STOPPED, {})
     return [sw.cell_state(job, stopped.get(index)) for index, job in enumerate(run.jobs)]
 
 
 # ---- the map -------------------------------------------------------------------------------------
-def _progress_text(counts: dict[str, int], total: int) -> str:
-    done = sum(counts[status] for status in sw.FINISHED)
-    parts = [f"{done} of {total} cells done"]
-    parts += [f"{counts[s]} {sw.STATUS_TEXT[s]}" for s in ("training", "diverged", "cancelled", "failed") if counts[s]]
-    return " · ".join(parts)
-
-
 def _on_pick() -> None:
-    event = st.session_state.get(CHART_KEY)
-    cell = sw.picked_cell(getattr(event, "selection", None) if event is not None else None)
+    event = st.session_state.get(session.SWEEP_CHART)
+    cell = charts.picked_cell(getattr(event, "selection", None) if event is not None else None)
     if cell is not None:
-        st.session_state[PICK_KEY] = cell
+        st.session_state[session.SWEEP_PICK] = cell
 
 
-def open_in_playground(run: SweepRun, index: int) -> None:
+def open_in_playground(run: sw.SweepRun, index: int) -> None:
     """Make cell ``index`` this session's run and show it in the Playground."""
     job = run.jobs[index]
-    stopped = st.session_state.get(STOPPED_KEY, {}).get(index)
-    shown: TrainingJob | RunResult = job.result if job.done and job.result is not None else stopped or job
+    stopped = st.session_state.get(session.SWEEP_STOPPED, {}).get(index)
     config = run.sweep.cells[index].config
     controls.load(config)
-    run_panel.set_run(shown)
-    if isinstance(shown, RunResult):
-        run_panel.remember(shown)
+    if job.done and job.result is not None:
+        session.set_current_run(job)
+        session.remember(job.result)
+    elif stopped is not None:
+        session.show_result(stopped)
+        session.remember(stopped)
     else:
-        job.watch(run_panel.watcher_id())
-    st.switch_page("streamlit_app.py", query_params=to_query(config))
+        session.set_current_run(job)
+        job.watch(session.watcher_id())
+    # the teacher's hide list goes along: the student keeps the same controls, and the address says so
+    st.switch_page("streamlit_app.py", query_params=link_query(config, session.hidden()))
 
 
-def _cell_label(sweep: sw.Sweep, cells: list[sw.CellState], index: int) -> str:
-    state = cells[index]
+def _cell_result(state: sw.CellState) -> None:
     result = state.result
-    if state.status == "completed" and result is not None:
-        return f"{sweep.describe(sweep.cells[index])} — train accuracy {result.train_accuracy:.0%}"
-    return f"{sweep.describe(sweep.cells[index])} — {sw.state_text(state)}"
+    if result is not None:
+        loss, train, held_out = st.columns(3)
+        loss.metric("Final loss", fmt(result.train_loss, ".3g"))
+        train.metric("Train accuracy", fmt(result.train_accuracy, ".1%"))
+        held_out.metric("Held-out accuracy", fmt(result.test_accuracy, ".1%"))
+        if state.status == "diverged":
+            st.caption(
+                f"Diverged at epoch {result.history.diverged_at:,}: the numbers and the map are the network "
+                f"as it was at epoch {result.shown_epoch:,}, before it blew up."
+            )
+        elif state.status == "cancelled":
+            st.caption(f"Stopped at epoch {result.history.epochs_run:,} of {result.history.epochs_planned:,}.")
+    elif state.status == "failed":
+        st.error(f"Training failed: {state.error}")
+    else:
+        st.caption(f"This cell is {sw.state_text(state)}.")
 
 
-def _picked_panel(run: SweepRun, cells: list[sw.CellState]) -> None:
+def _picked_panel(run: sw.SweepRun, cells: list[sw.CellState]) -> None:
     """The picked cell: what it learned, its decision map, and the way to the Playground."""
     sweep = run.sweep
-    if st.session_state.get(PICK_KEY, 0) not in range(len(sweep.cells)):
-        st.session_state[PICK_KEY] = 0
+    if st.session_state.get(session.SWEEP_PICK, 0) not in range(len(sweep.cells)):
+        st.session_state[session.SWEEP_PICK] = 0
     about, picture = st.columns([1.3, 1], gap="large")
     with about:
         index = st.selectbox(
             "Cell",
             range(len(sweep.cells)),
-            key=PICK_KEY,
-            format_func=lambda i: _cell_label(sweep, cells, i),
+            key=session.SWEEP_PICK,
+            format_func=lambda i: sw.cell_label(sweep, cells[i], i),
             help="Or click a cell in the map.",
         )
-        state = cells[index]
-        result = state.result
-        if result is not None:
-            loss, train, held_out = st.columns(3)
-            loss.metric("Final loss", f"{result.train_loss:.3g}")
-            train.metric("Train accuracy", f"{result.train_accuracy:.1%}")
-            held_out.metric("Held-out accuracy", "—" if result.test_accuracy is None else f"{result.test_accuracy:.1%}")
-            if state.status == "diverged":
-                st.caption(
-                    f"Diverged at epoch {result.history.diverged_at:,}: the numbers and the map are the network "
-                    f"as it was at epoch {result.shown_epoch:,}, before it blew up."
-                )
-            elif state.status == "cancelled":
-                st.caption(f"Stopped at epoch {result.history.epochs_run:,} of {result.history.epochs_planned:,}.")
-        elif state.status == "failed":
-            st.error(f"Training failed: {state.error}")
-        else:
-            st.caption(f"This cell is {sw.state_text(state)}.")
+        _cell_result(cells[index])
         if st.button(
             "Open in the Playground",
             icon=":material/open_in_new:",
-            key=KEY + "open",
+            key=session.SWEEP_OPEN,
             help="Show this cell's run in the Playground, with its settings in the widgets.",
         ):
             open_in_playground(run, index)
+    result = cells[index].result
     with picture:
         if result is not None:
-            grid = frames.grid_frame(result.network, result.data, PREVIEW_GRID)
-            points = frames.points_frame(result.network, result.data)
-            chart = charts.boundary_chart(
+            features = result.config.features
+            grid = frames.grid_frame(result.network, result.data, PREVIEW_GRID, features=features)
+            points = frames.points_frame(result.network, result.data, features=features)
+            chart = plots.boundary_chart(
                 grid, points, result.data.class_names, window=frames.extent(result.data), size=PREVIEW_SIZE
             )
             run_panel.show_chart(chart, width="content")
@@ -329,37 +296,71 @@ def _picked_panel(run: SweepRun, cells: list[sw.CellState]) -> None:
 def sweep_panel(metric: str) -> None:
     """Progress, Cancel, the heatmap (filled in as cells finish) and the picked cell. Polls while
     any cell is unfinished, then redraws the page once and stops polling."""
-    run = current()
-    if run is None:
+    if current() is None:
         st.info("Pick two settings in the sidebar and press **Run sweep**.", icon=":material/grid_on:")
         return
-    live = not all(state.finished for state in states(run))
 
-    @st.fragment(run_every=POLL_SECONDS if live else None)
+    def is_live() -> bool:
+        run = current()
+        return run is not None and not all(state.finished for state in states(run))
+
     def panel() -> None:
         run = current()
         if run is None:
             return
         cells = states(run)
-        unfinished = [job for job, state in zip(run.jobs, cells, strict=True) if not state.finished]
-        watcher = run_panel.watcher_id()
-        for job in unfinished:
-            job.watch(watcher)
-        if live and not unfinished:  # it has just finished: redraw the whole page once, without the timer
-            st.rerun()
+        watcher = session.watcher_id()
+        for job, state in zip(run.jobs, cells, strict=True):
+            if not state.finished:
+                job.watch(watcher)
         counts = sw.progress_counts(cells)
         total = len(cells)
-        done = sum(counts[status] for status in sw.FINISHED)
-        if unfinished:
+        if not all(state.finished for state in cells):
+            finished = sum(counts[status] for status in sw.FINISHED)
             bar, stop = st.columns([5, 1], vertical_alignment="bottom")
-            bar.progress(done / total, text=_progress_text(counts, total))
-            stop.button("Cancel", on_click=cancel, icon=":material/stop_circle:", key=KEY + "cancel", width="stretch")
+            bar.progress(finished / total, text=sw.progress_text(counts, total))
+            stop.button(
+                "Cancel", on_click=cancel, icon=":material/stop_circle:", key=session.SWEEP_CANCEL, width="stretch"
+            )
         else:
-            st.caption(_progress_text(counts, total) + ".")
-        picked = st.session_state.get(PICK_KEY, 0)
+            st.caption(sw.progress_text(counts, total) + ".")
+        picked = st.session_state.get(session.SWEEP_PICK, 0)
         frame, domain = sw.sweep_frame(run.sweep, cells, metric, picked)
-        chart = sw.sweep_chart(frame, run.sweep, metric, domain)
-        run_panel.show_chart(chart, key=CHART_KEY, on_select=_on_pick, selection_mode=sw.SELECTION, width="content")
+        chart = charts.sweep_chart(frame, run.sweep, metric, domain)
+        run_panel.show_chart(
+            chart, key=session.SWEEP_CHART, on_select=_on_pick, selection_mode=charts.SELECTION, width="content"
+        )
         _picked_panel(run, cells)
 
-    panel()
+    live.poll(is_live, panel, key=session.SWEEP_PANEL)
+
+
+# ---- the page -----------------------------------------------------------------------------------
+def page() -> None:
+    """The whole page below its configuration: the sidebar, the explainer for the axes chosen, the map."""
+    reading = read_sweep()
+    cost = sw.sweep_cost(reading.sweep) if reading.sweep is not None else None
+    with st.sidebar:
+        sidebar(reading, cost)
+    st.title("Sweep")
+    st.caption(
+        "One network per square, each trained from the same start on the same points, with the settings of its "
+        "column and row. Two trainers run at once; a square someone already trained is ready at once."
+    )
+    title, bullets = sw.explainer(*(st.session_state[session.sweep_axis_key(side)] for side in SIDES))
+    with st.expander(title, expanded=current() is None):
+        st.markdown(bullets)
+    metric = st.segmented_control(
+        "Colour by",
+        list(sw.METRICS),
+        format_func=lambda name: sw.METRICS[name].label,
+        key=session.SWEEP_METRIC,
+        persist_state="session",
+    )
+    metric = metric or "train_accuracy"
+    run = current()
+    if run is not None and reading.sweep is not None and run.sweep != reading.sweep:
+        st.info("The settings have changed since this sweep: press **Run sweep** to run them.", icon=":material/tune:")
+    if run is not None and sw.METRICS[metric].held_out and not run.sweep.base.test_share:
+        st.info("This sweep held no points out: set **Held out for testing** above 0 to test on unseen points.")
+    sweep_panel(metric)

@@ -1,9 +1,12 @@
 """What the app shares between sessions, through Streamlit's resource cache.
 
-A cached ``TrainingJob`` is handed to every session that asks for the same configuration, so a
-class opening one link trains it once. The cache is bounded twice: by entries
-(``MAX_CACHED_RUNS``) and by the memory its jobs hold (``MAX_CACHED_BYTES``; the least recently
-asked-for jobs go first). An evicted job lives on only as long as some session still holds it.
+``SharedRuns`` is one store of ``TrainingJob``s keyed by configuration, handed to every session
+(it is itself the ``st.cache_resource`` object), so a class opening one link trains it once. It
+is one least-recently-used store bounded twice: by entries (``MAX_CACHED_RUNS``) and by the
+memory its jobs hold (``MAX_CACHED_BYTES``; the least recently asked-for go first). Letting a job
+go only drops the store's reference: a session that holds it keeps it, unchanged.
+
+The notebook's fresh-points test (``runs/fresh.py``) is cached here too, per run.
 """
 
 from __future__ import annotations
@@ -11,25 +14,66 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-import scratchnet as sn
+from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
-from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.runs.result import DataSplit, RunResult
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
 MAX_CACHED_BYTES = 200_000_000  # a run holds at most ~9 MB (100 000 epochs of history, 4 MB of snapshots)
 
-_recent: OrderedDict[RunConfig, int] = OrderedDict()  # cached configs, least recently asked-for first: bytes
-_recent_lock = threading.Lock()
+
+class SharedRuns:
+    """A thread-safe LRU of training jobs by configuration, bounded by count and by bytes."""
+
+    def __init__(self) -> None:
+        self._jobs: OrderedDict[RunConfig, TrainingJob] = OrderedDict()  # least recently asked-for first
+        self._lock = threading.Lock()  # sessions ask from their own threads: one at a time here
+
+    def job(
+        self, config: RunConfig, data: DataSplit | None = None, owner: str = "", parent: RunResult | None = None
+    ) -> TrainingJob:
+        """The job for ``config``: the one already there, or a new one started now (also in place of
+        one that was cancelled or failed, so pressing Train again trains again). A new one grows from
+        ``parent`` (a shorter run of the same config) when given: only the missing epochs train."""
+        with self._lock:
+            job = self._jobs.get(config)
+            if job is None or job.stopped_early:
+                job = self._jobs[config] = TrainingJob(config, data, owner=owner, parent=parent)
+            self._jobs.move_to_end(config)
+            self._let_go()
+            return job
+
+    def _let_go(self) -> None:
+        """Drop the least recently asked-for jobs beyond the bounds (the newest always stays)."""
+        while len(self._jobs) > MAX_CACHED_RUNS:  # the bounds of the moment (a test may lower them)
+            self._jobs.popitem(last=False)
+        total = sum(job.nbytes for job in self._jobs.values())
+        while total > MAX_CACHED_BYTES and len(self._jobs) > 1:
+            _, old = self._jobs.popitem(last=False)
+            total -= old.nbytes
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(job.nbytes for job in self._jobs.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._jobs)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._jobs.clear()
 
 
-@st.cache_resource(max_entries=MAX_CACHED_RUNS, show_spinner=False)
-def _training_job(config: RunConfig, _data: DataSplit | None = None, _owner: str = "") -> TrainingJob:
-    return TrainingJob(config, _data, owner=_owner)
+@st.cache_resource(show_spinner=False)
+def shared_runs() -> SharedRuns:
+    """The one store every session shares (made on first use)."""
+    return SharedRuns()
 
 
 def _session() -> str:
@@ -38,52 +82,29 @@ def _session() -> str:
     return context.session_id if context is not None else ""
 
 
-def start_run(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
+def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:
     """The shared job for ``config`` (already trained, training, or started now).
 
-    Uploaded data must come with a ``config.data_id`` that fingerprints it: the cache keys on the
-    config alone. A job that was cancelled is replaced, so pressing Train again trains again.
+    Uploaded data must come with a ``config.data_id`` that fingerprints it: the store keys on the
+    config alone. ``parent``: a shorter run of the same config to continue (Step, Continue).
     """
-    job = _training_job(config, data, _session())
-    if job.stopped_early:
-        _training_job.clear(config)
-        job = _training_job(config, data, _session())
-    for old in _note(config, job.nbytes):
-        _training_job.clear(old)
-    return job
-
-
-def _note(config: RunConfig, nbytes: int) -> list[RunConfig]:
-    """Record that ``config`` was just asked for; returns the configs to drop to stay in the byte budget."""
-    with _recent_lock:
-        _recent[config] = nbytes
-        _recent.move_to_end(config)
-        while len(_recent) > MAX_CACHED_RUNS:  # the cache itself dropped these (it keeps the same order)
-            _recent.popitem(last=False)
-        total, dropped = sum(_recent.values()), []
-        while total > MAX_CACHED_BYTES and len(_recent) > 1:
-            old, size = _recent.popitem(last=False)
-            total -= size
-            dropped.append(old)
-        return dropped
+    return shared_runs().job(config, data, _session(), parent)
 
 
 def cached_bytes() -> int:
-    """About how much memory the cached runs hold."""
-    with _recent_lock:
-        return sum(_recent.values())
+    """About how much memory the shared runs hold."""
+    return shared_runs().nbytes
 
 
 def clear_runs() -> None:
-    _training_job.clear()
-    with _recent_lock:
-        _recent.clear()
+    shared_runs().clear()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fresh_points_accuracy(config: RunConfig, epoch: int, _network: sn.Network, samples: int = 1000) -> float:
-    """Accuracy on ``samples`` new points per class from the same dataset (a different seed):
-    the notebook's held-out test. Keyed by the config and the epoch the network is from."""
-    X, y = sn.make_dataset(config.dataset, samples, config.classes, config.noise, seed=config.data_seed + 1)
-    with np.errstate(all="ignore"):
-        return float(np.mean(_network.predict(X) == y))
+def _fresh_accuracy(config: RunConfig, epoch: int, _result: RunResult) -> float:
+    return fresh.fresh_accuracy(_result)
+
+
+def fresh_accuracy(result: RunResult) -> float:
+    """``runs.fresh.fresh_accuracy``, computed once per run (keyed by its config and shown epoch)."""
+    return _fresh_accuracy(result.config, result.shown_epoch, result)

@@ -1,5 +1,5 @@
 """The sidebar's controls, drawn from ``config.FIELDS``. Values live in ``st.session_state``
-under ``cfg.<field>`` and survive page switches (``persist_state="session"``)."""
+under ``session.control_key(field)`` and survive page switches (``persist_state="session"``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import streamlit as st
 from scratchnet.app.runs import upload
 from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, RunConfig, fit_classes
 from scratchnet.app.runs.presets import PRESETS
-from scratchnet.app.text import escape
+from scratchnet.app.text import escape, fmt
+from scratchnet.app.ui import session
 
-KEY = "cfg."
 LR_STEPS = (
     1e-5,
     3e-5,
@@ -44,25 +44,27 @@ STEPS = {"lr": LR_STEPS, "decay": DECAY_STEPS, "l2": L2_STEPS, "epochs": EPOCH_S
 GROUPS = {"data": "Data", "network": "Network", "training": "Training"}
 
 
-def load(config: RunConfig) -> None:
-    """Put ``config``'s values into the controls (before they are drawn)."""
-    for name in FIELDS:
+def load(config: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> None:
+    """Put ``config``'s values into the controls (before they are drawn); ``prefix``: whose controls."""
+    for name, spec in FIELDS.items():
         if name != "hidden":
-            st.session_state[KEY + name] = getattr(config, name)
-    st.session_state[KEY + "layers"] = len(config.hidden)
+            value = getattr(config, name)
+            st.session_state[session.control_key(name, prefix)] = list(value) if spec.kind == "features" else value
+    st.session_state[session.control_key("layers", prefix)] = len(config.hidden)
     for i, units in enumerate(config.hidden):
-        st.session_state[KEY + f"units{i}"] = units
+        st.session_state[session.units_key(i, prefix)] = units
 
 
-def read(base: RunConfig) -> tuple[RunConfig | None, list[str]]:
+def read(base: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> tuple[RunConfig | None, list[str]]:
     """The configuration the controls show now, and notes (or the one reason it is refused)."""
     values: dict[str, Any] = base.as_dict()
     for name in FIELDS:
-        if name != "hidden" and KEY + name in st.session_state:
-            values[name] = st.session_state[KEY + name]
-    layers = st.session_state.get(KEY + "layers", len(base.hidden))
+        if name != "hidden" and session.control_key(name, prefix) in st.session_state:
+            values[name] = st.session_state[session.control_key(name, prefix)]
+    layers = st.session_state.get(session.control_key("layers", prefix), len(base.hidden))
     values["hidden"] = tuple(
-        st.session_state.get(KEY + f"units{i}", base.hidden[i] if i < len(base.hidden) else 16) for i in range(layers)
+        st.session_state.get(session.units_key(i, prefix), base.hidden[i] if i < len(base.hidden) else 16)
+        for i in range(layers)
     )
     values, note = fit_classes(values)
     notes = [note] if note else []
@@ -72,26 +74,27 @@ def read(base: RunConfig) -> tuple[RunConfig | None, list[str]]:
         return None, [str(error)]
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}" if value else "0"
+def _stepped(name: str, label: str, help: str, formatter=fmt, prefix: str = session.CONTROL_PREFIX) -> None:
+    key = session.control_key(name, prefix)
+    options = sorted({*STEPS[name], st.session_state.get(key, FIELDS[name].default)})
+    st.select_slider(label, options, key=key, help=help, format_func=formatter, persist_state="session")
 
 
-def _stepped(name: str, label: str, help: str, formatter=_fmt) -> None:
-    current = st.session_state.get(KEY + name, FIELDS[name].default)
-    options = sorted({*STEPS[name], current})
-    st.select_slider(label, options, key=KEY + name, help=help, format_func=formatter, persist_state="session")
-
-
-def _control(name: str) -> None:
+def _control(name: str, prefix: str = session.CONTROL_PREFIX) -> None:
     spec = FIELDS[name]
-    key = KEY + name
+    key = session.control_key(name, prefix)
     common = {"key": key, "help": spec.help or None, "persist_state": "session"}
     if name in STEPS:
-        formatter = {"epochs": lambda v: f"{v:,}", "batch_size": lambda v: "full" if v == 0 else str(v)}.get(name, _fmt)
-        _stepped(name, spec.label, spec.help, formatter)
+        named = {"epochs": lambda v: fmt(v, ","), "batch_size": lambda v: "full" if v == 0 else str(v)}
+        formatter = named.get(name, fmt)
+        _stepped(name, spec.label, spec.help, formatter, prefix)
     elif spec.kind == "choice":
         labels = dict(spec.choices)
         st.selectbox(spec.label, list(labels), format_func=labels.get, **common)
+    elif spec.kind == "features":  # toggles, one per input the network may see
+        labels = dict(spec.choices)
+        st.session_state.setdefault(key, list(spec.default))
+        st.pills(spec.label, list(labels), selection_mode="multi", format_func=labels.get, **common)
     elif name in ("data_seed", "seed"):
         st.number_input(spec.label, int(spec.low), int(spec.high), step=1, **common)
     elif spec.kind == "int":
@@ -100,65 +103,72 @@ def _control(name: str) -> None:
         st.slider(spec.label, float(spec.low), float(spec.high), step=0.01, **common)
 
 
-def _hidden_layers() -> None:
+def _hidden_layers(prefix: str = session.CONTROL_PREFIX) -> None:
+    layers = session.control_key("layers", prefix)
     st.slider(
         "Hidden layers",
         0,
         MAX_HIDDEN_LAYERS,
-        key=KEY + "layers",
+        key=layers,
         persist_state="session",
         help="0 = a linear softmax: straight boundaries only.",
     )
-    for i in range(st.session_state.get(KEY + "layers", 1)):
-        st.session_state.setdefault(KEY + f"units{i}", 16)
-        st.slider(f"Units in layer {i + 1}", 1, MAX_UNITS, key=KEY + f"units{i}", persist_state="session")
+    for i in range(st.session_state.get(layers, 1)):
+        st.session_state.setdefault(session.units_key(i, prefix), 16)
+        st.slider(f"Units in layer {i + 1}", 1, MAX_UNITS, key=session.units_key(i, prefix), persist_state="session")
 
 
-def controls(hidden: frozenset[str] = frozenset()) -> None:
+def controls(
+    hidden: frozenset[str] = frozenset(),
+    *,
+    prefix: str = session.CONTROL_PREFIX,
+    only: frozenset[str] | None = None,
+    expanded: bool = True,
+) -> None:
     """Draw every control not listed in ``hidden`` (field names or group names), grouped.
 
-    The data group also takes an uploaded CSV; while the student trains on it, the built-in
-    dataset's controls step aside.
+    The Playground's data group also takes an uploaded CSV; while the student trains on it, the
+    built-in dataset's controls step aside. Another page drawing controls for its own
+    configuration (the Sweep's base) gives its own key ``prefix`` and the fields it uses (``only``).
     """
+    playground = prefix == session.CONTROL_PREFIX
     for group, title in GROUPS.items():
-        skip = hidden | (DATA_CONTROLS if own_points() is not None else frozenset())
-        names = [n for n, spec in FIELDS.items() if spec.group == group and n not in skip and group not in hidden]
-        if group == "data" and group not in hidden and "upload" not in hidden:
+        skip = hidden | (DATA_CONTROLS if playground and own_points() is not None else frozenset())
+        names = [
+            n
+            for n, spec in FIELDS.items()
+            if spec.group == group and n not in skip and group not in hidden and (only is None or n in only)
+        ]
+        if playground and group == "data" and group not in hidden and "upload" not in hidden:
             names.append("upload")
         if not names:
             continue
-        with st.expander(title, expanded=group != "network"):
+        with st.expander(title, expanded=expanded):  # the Network group too: the one most lessons need
             for name in names:
                 if name == "upload":
                     points_uploader()
                     continue
                 if name == "hidden":
-                    _hidden_layers()
-                elif name == "momentum" and st.session_state.get(KEY + "optimizer") != "sgd":
+                    _hidden_layers(prefix)
+                elif name == "momentum" and st.session_state.get(session.control_key("optimizer", prefix)) != "sgd":
                     continue
                 else:
-                    _control(name)
+                    _control(name, prefix)
 
 
 def preset_picker(on_pick) -> None:
     """A selectbox of presets and a button that loads one (``on_pick(name)`` runs on click)."""
     names = list(PRESETS)
     choice = st.selectbox(
-        "Preset", names, format_func=lambda n: PRESETS[n].label, key="preset_choice", persist_state="session"
+        "Preset", names, format_func=lambda n: PRESETS[n].label, key=session.PRESET_CHOICE, persist_state="session"
     )
     st.caption(PRESETS[choice].description)
-    st.button("Load preset and train", on_click=lambda: on_pick(st.session_state["preset_choice"]), width="stretch")
-
-
-def parse_hidden_list(text: str) -> frozenset[str]:
-    """``hide=lr,decay,data`` from a teacher's link → the names to hide (unknown names ignored)."""
-    known = set(FIELDS) | set(GROUPS) | {"presets", "upload"}
-    return frozenset(part.strip() for part in text.split(",") if part.strip() in known)
+    st.button(
+        "Load preset and train", on_click=lambda: on_pick(st.session_state[session.PRESET_CHOICE]), width="stretch"
+    )
 
 
 # ---- your own points ------------------------------------------------------------------------------
-POINTS = "points"  # this session's uploaded Points, kept when the uploader is emptied or the page changes
-USE_POINTS = "cfg.use_points"
 DATA_CONTROLS = frozenset({"dataset", "samples", "classes", "noise"})
 
 
@@ -167,25 +177,25 @@ def points_uploader() -> None:
     file = st.file_uploader(
         "Your own points (CSV)",
         type=["csv", "txt", "tsv"],
-        key="upload",
+        key=session.UPLOADER,
         help=f"{upload.FORMAT_HINT}; a header is optional and labels may be words. "
         f"Up to {upload.MAX_ROWS:,} rows, {upload.MIN_CLASSES}-{upload.MAX_CLASSES} classes, "
         f"at least {upload.MIN_PER_CLASS} points per class.",
     )
-    if file is not None and st.session_state.get("upload.id") != file.file_id:
-        st.session_state["upload.id"] = file.file_id
+    if file is not None and st.session_state.get(session.UPLOAD_ID) != file.file_id:
+        st.session_state[session.UPLOAD_ID] = file.file_id
         try:
             points = upload.read_points(file.getvalue())
         except ValueError as error:
-            st.session_state["upload.error"] = f"{file.name[:60]}: {error}"
+            st.session_state[session.UPLOAD_ERROR] = f"{file.name[:60]}: {error}"
         else:
-            st.session_state[POINTS], st.session_state[USE_POINTS] = points, True
-            st.session_state["upload.error"] = None
-    if st.session_state.get("upload.error"):
-        st.error(escape(st.session_state["upload.error"]), icon=":material/error:")  # quotes the file: text only
-    points = st.session_state.get(POINTS)
+            st.session_state[session.POINTS], st.session_state[session.USE_POINTS] = points, True
+            st.session_state[session.UPLOAD_ERROR] = None
+    if st.session_state.get(session.UPLOAD_ERROR):
+        st.error(escape(st.session_state[session.UPLOAD_ERROR]), icon=":material/error:")  # quotes the file: text only
+    points = st.session_state.get(session.POINTS)
     if points is not None:
-        st.toggle(f"Train on my points: {escape(points.describe())}", key=USE_POINTS, persist_state="session")
+        st.toggle(f"Train on my points: {escape(points.describe())}", key=session.USE_POINTS, persist_state="session")
     st.download_button(
         "Sample CSV",
         upload.sample_csv(),
@@ -198,8 +208,8 @@ def points_uploader() -> None:
 
 def own_points() -> upload.Points | None:
     """The uploaded points, when the student chose to train on them."""
-    points = st.session_state.get(POINTS)
-    return points if points is not None and st.session_state.get(USE_POINTS) else None
+    points = st.session_state.get(session.POINTS)
+    return points if points is not None and st.session_state.get(session.USE_POINTS) else None
 
 
 def with_points(config: RunConfig, points: upload.Points | None) -> RunConfig:

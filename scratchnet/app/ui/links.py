@@ -1,80 +1,30 @@
-"""Share links: the whole configuration lives in the URL, so a link opens the same run.
-
-``?lr=0.1&hidden=32,32`` sets controls (only values that differ from the defaults appear);
-``?preset=notebook1`` starts from a preset; ``?hide=training,seed`` hides controls (a teacher's
-link). Every value from a link is validated like a widget's; a refused one gets a message and
-keeps its default, and the rest of the link still applies.
-"""
+"""Share links in the app: the address bar read once per session, written back after each run,
+and the Share popover. The parsing and building of links is ``runs/links.py`` (no Streamlit)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from scratchnet.app.runs.config import RunConfig, from_query, to_query
+from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.runs.links import Link, link_query, read_link
 from scratchnet.app.runs.presets import PRESETS
-from scratchnet.app.ui import controls
-
-LINK_KEYS = ("preset", "hide")
-
-
-@dataclass(frozen=True)
-class Link:
-    config: RunConfig
-    hidden: frozenset[str] = frozenset()
-    preset: str | None = None
-    messages: tuple[str, ...] = field(default_factory=tuple)
+from scratchnet.app.ui import controls, session
 
 
 def _query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def read_link(query: dict[str, list[str]]) -> Link:
-    """A ``Link`` from query parameters (each key with all its values)."""
-    messages: list[str] = []
-    if len(query.get("preset") or []) > 1:
-        messages.append(f"preset was given {len(query['preset'])} times in the link; using the last one.")
-    preset = (query.get("preset") or [None])[-1]
-    base = RunConfig()
-    if preset is not None:
-        if preset in PRESETS:
-            base = PRESETS[preset].config()
-        else:
-            messages.append(f"Ignored an unknown preset {preset[:40]!r}; presets are {', '.join(PRESETS)}.")
-            preset = None
-    config, problems = from_query(query, base)
-    hide = ",".join(query.get("hide", []))
-    hidden = controls.parse_hidden_list(hide)
-    unknown = [part.strip() for part in hide.split(",") if part.strip() and part.strip() not in hidden]
-    if unknown:
-        shown = ", ".join(repr(name[:20]) for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
-        messages.append(
-            f"Ignored unknown names in hide: {shown}. hide takes control names such as lr, epochs or seed, "
-            "a group (data, network, training), presets or upload."
-        )
-    return Link(config, hidden, preset, tuple(messages + problems))
-
-
 def open_link() -> Link:
-    """This session's link, read once on its first run (later runs reuse it)."""
-    if "link" not in st.session_state:
-        link = read_link(_query())
-        st.session_state["link"] = link
-        controls.load(link.config)
-    return st.session_state["link"]
-
-
-def link_query(config: RunConfig, hidden: frozenset[str] = frozenset(), preset: str | None = None) -> dict[str, str]:
-    """The query parameters of a link to ``config``; a classroom link may also hide controls and name
-    the preset it starts from (then only the differences from that preset are spelled out)."""
-    query = {"preset": preset} if preset in PRESETS else {}
-    query |= to_query(config, PRESETS[preset].config() if preset in PRESETS else None)
-    if hidden:
-        query["hide"] = ",".join(sorted(hidden))
-    return query
+    """This session's link, read once on its first run of any page (later runs reuse it)."""
+    opened = session.link()
+    if opened is None:
+        opened = read_link(_query())
+        session.set_link(opened)
+        controls.load(opened.config)
+    return opened
 
 
 def share_url(query: dict[str, str]) -> str:
@@ -85,33 +35,52 @@ def share_url(query: dict[str, str]) -> str:
 
 def write_link(config: RunConfig) -> None:
     """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
-    link: Link = st.session_state.get("link", Link(config))
-    st.query_params.from_dict(link_query(config, link.hidden))
+    st.query_params.from_dict(link_query(config, session.hidden()))
 
 
 def _hideable() -> dict[str, str]:
-    from scratchnet.app.runs.config import FIELDS
-
     groups = {group: f"all {title.lower()} controls" for group, title in controls.GROUPS.items()}
     return {"presets": "presets", **groups, **{name: spec.label for name, spec in FIELDS.items()}}
 
 
+def _copyable(label: str, url: str, key: str) -> None:
+    """``url`` in a box to select and copy, and a button that opens it in a new tab.
+
+    The box is reset to ``url`` on every draw, so an accidental edit never sticks."""
+    st.session_state[key] = url
+    st.text_input(
+        label,
+        key=key,
+        help="Click in the box, select all (Ctrl+A, or ⌘A on a Mac) and copy (Ctrl+C, or ⌘C).",
+    )
+    st.link_button("Open it in a new tab", url, icon=":material/open_in_new:")
+    st.caption("To copy: click the link, select all and copy; or open it and copy it from the address bar.")
+
+
 def share_panel(config: RunConfig) -> None:
-    """A popover with this run's link (copy button included) and a classroom-link builder."""
-    link: Link = st.session_state.get("link", Link(config))
+    """A popover with this run's link (to copy or open) and a classroom-link builder.
+
+    A run on uploaded points cannot travel as a link (the points stay in this browser): the
+    panel says so instead of offering a link that would open other data."""
     with st.popover("Share", icon=":material/share:"):
-        st.markdown("**This run.** Anyone who opens the link gets the same data, network and run, trained once.")
-        st.code(share_url(link_query(config, link.hidden)), language=None, wrap_lines=True)
         if config.data_id:
-            st.caption("Uploaded points stay in this browser: the link carries the settings, not the file.")
+            st.markdown(
+                "**This run cannot be shared as a link.** It trained on points you uploaded, and they stay in "
+                "this browser: a link carries settings, not files. Share the points file and the settings instead "
+                "(the downloads under **Take it home**)."
+            )
+        else:
+            st.markdown("**This run.** Anyone who opens the link gets the same data, network and run, trained once.")
+            _copyable("Link to this run", share_url(link_query(config, session.hidden())), session.SHARE_URL)
         st.markdown("**A classroom link** hides the controls you choose and starts from a preset.")
         labels = _hideable()
-        hide = st.multiselect("Hide", list(labels), format_func=labels.get, key="share.hide")
+        hide = st.multiselect("Hide", list(labels), format_func=labels.get, key=session.SHARE_HIDE)
+        presets = [None, *PRESETS] if not config.data_id else list(PRESETS)
         preset = st.selectbox(
             "Start from",
-            [None, *PRESETS],
+            presets,
             format_func=lambda p: "these settings" if p is None else PRESETS[p].label,
-            key="share.preset",
+            key=session.SHARE_PRESET,
         )
         start = config if preset is None else PRESETS[preset].config()
-        st.code(share_url(link_query(start, frozenset(hide), preset)), language=None, wrap_lines=True)
+        _copyable("Classroom link", share_url(link_query(start, frozenset(hide), preset)), session.SHARE_CLASSROOM_URL)

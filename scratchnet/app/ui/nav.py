@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scratchnet.app.runs.links import hide_query
+from scratchnet.app.ui import links, session
+
 #: Each page: its file, its name, its icon in the menu (Material Symbols, drawn from a font that
 #: ships with Streamlit) and in the browser tab (an emoji: a Material icon there is fetched from
 #: the internet, and the app makes no network calls).
@@ -13,14 +16,18 @@ PAGES = (
     ("pages/1_Experiments.py", "Experiments", ":material/science:", "🧪"),
     ("pages/2_Under_the_hood.py", "Under the hood", ":material/build:", "🔬"),
     ("pages/3_Sweep.py", "Sweep", ":material/grid_on:", "📊"),
+    ("pages/4_Lessons.py", "Lessons", ":material/school:", "🎓"),
+    ("pages/5_Challenges.py", "Challenges", ":material/emoji_events:", "🏆"),
 )
 
 
 def menu() -> None:
-    """Links to every page, at the top of the sidebar."""
+    """Links to every page, at the top of the sidebar. A teacher's ``hide=`` list goes along in the
+    address bar: the controls it hides stay hidden on every page, and a copied address keeps it."""
+    along = hide_query(session.hidden())
     with st.sidebar:
         for path, label, icon, _ in PAGES:
-            st.page_link(path, label=label, icon=icon)
+            st.page_link(path, label=label, icon=icon, query_params=along or None)
         st.divider()
 
 
@@ -28,4 +35,5 @@ def page_config(title: str) -> None:
     """The browser tab's title and icon, and the wide layout every page uses; then the menu."""
     tab_icon = next(tab_icon for _, label, _, tab_icon in PAGES if label == title)
     st.set_page_config(page_title=f"scratchnet · {title}", page_icon=tab_icon, layout="wide")
+    links.open_link()  # on whichever page a session starts: a classroom link may open any page
     menu()

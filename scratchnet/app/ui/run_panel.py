@@ -1,13 +1,14 @@
 """Streamlit views of a run: the live progress while it trains, and the result when it ends.
 
 Pages call these; the views call ``frames`` and ``charts`` for what they draw. A view reads a
-shared ``TrainingJob`` or ``RunResult`` and never changes it.
+shared ``TrainingJob`` or ``RunResult`` and never changes it. This session's run lives in
+``session`` (always a ``TrainingJob``); the live redraws go through ``live.poll``.
 """
 
 from __future__ import annotations
 
 import functools
-import uuid
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -16,55 +17,29 @@ import streamlit as st
 
 import scratchnet as sn
 from scratchnet.app.plots import charts, frames
-from scratchnet.app.runs import export, upload
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
-from scratchnet.app.runs.result import DataSplit, RunResult, make_network
-from scratchnet.app.text import escape
-from scratchnet.app.ui.cache import fresh_points_accuracy, start_run
+from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
+from scratchnet.app.text import escape, fmt
+from scratchnet.app.ui import live, run_controls, session
+from scratchnet.app.ui.cache import fresh_accuracy, start_run
+from scratchnet.app.ui.live import POLL_SECONDS
 
-POLL_SECONDS = 0.5  # redraw interval while a run trains
 PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick
 LIVE_GRID = 50  # a coarser decision map while training keeps redraws light
-MY_RUNS = 30  # runs remembered per browser session ...
-MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run is always kept)
-
-
-# ---- session state ---------------------------------------------------------------------------
-def watcher_id() -> str:
-    """This browser session's id, used to tell a job who is watching it."""
-    return st.session_state.setdefault("watcher", uuid.uuid4().hex)
-
-
-def current_run() -> TrainingJob | RunResult | None:
-    return st.session_state.get("run")
-
-
-def set_run(run: TrainingJob | RunResult) -> None:
-    st.session_state["run"] = run
+MAP_SIZE = 300  # the decision map's plot, in pixels
+FINAL_HELP = (
+    "Cross-entropy on the training points, of the weights after the last step: the network on the map. "
+    "(Each row of the history is measured during its epoch, before that epoch's step.)"
+)
 
 
 def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
     """Start (or join) the shared run for ``config`` and make it this session's run."""
     job = start_run(config, data)
-    job.watch(watcher_id())
-    set_run(job)
+    job.watch(session.watcher_id())
+    session.set_current_run(job)
     return job
-
-
-def remember(result: RunResult) -> None:
-    """Add a finished run to this session's "My runs" (once; the newest last)."""
-    runs: list[RunResult] = st.session_state.setdefault("my_runs", [])
-    if any(run is result for run in runs):
-        return
-    runs.append(result)
-    del runs[:-MY_RUNS]
-    while len(runs) > 1 and sum(run.nbytes for run in runs) > MY_RUNS_BYTES:
-        del runs[0]
-
-
-def my_runs() -> list[RunResult]:
-    return list(st.session_state.get("my_runs", []))
 
 
 # ---- charts ----------------------------------------------------------------------------------
@@ -79,37 +54,60 @@ def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
 
 
 # ---- the run panel ---------------------------------------------------------------------------
-def run_panel(*, replay: bool = True) -> RunResult | None:
+def _training() -> bool:
+    job = session.current_run()
+    return job is not None and not job.done
+
+
+#: ``side(config, data, net, key)``: draws beside the map and the loss (the Playground's network diagram).
+Side = Callable[[RunConfig, DataSplit, sn.Network, str], None]
+SIDE_COLUMNS = (1.05, 1, 1)  # map | loss | side: a phone stacks them in this order
+SIDE_MAP_SIZE = 220  # the map beside two other charts ...
+LOSS_HEIGHT, LOSS_BESIDE = 250, 170  # ... and the loss curve's height, alone and beside them
+
+
+def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any | None]:
+    """The columns of the charts row (in ``place``, a container, if given): (map, loss, side) with a
+    side panel, else loss beside map."""
+    place = place if place is not None else st
+    if side is None:
+        loss_col, map_col = place.columns(2, gap="large")
+        return map_col, loss_col, None
+    map_col, loss_col, side_col = place.columns(SIDE_COLUMNS, gap="medium")
+    return map_col, loss_col, side_col
+
+
+def run_panel(*, replay: bool = True, side: Side | None = None) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
     result. Returns the result once there is one."""
-    run = current_run()
-    if run is None:
+    if session.current_run() is None:
         st.info("Press **Train** in the sidebar to train a network.")
         return None
-    live = isinstance(run, TrainingJob) and not run.done
 
-    @st.fragment(run_every=POLL_SECONDS if live else None)
-    def panel() -> None:
-        job = current_run()
-        if isinstance(job, TrainingJob):
-            job.watch(watcher_id())
+    drawn_for = session.current_run()
+
+    def draw() -> None:
+        job = session.current_run()
+        if job is not drawn_for:  # a button in the panel (Pause, Step, Continue) changed the run: the
+            st.rerun()  # whole page again, so the sidebar, the downloads and the live redraws follow it
+        job.watch(session.watcher_id())
+        if not job.done:
+            progress = _progress_unless_ending(job)
             if not job.done:
-                progress = _progress_unless_ending(job)
-                if not job.done:
-                    progress_view(job, progress)
-                    return
-            if live:  # it has just finished: redraw the whole page once, without the timer
-                st.rerun()
-            if job.result is None:
-                st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
-                return
-            job = job.result
-        remember(job)
-        result_view(job, replay=replay)
+                progress_view(job, progress, side)
+            return  # it ended while waiting: ``live.poll`` redraws the whole page
+        if job.result is None:
+            st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
+            return
+        session.remember(job.result)
+        if side is None:
+            run_controls.run_controls(job.result)  # Step, Continue, Back to epoch 0
+        result_view(job.result, replay=replay, side=side)
+        if side is not None:  # with a side panel the charts come first (a projector's first screen), buttons after
+            run_controls.run_controls(job.result)
 
-    panel()
-    run = current_run()
-    return run.result if isinstance(run, TrainingJob) else run
+    live.poll(_training, draw, key="run_panel")
+    return session.current_run().result
 
 
 def _progress_unless_ending(job: TrainingJob) -> Progress:
@@ -122,85 +120,130 @@ def _progress_unless_ending(job: TrainingJob) -> Progress:
     return progress
 
 
-def _cancel(job: TrainingJob) -> None:
-    set_run(job.cancel(watcher_id()))
+def queued_text(progress: Progress) -> str:
+    """What a run waiting for a trainer says: how many runs are ahead, and about how long it waits."""
+    ahead = f" ({progress.ahead} ahead of this one)" if progress.ahead else ""
+    wait = progress.wait_seconds
+    expected = f" Expected wait: about {max(wait, 1):,.0f} s." if wait is not None else ""
+    return f"Waiting for a free trainer: other runs are training right now{ahead}…{expected}"
 
 
-def progress_view(job: TrainingJob, progress: Progress) -> None:
+def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None) -> None:
     """The progress bar, Cancel, and the loss curve and decision map at ``progress``."""
     history = progress.history
     if progress.state == "queued":
-        ahead = f" ({progress.ahead} ahead of this one)" if progress.ahead else ""
-        st.progress(0.0, text=f"Waiting for a free trainer: other runs are training right now{ahead}…")
+        st.progress(0.0, text=queued_text(progress))
     else:
         text = f"Epoch {progress.epoch:,} of {progress.epochs:,}"
         if history is not None and history.epochs_run:
-            text += f" · loss {history.loss[-1]:.4f} · accuracy {history.accuracy[-1]:.1%}"
+            text += f" · loss {fmt(history.loss[-1], '.4f')} · accuracy {fmt(history.accuracy[-1], '.1%')}"
         if progress.seconds_left is not None:
-            text += f" · about {progress.seconds_left:.1f} s left"
+            text += f" · about {fmt(progress.seconds_left, '.1f')} s left"
         st.progress(min(progress.fraction, 1.0), text=text)
-    st.button(
-        "Cancel",
-        on_click=_cancel,
-        args=(job,),
-        icon=":material/stop_circle:",
-        key="cancel_run",
-        help="Stop training and keep what it has learned so far.",
-    )
-    loss_col, map_col = st.columns(2, gap="large")
+    cancel, log = st.columns([1, 1], vertical_alignment="center")
+    with cancel:
+        run_controls.pause_button(job)  # Cancel became Pause: it keeps what was learned, Continue goes on
+    log_scale = log.toggle("Log scale", key=session.view_key("live", "log"), help="Shows the late, small improvements.")
+    map_col, loss_col, side_col = _chart_columns(side)
     with loss_col:
         if history is not None and history.epochs_run:
             losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
-            show_chart(charts.loss_chart(losses, lrs, epochs=progress.epochs, hover=False), width="stretch")
+            chart = charts.loss_chart(
+                losses,
+                lrs,
+                epochs=progress.epochs,
+                hover=False,
+                log_scale=log_scale,
+                robust=not log_scale,
+                height=LOSS_BESIDE if side else LOSS_HEIGHT,
+            )
+            show_chart(chart, width="stretch")
     with map_col:
         if progress.params is not None:
             net = make_network(job.config, job.data.classes)
             net.set_params(progress.params)
-            boundary(net, job.data, resolution=LIVE_GRID)
+            boundary(net, job.config, job.data, resolution=LIVE_GRID, size=SIDE_MAP_SIZE if side else MAP_SIZE)
+            if side_col is not None:
+                with side_col:
+                    side(job.config, job.data, net, "live")
 
 
 # ---- the result ------------------------------------------------------------------------------
 def status_message(result: RunResult) -> None:
     if result.status == "diverged":
         st.error(result.message, icon=":material/warning:")
+    elif result.status in ("stopped_early", "untrained"):
+        st.info(result.message, icon=":material/info:")
     elif result.status == "cancelled":
         st.warning(result.message, icon=":material/stop_circle:")
     else:
         st.success(result.message, icon=":material/check_circle:")
 
 
-def metrics_row(result: RunResult) -> None:
-    cols = st.columns(6)
-    cols[0].metric(
-        "Final loss",
-        f"{result.train_loss:.4f}" if np.isfinite(result.train_loss) else "—",
-        help="Cross-entropy on the training points.",
-    )
-    cols[1].metric("Train accuracy", f"{result.train_accuracy:.1%}")
-    cols[2].metric(
+def _test_accuracy(column: Any, result: RunResult) -> None:
+    column.metric(
         "Test accuracy",
-        "—" if result.test_accuracy is None else f"{result.test_accuracy:.1%}",
+        fmt(result.test_accuracy, ".1%"),
         help="On the held-out points." if result.test_accuracy is not None else "No points were held out.",
     )
-    cols[3].metric("Epochs", f"{result.history.epochs_run:,}")
-    cols[4].metric("Time", f"{result.seconds:.2f} s")
-    speed = result.epochs_per_second
-    cols[5].metric("Epochs / s", f"{speed:,.0f}" if np.isfinite(speed) else "—")
+
+
+def _metric_cells(count: int) -> list[Any]:
+    """Where ``count`` metrics go: one row that wraps (a phone shows two or three a line, not one
+    metric a screen-width line each). Every cell is the same row, filled in order."""
+    row = st.container(horizontal=True, gap="small")
+    return [row] * count
+
+
+def metrics_row(result: RunResult) -> None:
+    """The run's figures. A run that blew up says when, and which epoch's network it shows; it has
+    no final loss and no speed worth a number."""
+    history = result.history
+    if result.status == "diverged":
+        cols = _metric_cells(4)
+        cols[0].metric(
+            "Diverged at", f"epoch {history.diverged_at:,}", help="The loss stopped being a finite number, or blew up."
+        )
+        cols[1].metric(
+            "Network shown",
+            f"epoch {result.shown_epoch:,}",
+            help="The last parameters that were still finite numbers.",
+        )
+        cols[2].metric(
+            "Train accuracy",
+            fmt(result.train_accuracy, ".1%"),
+            help=f"Of the network shown: the one of epoch {result.shown_epoch:,}, before the blow-up.",
+        )
+        _test_accuracy(cols[3], result)
+        return
+    cols = _metric_cells(6)
+    cols[0].metric("Final loss", fmt(result.train_loss, ".4f"), help=FINAL_HELP)
+    cols[1].metric(
+        "Train accuracy", fmt(result.train_accuracy, ".1%"), help="Of the weights after the last step, as the loss."
+    )
+    _test_accuracy(cols[2], result)
+    cols[3].metric("Epochs", fmt(history.epochs_run, ","))
+    cols[4].metric("Time", f"{fmt(result.seconds, '.2f')} s")
+    cols[5].metric("Epochs / s", fmt(result.epochs_per_second, ",.0f"))
 
 
 def boundary(
     net: sn.Network,
+    config: RunConfig,
     data: DataSplit,
     *,
     confidence: bool = True,
     show: tuple[str, ...] = ("training", "held out"),
     resolution: int = frames.GRID_RESOLUTION,
+    size: int = MAP_SIZE,
 ) -> None:
     """The decision map with the points on it."""
-    grid = frames.grid_frame(net, data, resolution)
-    points = frames.points_frame(net, data)
+    grid = frames.grid_frame(net, data, resolution, features=config.features)
+    points = frames.points_frame(net, data, features=config.features)
     points = points[points["split"].isin(show)]
-    chart = charts.boundary_chart(grid, points, data.class_names, window=frames.extent(data), confidence=confidence)
+    chart = charts.boundary_chart(
+        grid, points, data.class_names, window=frames.extent(data), confidence=confidence, size=size
+    )
     show_chart(chart, width="content")
     st.caption(charts.POINTS_KEY)
 
@@ -209,46 +252,58 @@ def _advance(key: str, epochs: list[int]) -> None:
     """One tick of the replay animation: the next snapshot, and stop at the last."""
     position = epochs.index(st.session_state.get(key, epochs[-1]))
     if position + 1 >= len(epochs):
-        st.session_state[f"{key}.playing"] = False
+        st.session_state[session.view_key(key, "playing")] = False
     else:
         st.session_state[key] = epochs[position + 1]
 
 
-def result_view(result: RunResult, *, replay: bool = True, key: str = "result") -> None:
-    """Status, metrics, the loss curve beside the decision map, and the confusion matrix."""
+def point_sets(data: DataSplit) -> list[str]:
+    """The sets of points a run has: training, and held out when some were."""
+    return ["training", "held out"] if len(data.y_test) else ["training"]
+
+
+def result_view(result: RunResult, *, replay: bool = True, key: str = session.RESULT, side: Side | None = None) -> None:
+    """Status, metrics, the loss curve beside the decision map, and the confusion matrix. With a
+    ``side`` panel the charts come before their options."""
     status_message(result)
     metrics_row(result)
     snapshots = result.history.snapshots
     epochs = [snapshot.epoch for snapshot in snapshots]
-    replay_key = f"{key}.replay"
-    playing = bool(st.session_state.get(f"{replay_key}.playing"))
+    replay_key = session.view_key(key, "replay")
+    playing_key = session.view_key(replay_key, "playing")
+    playing = bool(st.session_state.get(playing_key))
+    sets = point_sets(result.data)
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def charts_area() -> None:
         can_replay = replay and len(snapshots) > 1
         epoch, net = result.shown_epoch, result.network
         if can_replay:
-            if st.session_state.get(f"{replay_key}.playing"):
+            if st.session_state.get(playing_key):
                 _advance(replay_key, epochs)
             chosen = st.session_state.setdefault(replay_key, epochs[-1])
             epoch, net = result.network_at(epochs.index(chosen) if chosen in epochs else len(epochs) - 1)
+        charts_row = st.container() if side is not None else None  # made first, so drawn above the options
         options = st.columns([1, 1, 1], vertical_alignment="center")
-        log_scale = options[0].toggle("Log scale", key=f"{key}.log", help="Shows the late, small improvements.")
+        log_scale = options[0].toggle(
+            "Log scale", key=session.view_key(key, "log"), help="Shows the late, small improvements."
+        )
         confidence = options[1].toggle(
             "Confidence shading",
             value=True,
-            key=f"{key}.confidence",
+            key=session.view_key(key, "confidence"),
             help="Paler where the network is unsure. Off: hard class regions.",
         )
         show = options[2].segmented_control(
             "Points",
-            ["training", "held out"],
+            sets,
             selection_mode="multi",
-            default=["training", "held out"],
-            key=f"{key}.show",
+            default=sets,
+            # one key per set of choices: a run without held-out points offers only "training"
+            key=session.view_key(key, "show" if len(sets) > 1 else "show_training"),
             label_visibility="collapsed",
         )
-        loss_col, map_col = st.columns(2, gap="large")
+        map_col, loss_col, side_col = _chart_columns(side, charts_row)
         with loss_col:
             losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
             chart = charts.loss_chart(
@@ -257,29 +312,44 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
                 epochs=result.history.epochs_planned,
                 log_scale=log_scale,
                 marker=epoch if can_replay else None,
+                height=LOSS_BESIDE if side else LOSS_HEIGHT,
+                best_epoch=result.best_epoch,
             )
             show_chart(chart, width="stretch")
         with map_col:
-            boundary(net, result.data, confidence=confidence, show=tuple(show or ()))
+            boundary(
+                net,
+                result.config,
+                result.data,
+                confidence=confidence,
+                show=tuple(show or ()),
+                size=SIDE_MAP_SIZE if side else MAP_SIZE,
+            )
             if can_replay:
                 slider, play = st.columns([6, 1], vertical_alignment="bottom")
                 slider.select_slider(
                     "Replay: the network at epoch",
                     epochs,
                     key=replay_key,
-                    format_func=lambda e: f"{e:,}",
+                    format_func=lambda e: fmt(e, ","),
                     help="Slide back through training: the map, the points and the marker on the loss curve.",
                 )
                 play.button(
                     "",
                     icon=":material/pause:" if playing else ":material/play_arrow:",
-                    key=f"{key}.play",
+                    key=session.view_key(key, "play"),
                     on_click=_toggle_play,
                     args=(replay_key, epochs),
                     help="Play the training back.",
                 )
+                run_controls.best_epoch_button(result, replay_key, key)
+        if side_col is not None:
+            with side_col:
+                side(result.config, result.data, net, key)
         details = st.expander(
-            "Confusion matrix, and the notebook's test on fresh points", key=f"{key}.details", on_change="rerun"
+            "Confusion matrix, and the notebook's test on fresh points",
+            key=session.view_key(key, "details"),
+            on_change="rerun",
         )
         with details:
             if details.open:  # computed only when opened: a closed one costs a redraw nothing
@@ -289,21 +359,24 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = "result") 
 
 
 def _toggle_play(key: str, epochs: list[int]) -> None:
-    playing = not st.session_state.get(f"{key}.playing")
+    playing_key = session.view_key(key, "playing")
+    playing = not st.session_state.get(playing_key)
     if playing and st.session_state.get(key) == epochs[-1]:
         st.session_state[key] = epochs[0]  # play from the start
-    st.session_state[f"{key}.playing"] = playing
+    st.session_state[playing_key] = playing
 
 
 def confusion(result: RunResult, net: sn.Network, key: str) -> None:
     data = result.data
-    split = st.segmented_control("Points", ["training", "held out"], default="training", key=f"{key}.cm_split")
+    split = st.segmented_control(
+        "Points", ["training", "held out"], default="training", key=session.view_key(key, "cm_split")
+    )
     X, y = (data.X_test, data.y_test) if split == "held out" else (data.X_train, data.y_train)
     if not len(y):
         st.info("No points were held out: set **Held out for testing** above 0 to test on unseen points.")
     else:
         with np.errstate(all="ignore"):
-            predicted = net.predict(X)
+            predicted = net.predict(inputs(result.config, X))
         frame = frames.confusion_frame(y, predicted, data.class_names)
         show_chart(charts.confusion_chart(frame, data.class_names))
     if result.config.data_id:
@@ -311,54 +384,7 @@ def confusion(result: RunResult, net: sn.Network, key: str) -> None:
     fresh = 1000 * result.config.classes
     if st.button(
         f"Test on {fresh:,} fresh points",
-        key=f"{key}.fresh",
+        key=session.view_key(key, "fresh"),
         help="The notebook's held-out test: 1 000 new points per class from the same dataset, another seed.",
     ):
-        accuracy = fresh_points_accuracy(result.config, result.shown_epoch, result.network)
-        st.metric(f"Accuracy on {fresh:,} fresh points", f"{accuracy:.1%}")
-
-
-def downloads(result: RunResult, points: upload.Points | None = None) -> None:
-    """Take it home: the weights, the history, a script that reproduces the run (and the points)."""
-    uploaded = result.config.data_id
-    if uploaded and (points is None or points.fingerprint != uploaded):
-        points = None  # the points of this run are no longer in this session: no script, no points file
-    cols = st.columns(4)
-    cols[0].download_button(
-        "Weights (.npz)",
-        lambda: export.weights_npz(result.network),
-        export.WEIGHTS_FILE,
-        mime="application/octet-stream",
-        icon=":material/download:",
-        width="stretch",
-        help="Load them with scratchnet.load(path) and predict.",
-    )
-    cols[1].download_button(
-        "History (.csv)",
-        lambda: export.history_csv(result.history),
-        export.HISTORY_FILE,
-        mime="text/csv",
-        icon=":material/download:",
-        width="stretch",
-        help="Loss, accuracy and learning rate, epoch by epoch.",
-    )
-    if not uploaded or points is not None:
-        cols[2].download_button(
-            "Script (.py)",
-            lambda: export.reproduce_script(result.config, points),
-            export.SCRIPT_FILE,
-            mime="text/x-python",
-            icon=":material/download:",
-            width="stretch",
-            help="A short Python script that trains this run again with scratchnet, from its seeds.",
-        )
-    if points is not None:
-        cols[3].download_button(
-            "Points (.csv)",
-            lambda: upload.points_csv(points),
-            export.POINTS_FILE,
-            mime="text/csv",
-            icon=":material/download:",
-            width="stretch",
-            help="The points this run trained on (for the script).",
-        )
+        st.metric(f"Accuracy on {fresh:,} fresh points", fmt(fresh_accuracy(result), ".1%"))

@@ -1,6 +1,6 @@
 """What is inside a network: its gradients checked against finite differences, and what a trained network holds.
 
-Pure NumPy, pandas and Altair (no Streamlit), so every number the "Under the hood" page shows
+Pure NumPy and pandas (no Streamlit; ``charts`` draws the tables), so every number the "Under the hood" page shows
 about a network can be tested: the gradient check sets the analytic gradients of ``backward``
 beside numerical ones, per tensor and per entry; the trained-network views map what each hidden
 unit responds to, draw the weight matrices, and replay the gradient norm of each layer over the
@@ -13,21 +13,23 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.charts import class_scale
 from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs.config import (
+    ACTIVATION_LABELS,
+    DATASET_LABELS,
+    FEATURE_LABELS,
+    OPTIMIZER_LABELS,
+    RunConfig,
+)
 from scratchnet.app.runs.result import DataSplit
-from scratchnet.app.under_the_hood.step import activation_class
+from scratchnet.app.text import fmt
+from scratchnet.app.under_the_hood.activations import activation_class
 from scratchnet.checks import check_int
 from scratchnet.layers import Dense
-
-#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
-#: (the default "fit" would squeeze them all into width × height).
-FIXED_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
 
 # ---- gradient check ----------------------------------------------------------------------------
 CHECK_TOLERANCE = 1e-6  # a gradient check passes below this relative error
@@ -100,35 +102,6 @@ def gradient_check(
     return GradientCheck(activation, report, pd.concat(parts, ignore_index=True))
 
 
-def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -> alt.LayerChart:
-    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree."""
-    values = entries[["analytic", "numeric"]].to_numpy()
-    peak = float(np.abs(values).max()) if values.size else 1.0
-    peak = peak * 1.05 if peak > 0 else 1.0
-    scale = alt.Scale(domain=[-peak, peak], nice=False)
-    diagonal = (
-        alt.Chart(pd.DataFrame({"numeric": [-peak, peak], "analytic": [-peak, peak]}))
-        .mark_line(color="#999", strokeDash=[4, 3], clip=True)
-        .encode(x=alt.X("numeric:Q", scale=scale), y=alt.Y("analytic:Q", scale=scale))
-    )
-    dots = (
-        alt.Chart(entries)
-        .mark_circle(size=45, opacity=0.8)
-        .encode(
-            x=alt.X("numeric:Q", scale=scale, title="numeric (finite differences)"),
-            y=alt.Y("analytic:Q", scale=scale, title="analytic (backward)"),
-            color=alt.Color("parameter:N", legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=[
-                alt.Tooltip("parameter:N"),
-                alt.Tooltip("entry:N"),
-                alt.Tooltip("analytic:Q", format=".6g"),
-                alt.Tooltip("numeric:Q", format=".6g"),
-            ],
-        )
-    )
-    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE)
-
-
 # ---- inside a trained network -----------------------------------------------------------------
 MAP_RESOLUTION = 30
 MAX_MAP_UNITS = 64
@@ -155,13 +128,14 @@ def unit_map_frame(
     *,
     resolution: int = MAP_RESOLUTION,
     max_units: int = MAX_MAP_UNITS,
+    features: Sequence[str] = ("x1", "x2"),
 ) -> pd.DataFrame:
     """What each unit of hidden layer ``layer`` outputs over a ``resolution``² grid covering the data.
 
     One row per unit and cell: ``unit`` (label), ``ix``, ``iy`` (cell column and row, 0 at the
     bottom left), ``value`` (the unit's output there) and ``level`` (``value`` divided by the
     unit's largest absolute output, so every map uses its full colour range). Pure: calls only
-    ``net.activations``.
+    ``net.activations``, on each cell centre's ``features`` (what the network sees of a point).
     """
     hidden = hidden_layer_count(net)
     layer = check_int("layer", layer, low=1, high=max(hidden, 1))
@@ -175,7 +149,8 @@ def unit_map_frame(
     centers = np.c_[gx.ravel(), gy.ravel()]
     positions = [i for i, item in enumerate(net.layers) if not isinstance(item, Dense)]
     with np.errstate(all="ignore"):
-        outputs = net.activations((centers - data.center) / data.scale)[positions[layer - 1]]
+        seen = sn.expand_features((centers - data.center) / data.scale, tuple(features))
+        outputs = net.activations(seen)[positions[layer - 1]]
     units = min(outputs.shape[1], max_units)
     values = np.asarray(outputs[:, :units], dtype=np.float64)
     peak = np.nanmax(np.abs(values), axis=0) if values.size else np.zeros(units)
@@ -191,59 +166,6 @@ def unit_map_frame(
             "value": values.T.reshape(-1).round(4),
             "level": level.T.reshape(-1).round(3),
         }
-    )
-
-
-def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) -> alt.FacetChart:
-    """One small map per unit (like TensorFlow Playground's neuron thumbnails): orange where the
-    unit's output is high, blue where it is negative, white where it is 0."""
-    units = list(frame["unit"].cat.categories) if hasattr(frame["unit"], "cat") else sorted(frame["unit"].unique())
-    resolution = int(frame["ix"].max()) + 1 if len(frame) else 1
-    levels = alt.Scale(scheme="blueorange", domain=[-1, 1], domainMid=0)
-    return (
-        alt.Chart(frame)
-        .transform_calculate(edge="datum.level")
-        .mark_rect(strokeWidth=0.6)
-        .encode(
-            x=alt.X("ix:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
-            y=alt.Y("iy:O", axis=None, sort="descending", scale=alt.Scale(paddingInner=0, paddingOuter=0)),
-            color=alt.Color(
-                "level:Q",
-                scale=levels,
-                legend=alt.Legend(title="output ÷ unit's max", orient="bottom", type="gradient", gradientLength=220),
-            ),
-            stroke=alt.Stroke("edge:Q", scale=levels, legend=None),  # a same-colour outline hides the seams
-            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("value:Q", format=".3f", title="output")],
-        )
-        .properties(width=panel, height=panel)
-        .facet(
-            facet=alt.Facet(
-                "unit:N", sort=units, title=None, header=alt.Header(labelFontSize=11, labelPadding=2, title=None)
-            ),
-            columns=min(columns, max(len(units), 1)),
-            spacing=6,
-        )
-        .properties(title=f"{len(units)} units, {resolution} × {resolution} grid each")
-    )
-
-
-def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, size: int = 130) -> alt.Chart:
-    """The training points in the same square window as the unit maps, to read the maps by."""
-    x_low, x_high, y_low, y_high = extent(data)
-    shown = data.shown(data.X_train)
-    names = list(class_names or data.class_names)
-    frame = pd.DataFrame({"x": shown[:, 0], "y": shown[:, 1], "class": np.asarray(names)[data.y_train]})
-    return (
-        alt.Chart(frame)
-        .mark_circle(size=14, opacity=0.85)
-        .encode(
-            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), axis=None),
-            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None),
-            color=alt.Color(
-                "class:N", scale=class_scale(names), legend=alt.Legend(orient="bottom", title=None, columns=1)
-            ),
-        )
-        .properties(width=size, height=size, title="The training points", autosize=FIXED_SIZE)
     )
 
 
@@ -263,12 +185,16 @@ def weight_frame(W: np.ndarray, *, rows: Sequence[str] | None = None, columns: S
     )
 
 
-def weight_names(net: sn.Network, k: int, class_names: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
-    """Row and column labels of ``W{k}``: inputs x₁, x₂, hidden units, or classes."""
+def weight_names(
+    net: sn.Network, k: int, class_names: Sequence[str] | None = None, inputs: Sequence[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Row and column labels of ``W{k}``: the inputs (``inputs``, else x₁, x₂, …), hidden units, or classes."""
     sizes = net.sizes
     last = len(sizes) - 1
 
     def label(layer: int) -> list[str]:
+        if layer == 0 and inputs is not None and len(inputs) == sizes[0]:
+            return list(inputs)
         if layer == 0:
             return ["x₁", "x₂"] if sizes[0] == 2 else [f"x{i + 1}" for i in range(sizes[0])]
         if layer == last:
@@ -277,56 +203,6 @@ def weight_names(net: sn.Network, k: int, class_names: Sequence[str] | None = No
         return [f"{prefix}{j + 1}" for j in range(sizes[layer])]
 
     return label(k - 1), label(k)
-
-
-def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.Chart:
-    """A weight matrix as a heatmap: red positive, blue negative, white 0.
-
-    The longer side runs across the page: a tall matrix (more rows than columns, like the
-    64 × 3 matrix into the class scores) is drawn transposed, and its title says so.
-    """
-    rows = list(frame["from"].cat.categories)
-    columns = list(frame["to"].cat.categories)
-    transposed = len(rows) > len(columns)
-    across, down = (rows, columns) if transposed else (columns, rows)
-    cell = int(min(28, max(6, longest // max(len(across), 1))))
-    row = max(cell, 18) if len(down) <= 8 else cell  # short strips get rows tall enough for their labels
-    peak = float(np.abs(frame["weight"]).max()) if len(frame) else 1.0
-    peak = peak if peak > 0 else 1.0
-    x_field, y_field = ("from", "to") if transposed else ("to", "from")
-    tall = len(down) * row >= 120  # room for the longer axis titles
-    titles = {"from": "from (rows of W)", "to": "to (columns of W)"} if tall else {"from": "from", "to": "to"}
-    show_x, show_y = len(across) <= 24, len(down) <= 24
-    if not show_x:
-        titles[x_field] += f": {across[0]} … {across[-1]}"
-    if not show_y:
-        titles[y_field] += f": {down[0]} … {down[-1]}"
-    title = f"{name}: {len(rows)} × {len(columns)}" + (", drawn transposed" if transposed else "")
-    return (
-        alt.Chart(frame)
-        .mark_rect(strokeWidth=0)
-        .encode(
-            x=alt.X(
-                f"{x_field}:O",
-                sort=across,
-                title=titles[x_field],
-                axis=alt.Axis(labels=show_x, ticks=show_x, labelAngle=0, labelOverlap=False),
-            ),
-            y=alt.Y(
-                f"{y_field}:O",
-                sort=down,
-                title=titles[y_field],
-                axis=alt.Axis(labels=show_y, ticks=show_y, labelOverlap=False),
-            ),
-            color=alt.Color(
-                "weight:Q",
-                scale=alt.Scale(scheme="redblue", reverse=True, domain=[-peak, peak], domainMid=0),
-                legend=alt.Legend(orient="right", gradientLength=max(40, min(160, row * len(down))), title="weight"),
-            ),
-            tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],
-        )
-        .properties(width=cell * len(across), height=row * len(down), title=title, autosize=FIXED_SIZE)
-    )
 
 
 def gradient_norm_frame(
@@ -356,30 +232,63 @@ def gradient_norm_frame(
     return frame
 
 
-def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, height: int = 260) -> alt.LayerChart:
-    """‖∂J/∂W‖ per layer against the epoch, on a log scale."""
-    layers = sorted(frame["layer"].unique(), key=lambda name: int(name[1:]))
-    x = alt.X("epoch:Q", title="epoch", axis=alt.Axis(format=",.0f"))
-    lines = (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=25), strokeWidth=2)
-        .encode(
-            x=x,
-            y=alt.Y("norm:Q", scale=alt.Scale(type="log"), title="gradient norm ‖∂J/∂W‖", axis=alt.Axis(format="~g")),
-            color=alt.Color(
-                "layer:N", sort=layers, legend=alt.Legend(title=None, orient="top", direction="horizontal")
-            ),
-            tooltip=[
-                alt.Tooltip("epoch:Q", format=","),
-                alt.Tooltip("layer:N"),
-                alt.Tooltip("norm:Q", format=".4g"),
-                alt.Tooltip("loss:Q", format=".4f", title="training loss"),
-            ],
-        )
+# ---- words about a trained network --------------------------------------------------------------
+def describe(config: RunConfig, sizes: Sequence[int], epochs_run: int, train_accuracy: float) -> str:
+    """One line (Markdown) naming the run whose insides are shown."""
+    dataset = "Your points" if config.data_id else DATASET_LABELS.get(config.dataset, config.dataset)
+    inputs = (
+        ""
+        if tuple(config.features) == ("x1", "x2")
+        else ", inputs " + ", ".join(FEATURE_LABELS[name] for name in config.features)
     )
-    parts = [lines]
-    if marker is not None:
-        rule = pd.DataFrame({"epoch": [marker]})
-        parts.append(alt.Chart(rule).mark_rule(color="#E45756", strokeDash=[4, 3], strokeWidth=2).encode(x=x))
-    fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
-    return alt.layer(*parts, height=height, width="container", autosize=fit_width)
+    return (
+        f"**{dataset}**, network {' → '.join(map(str, sizes))} "
+        f"({ACTIVATION_LABELS[config.activation]}{inputs}), {OPTIMIZER_LABELS[config.optimizer]}, "
+        f"lr {fmt(config.lr)}, {epochs_run:,} epochs: training accuracy {train_accuracy:.1%}."
+    )
+
+
+def unit_maps_text(layer: int, units: int, activation: str, features: Sequence[str] = ("x1", "x2")) -> str:
+    """What the unit maps of hidden layer ``layer`` show, and how to read them (Markdown)."""
+    shown = min(units, MAX_MAP_UNITS)
+    relu = activation in ("relu", "notebook_relu")
+    text = (
+        f"Each square is the whole plane of the data, as in the points on the left; its colour is what one unit "
+        f"of hidden layer {layer} outputs for a point there (orange high, blue negative, white 0), scaled by "
+        "that unit's largest output."
+    )
+    if layer == 1 and tuple(features) == ("x1", "x2"):
+        text += " A first-layer unit sees a weighted sum of x₁ and x₂, so its colour changes across straight lines"
+        text += ": a ReLU unit is off (white) on one side of its line." if relu else "."
+    elif layer == 1:
+        text += " A first-layer unit sees a weighted sum of its inputs: with inputs such as x₁² or sin x₁ its lines "
+        text += "can already bend."
+    else:
+        text += " Deeper units combine the units below them, so their regions can bend."
+    if relu:
+        text += " A unit that is white everywhere is dead: it never fires, so it never learns."
+    if shown < units:
+        text += f" Showing the first {shown} of {units} units."
+    return text
+
+
+# ---- the page's words ------------------------------------------------------------------------------
+CHECK_INTRO = (
+    "Back-propagation can be checked without trusting it: nudge one parameter θ by ±ε and measure the loss "
+    "itself. The slope that comes out must match the gradient `backward` computed."
+)
+CHECK_KINK = (
+    "Only W1 and b1 fail with the notebook's ReLU: their gradients pass back through the ReLU, while W2 and b2 "
+    "sit above it. The batch's points lie away from the origin: there, with zero biases, every unit sits on "
+    "ReLU's kink, where a finite difference straddles two slopes and matches no derivative."
+)
+WEIGHTS_TEXT = (
+    "Red weights excite the unit they feed, blue ones inhibit it, white ones hardly matter. The hidden units "
+    "run across the page, in the same order as the maps above; hover over a cell for its value."
+)
+GRADIENT_NORM_TEXT = (
+    "The length ‖∂J/∂W‖ of each weight matrix's gradient over the whole training set, replayed from the "
+    "saved snapshots (J = the training loss, plus the L2 penalty if any). With plain gradient descent it "
+    "shrinks as the loss flattens, and so do the steps. Adam's steps do not shrink with the gradient, so under "
+    "Adam it often bounces instead. Lines far apart: the layers get gradients of very different sizes."
+)

@@ -1,11 +1,10 @@
-"""One training step of a tiny network, traced stage by stage.
+"""One training step of a network, traced stage by stage.
 
-Pure NumPy, pandas and Altair (no Streamlit), so every number the step-through of the "Under the
-hood" page shows can be tested. A ``2 → hidden → 3`` network and a handful of spiral points keep
-every array small enough to read; ``trace_step`` runs the engine's own passes —
-``layer.forward``, ``layer.backward``, ``net.grads`` and the ``SGD`` optimizer — on a private copy
-of the network, and keeps a copy of every intermediate array (the layers reuse their work
-buffers from one pass to the next, so an uncopied array would change under the reader's eyes).
+Pure NumPy and pandas (no Streamlit), so every number the step-through of the "Under the hood"
+page shows can be tested. ``trace_step`` runs the engine's own passes — ``layer.forward``,
+``layer.backward``, ``net.grads`` and the ``SGD`` optimizer — on a private copy of the network,
+and keeps a copy of every intermediate array (the layers reuse their work buffers from one pass
+to the next, so an uncopied array would change under the reader's eyes).
 """
 
 from __future__ import annotations
@@ -13,134 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import altair as alt
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 import scratchnet as sn
 from scratchnet.app.runs.config import ACTIVATION_LABELS
-from scratchnet.checks import check_choice, check_features, check_float, check_int, check_labels
+from scratchnet.app.text import fmt
+from scratchnet.app.under_the_hood.activations import ACTIVATION_LATEX, ACTIVATION_NOTES, DERIVATIVE_NOTES
+from scratchnet.checks import check_features, check_float, check_labels
 from scratchnet.layers import Dense
-from scratchnet.notebook import NotebookReLU
 
-# ---- the tiny network of the step-through ---------------------------------------------------------
-HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)
-MIN_POINTS, MAX_POINTS = 3, 12
-LR_CHOICES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
-CLASSES = 3
-MIN_RADIUS = 0.3  # the spiral's innermost points crowd the origin, where ReLU has a kink; stay clear of it
-
-#: a_k = f(z_k) and the factor f'(…) that the backward pass multiplies by, per activation kind.
-ACTIVATION_LATEX: dict[str, tuple[str, str]] = {
-    "relu": (r"\max(0,\ {z})", r"\mathbf{{1}}[{z} > 0]"),
-    "notebook_relu": (r"\max(0,\ {z})", r"\max({z},\ 0)"),
-    "leaky_relu": (r"\max(\alpha {z},\ {z})", r"\big(1 \text{{ if }} {z} > 0 \text{{ else }} \alpha\big)"),
-    "tanh": (r"\tanh {z}", r"(1 - {a}^2)"),
-    "sigmoid": (r"\sigma({z}) = \frac{{1}}{{1 + e^{{-{z}}}}}", r"{a}\,(1 - {a})"),
-    "linear": (r"{z}", r"1"),
-}
-ACTIVATION_NOTES = {
-    "relu": "Negative sums become 0: for that point the unit is off.",
-    "notebook_relu": "Forward, the notebook's ReLU is the ordinary one: negative sums become 0.",
-    "leaky_relu": "Negative sums are scaled by α = 0.01 instead of cut to 0.",
-    "tanh": "Squashes every sum into (−1, 1).",
-    "sigmoid": "Squashes every sum into (0, 1).",
-    "linear": "Passes the sums through unchanged: without a non-linearity, the layers add up to one linear map.",
-}
-DERIVATIVE_NOTES = {
-    "relu": "Only units that were on (z > 0) pass the gradient back; the slope of ReLU there is 1.",
-    "notebook_relu": (
-        "The notebook's bug: it multiplies by z itself where the slope of ReLU is 1, so units with big inputs get "
-        "inflated gradients and units with small ones almost none. The right factor is 1[z > 0]."
-    ),
-    "leaky_relu": "The slope is 1 where the unit is on and α = 0.01 where it is off.",
-    "tanh": "The slope of tanh is 1 − tanh², largest near 0 and vanishing where the unit saturates.",
-    "sigmoid": "The slope of σ is σ(1 − σ), at most 0.25.",
-    "linear": "The slope of the identity is 1: the gradient passes unchanged.",
-}
-
-
-@dataclass(frozen=True)
-class TinySpec:
-    """The step-through's network and batch: ``2 → hidden → 3``, ``points`` spiral points, one seed."""
-
-    hidden: int = 4
-    activation: str = "relu"
-    points: int = 6
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", check_int("hidden units", self.hidden, low=1, high=max(HIDDEN_CHOICES)))
-        object.__setattr__(self, "activation", check_choice("activation", self.activation, ACTIVATION_LATEX))
-        object.__setattr__(self, "points", check_int("points", self.points, low=MIN_POINTS, high=MAX_POINTS))
-        object.__setattr__(self, "seed", check_int("seed", self.seed, low=0, high=999_999))
-
-    @property
-    def sizes(self) -> list[int]:
-        return [2, self.hidden, CLASSES]
-
-
-def activation_class(kind: str) -> type[sn.Activation]:
-    """The engine's activation class for ``kind`` (a name from ``ACTIVATION_LATEX``)."""
-    kind = check_choice("activation", kind, ACTIVATION_LATEX)
-    return NotebookReLU if kind == "notebook_relu" else sn.ACTIVATIONS[kind]
-
-
-def tiny_batch(points: int, seed: int, classes: int = CLASSES) -> tuple[np.ndarray, np.ndarray]:
-    """``points`` spiral points (classes taking turns), drawn with ``seed`` from those at radius ≥ ``MIN_RADIUS``."""
-    points = check_int("points", points, low=MIN_POINTS, high=MAX_POINTS)
-    X, y = sn.spiral_data(samples=50, classes=classes, noise=0.2, seed=seed)
-    rng = np.random.default_rng(seed)
-    counts = np.bincount(np.arange(points) % classes, minlength=classes)
-    rows = []
-    for c, count in enumerate(counts):
-        allowed = np.flatnonzero((y == c) & (np.hypot(X[:, 0], X[:, 1]) >= MIN_RADIUS))
-        rows.extend(sorted(rng.choice(allowed, size=count, replace=False)))
-    rows = np.asarray(rows)
-    return X[rows].copy(), y[rows].copy()
-
-
-def tiny_network(spec: TinySpec) -> sn.Network:
-    """The seeded ``2 → hidden → 3`` network of ``spec`` (He initialisation, float64)."""
-    return sn.mlp(spec.sizes, activation=activation_class(spec.activation), init="he", seed=spec.seed)
-
-
-@dataclass(frozen=True)
-class TinyState:
-    """A session's step-through: the spec, the parameters now, and the batch loss before each step taken."""
-
-    spec: TinySpec
-    params: dict[str, np.ndarray] = field(repr=False)
-    losses: tuple[float, ...] = ()
-
-    @classmethod
-    def start(cls, spec: TinySpec) -> TinyState:
-        return cls(spec, tiny_network(spec).get_params())
-
-    @property
-    def steps(self) -> int:
-        return len(self.losses)
-
-    def network(self) -> sn.Network:
-        """A fresh network holding this state's parameters (the caller's to use as it likes)."""
-        net = tiny_network(self.spec)
-        net.set_params(self.params)
-        return net
-
-    def batch(self) -> tuple[np.ndarray, np.ndarray]:
-        return tiny_batch(self.spec.points, self.spec.seed)
-
-    def trace(self, lr: float) -> StepTrace:
-        return trace_step(self.network(), *self.batch(), lr)
-
-    def step(self, lr: float) -> TinyState:
-        """The state after one gradient-descent step with learning rate ``lr``."""
-        trace = self.trace(lr)
-        return TinyState(self.spec, trace.params_after, (*self.losses, trace.loss_before))
-
-
-# ---- one training step ------------------------------------------------------------------------
 PHASES = ("forward", "loss", "backward", "update")
 
 
@@ -233,8 +114,13 @@ def _per_point_loss(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
     return log_total - logits[np.arange(len(y)), y]
 
 
-def trace_step(net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float) -> StepTrace:
+def trace_step(
+    net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float, *, inputs: Sequence[str] | None = None
+) -> StepTrace:
     """One full-batch gradient-descent step of ``net`` on ``(X, y)``, stage by stage. ``net`` is not touched.
+
+    ``X`` is what the network sees (one column per input); ``inputs`` name its columns (x₁, x₂, …
+    by default).
 
     The passes are the engine's: each layer's ``forward``, the fused ``softmax_cross_entropy``,
     each layer's ``backward`` (in the order ``Network.backward`` calls them), the gradients from
@@ -251,7 +137,12 @@ def trace_step(net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float) -> Step
     hidden_layers = last - 1
     points = tuple(str(i + 1) for i in range(n))
     classes = tuple(f"class {c}" for c in range(work.n_classes))
-    inputs = tuple(f"x{chr(0x2081 + j)}" if j < 9 else f"x{j + 1}" for j in range(work.n_inputs))
+    if inputs is None:
+        inputs = tuple(f"x{chr(0x2081 + j)}" if j < 9 else f"x{j + 1}" for j in range(work.n_inputs))
+    inputs = tuple(inputs)
+    if len(inputs) != work.n_inputs:
+        raise ValueError(f"inputs must name the network's {work.n_inputs} inputs; got {len(inputs)} names")
+    what = "its two coordinates" if inputs == ("x₁", "x₂") else f"its inputs {', '.join(inputs)}"
 
     def names(k: int) -> tuple[str, ...]:  # the units dense layer k feeds
         return classes if k == last else _unit_names(k, work.dense_layers[k - 1].n_out, hidden_layers)
@@ -273,8 +164,8 @@ def trace_step(net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float) -> Step
             "X",
             "forward",
             "Inputs X",
-            r"X \in \mathbb{R}^{N \times 2},\quad N = " + str(n),
-            f"One row per point: its two coordinates. Their classes: y = ({', '.join(map(str, y))}).",
+            rf"X \in \mathbb{{R}}^{{N \times {work.n_inputs}}},\quad N = {n}",
+            f"One row per point: {what}. Their classes: y = ({', '.join(map(str, y))}).",
             X.copy(),
             points,
             inputs,
@@ -473,7 +364,7 @@ def trace_step(net: sn.Network, X: np.ndarray, y: np.ndarray, lr: float) -> Step
                 "update",
                 f"W{k} and b{k} after the step",
                 f"W_{{{k}}} \\leftarrow W_{{{k}}} - \\eta\\, {d(f'W_{{{k}}}')}, \\quad "
-                f"b_{{{k}}} \\leftarrow b_{{{k}}} - \\eta\\, {d(f'b_{{{k}}}')}, \\quad \\eta = {lr:g}",
+                f"b_{{{k}}} \\leftarrow b_{{{k}}} - \\eta\\, {d(f'b_{{{k}}}')}, \\quad \\eta = {fmt(lr)}",
                 "Compare with the forward pass: every entry moved by −η × its gradient.",
                 params_after,
                 k,
@@ -501,43 +392,3 @@ def loss_change_frame(trace: StepTrace) -> pd.DataFrame:
     before, after = trace.per_point_before, trace.per_point_after
     index = pd.Index([str(i + 1) for i in range(len(before))], name="point")
     return pd.DataFrame({"loss before": before, "loss after": after, "change": after - before}, index=index)
-
-
-def shade(frame: pd.DataFrame) -> pd.DataFrame:
-    """CSS backgrounds for a table of numbers: red for positive, blue for negative, stronger for bigger."""
-    values = frame.to_numpy(dtype=float, na_value=np.nan)
-    peak = np.nanmax(np.abs(values)) if values.size and np.isfinite(values).any() else 0.0
-    strength = np.abs(values) / peak * 0.45 if peak > 0 else np.zeros_like(values)
-    css = np.where(
-        values > 0,
-        np.char.add(np.char.add("background-color: rgba(228, 87, 86, ", np.round(strength, 3).astype(str)), ")"),
-        np.char.add(np.char.add("background-color: rgba(76, 120, 168, ", np.round(strength, 3).astype(str)), ")"),
-    )
-    css = np.where(np.isfinite(values) & (values != 0), css, "")
-    return pd.DataFrame(css, index=frame.index, columns=frame.columns)
-
-
-def stage_styler(stage: Stage, decimals: int = 4) -> Styler:
-    """The stage's table with a fixed number of decimals, shaded by sign and size (labels left plain)."""
-    frame = stage.frame()
-    number = f"{{:.{decimals}f}}"
-    if "true class y" not in frame.columns:
-        return frame.style.format(number).apply(shade, axis=None)
-    numeric = [column for column in frame.columns if column != "true class y"]
-    styler = frame.style.format(number, subset=numeric).format("{:.0f}", subset=["true class y"])
-    return styler.apply(shade, axis=None, subset=numeric)
-
-
-def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
-    """The batch loss before each step taken so far (step 0 = the start)."""
-    frame = pd.DataFrame({"step": np.arange(len(losses)), "loss": np.asarray(losses, dtype=float)})
-    return (
-        alt.Chart(frame, title=alt.TitleParams("batch loss per step", fontSize=12, anchor="start"))
-        .mark_line(point=True, strokeWidth=2, color="#4C78A8")
-        .encode(
-            x=alt.X("step:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("loss:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
-            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
-        )
-        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    )

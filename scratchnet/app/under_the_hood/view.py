@@ -1,10 +1,10 @@
 """The "Under the hood" page's Streamlit views: one training step laid bare, gradient checks, and
 what a trained network has inside.
 
-The numbers come from the pure modules: ``step`` traces one training step of a tiny network,
-stage by stage (this session's step-through lives in ``st.session_state``); ``anatomy`` checks
-the gradients and looks inside a trained network, the Playground's run or the default one
-(trained once, shared, and only read here).
+The numbers come from the pure modules: ``tiny`` and ``step`` trace one training step of a tiny
+network, stage by stage (this session's step-through is held under ``session.STEP_STATE``);
+``logic`` checks the gradients and looks inside a trained network, the Playground's run or the
+default one (trained once, shared, and only read here); ``charts`` draws them.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import pandas as pd
 import streamlit as st
 
 import scratchnet as sn
-from scratchnet.app.runs.config import ACTIVATION_LABELS, DATASET_LABELS, OPTIMIZER_LABELS, RunConfig
-from scratchnet.app.runs.jobs import TrainingJob
-from scratchnet.app.runs.result import DataSplit, RunResult
-from scratchnet.app.ui import cache, run_panel
-from scratchnet.app.under_the_hood import logic, step
+from scratchnet.app.runs.config import ACTIVATION_LABELS, FEATURE_LABELS, RunConfig
+from scratchnet.app.runs.result import DataSplit, RunResult, inputs
+from scratchnet.app.text import escape, fmt
+from scratchnet.app.ui import cache, live, run_panel, session
+from scratchnet.app.under_the_hood import charts, logic, step, tiny
 
-STATE = "anatomy.tiny"
 NBSP = "\u00a0"  # keeps a shape such as "W 4 × 3, b 3" on one line
 WIDE_COLUMNS = 5  # a table with more columns than this needs the page's full width
 TABS = ("One training step", "Gradient check", "Inside a trained network")
@@ -34,26 +33,32 @@ PHASE_TITLES = {
 
 
 # ---- one training step --------------------------------------------------------------------------
-def _tiny_state() -> step.TinyState:
+def _tiny_state() -> tiny.TinyState:
     """This session's step-through, restarted whenever the network or the batch is changed."""
-    spec = step.TinySpec(
-        hidden=st.session_state.get("anatomy.hidden", 4),
-        activation=st.session_state.get("anatomy.activation", "relu"),
-        points=st.session_state.get("anatomy.points", 6),
-        seed=st.session_state.get("anatomy.seed", 0),
+    state = st.session_state
+    spec = tiny.TinySpec(
+        hidden=state.get(session.STEP_HIDDEN, 4),
+        activation=state.get(session.STEP_ACTIVATION, "relu"),
+        points=state.get(session.STEP_POINTS, 6),
+        seed=state.get(session.STEP_SEED, 0),
+        features=tuple(state.get(session.STEP_FEATURES) or tiny.DEFAULT_FEATURES),
     )
-    state = st.session_state.get(STATE)
-    if state is None or state.spec != spec:
-        state = st.session_state[STATE] = step.TinyState.start(spec)
-    return state
+    held = state.get(session.STEP_STATE)
+    if held is None or held.spec != spec:
+        held = state[session.STEP_STATE] = tiny.TinyState.start(spec)
+    return held
+
+
+def _lr() -> float:
+    return st.session_state.get(session.STEP_LR, 1.0)
 
 
 def _take_step() -> None:
-    st.session_state[STATE] = _tiny_state().step(st.session_state.get("anatomy.lr", 1.0))
+    st.session_state[session.STEP_STATE] = _tiny_state().step(_lr())
 
 
 def _start_over() -> None:
-    st.session_state[STATE] = step.TinyState.start(_tiny_state().spec)
+    st.session_state[session.STEP_STATE] = tiny.TinyState.start(_tiny_state().spec)
 
 
 def _stage_card(stage: step.Stage) -> None:
@@ -63,7 +68,7 @@ def _stage_card(stage: step.Stage) -> None:
         st.markdown(f"**{stage.title}** · shape `{shape.replace(' ', NBSP)}`")
         st.latex(stage.formula)
         (st.warning if stage.warning else st.caption)(stage.note)
-        st.dataframe(step.stage_styler(stage), width="content")
+        st.markdown(charts.stage_markdown(stage))
 
 
 def _cards(stages: list[step.Stage]) -> None:
@@ -83,53 +88,50 @@ def _cards(stages: list[step.Stage]) -> None:
                 _stage_card(stage)
 
 
-def _step_tab() -> None:
-    st.markdown(
-        "A tiny network and a tiny batch, so every number fits on the screen. These are the engine's own passes "
-        "(`layer.forward`, `layer.backward`, `SGD.step`) on a copy of the network; each table is a copy of the "
-        "array at that moment. Red cells are positive, blue negative."
-    )
-    controls = st.columns([1.2, 1.6, 1.2, 0.8, 1.4])
-    controls[0].select_slider("Hidden units", step.HIDDEN_CHOICES, value=4, key="anatomy.hidden", persist_state="session")
+def _step_controls() -> None:
+    controls = st.columns([1.0, 1.4, 1.0, 0.7, 1.2, 1.7])
+    common = {"persist_state": "session"}
+    controls[0].select_slider("Hidden units", tiny.HIDDEN_CHOICES, value=4, key=session.STEP_HIDDEN, **common)
     controls[1].selectbox(
-        "Activation",
-        ACTIVATIONS,
-        format_func=ACTIVATION_LABELS.get,
-        key="anatomy.activation",
-        persist_state="session",
-        index=0,
+        "Activation", ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=session.STEP_ACTIVATION, index=0, **common
     )
     controls[2].slider(
         "Points in the batch",
-        step.MIN_POINTS,
-        step.MAX_POINTS,
+        tiny.MIN_POINTS,
+        tiny.MAX_POINTS,
         6,
-        key="anatomy.points",
-        persist_state="session",
+        key=session.STEP_POINTS,
         help="Spiral points, the classes taking turns.",
+        **common,
     )
     controls[3].number_input(
-        "Seed", 0, 999_999, 0, key="anatomy.seed", persist_state="session", help="Same seed, same points and weights."
+        "Seed", 0, 999_999, 0, key=session.STEP_SEED, help="Same seed, same points and weights.", **common
     )
     controls[4].select_slider(
-        "Learning rate η",
-        step.LR_CHOICES,
-        value=1.0,
-        key="anatomy.lr",
-        persist_state="session",
-        format_func=lambda lr: f"{lr:g}",
+        "Learning rate η", tiny.LR_CHOICES, value=1.0, key=session.STEP_LR, format_func=fmt, **common
     )
-    state = _tiny_state()
-    trace = state.trace(st.session_state.get("anatomy.lr", 1.0))
-    spec = state.spec
+    controls[5].multiselect(
+        "Inputs",
+        list(FEATURE_LABELS),
+        default=list(tiny.DEFAULT_FEATURES),
+        format_func=FEATURE_LABELS.get,
+        key=session.STEP_FEATURES,
+        help="What the network sees of each point: x₁, x₂ and functions of them (none chosen: x₁ and x₂).",
+        **common,
+    )
 
+
+def _step_metrics(state: tiny.TinyState, trace: step.StepTrace) -> None:
+    spec = state.spec
     buttons = st.columns([1.3, 1, 4], vertical_alignment="center")
     buttons[0].button(
-        "Take this step", type="primary", icon=":material/skip_next:", on_click=_take_step, key="anatomy.step"
+        "Take this step", type="primary", icon=":material/skip_next:", on_click=_take_step, key=session.STEP_TAKE
     )
-    buttons[1].button("Start over", icon=":material/restart_alt:", on_click=_start_over, key="anatomy.reset")
+    buttons[1].button("Start over", icon=":material/restart_alt:", on_click=_start_over, key=session.STEP_RESET)
+    sizes = " → ".join(map(str, spec.sizes))
     buttons[2].caption(
-        f"Network 2 → {spec.hidden} → 3 ({ACTIVATION_LABELS[spec.activation]}), {spec.points} points, seed {spec.seed}."
+        f"Network {sizes} ({ACTIVATION_LABELS[spec.activation]}), inputs {', '.join(spec.input_names)}, "
+        f"{spec.points} points, seed {spec.seed}."
     )
     change = trace.loss_after - trace.loss_before
     metrics = st.columns([1, 1, 0.7, 1.6])
@@ -144,55 +146,72 @@ def _step_tab() -> None:
     metrics[2].metric("Steps taken", state.steps)
     with metrics[3]:
         if state.steps:
-            run_panel.show_chart(step.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
+            run_panel.show_chart(charts.loss_steps_chart([*state.losses, trace.loss_before]), width="stretch")
     if change > 0:
         st.warning(
-            f"This step would raise the loss: η = {trace.lr:g} is too big a step for this batch. "
+            f"This step would raise the loss: η = {fmt(trace.lr)} is too big a step for this batch. "
             "Try a smaller learning rate.",
             icon=":material/trending_up:",
         )
 
+
+def _loss_phase(trace: step.StepTrace) -> None:
+    left, right = st.columns(2)
+    with left:
+        _stage_card(trace.phase("loss")[0])
+    with right, st.container(border=True):
+        st.markdown("**Why this loss**")
+        st.markdown(
+            "Cross-entropy is the surprise at the true class: −log 1 = 0 when the network is sure and "
+            "right, and it grows without bound as the true class's probability goes to 0. A network that "
+            f"guesses uniformly scores log 3 = {np.log(3):.4f}."
+        )
+
+
+def _after_update(trace: step.StepTrace) -> None:
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown("**The loss of each point, before and after the step**")
+        st.latex(
+            r"L_{\text{before}} = "
+            + f"{trace.loss_before:.6f}"
+            + r",\quad L_{\text{after}} = "
+            + f"{trace.loss_after:.6f}"
+        )
+        st.markdown(charts.frame_markdown(step.loss_change_frame(trace), decimals=5))
+    with right, st.container(border=True):
+        st.markdown("**Next**")
+        st.markdown(
+            "Press **Take this step** to apply this update; the page then shows the next step, from the "
+            "new weights. Repeat it and the batch loss keeps falling for a small η. A big η can overshoot."
+        )
+        st.button(
+            "Take this step",
+            type="primary",
+            icon=":material/skip_next:",
+            on_click=_take_step,
+            key=session.STEP_TAKE_BOTTOM,
+        )
+
+
+def _step_tab() -> None:
+    st.markdown(
+        "A tiny network and a tiny batch, so every number fits on the screen. These are the engine's own passes "
+        "(`layer.forward`, `layer.backward`, `SGD.step`) on a copy of the network; each table is a copy of the "
+        "array at that moment. Red numbers are positive, blue negative; the largest in each table are shaded."
+    )
+    _step_controls()
+    state = _tiny_state()
+    trace = state.trace(_lr())
+    _step_metrics(state, trace)
     for phase in step.PHASES:
         st.subheader(PHASE_TITLES[phase])
-        stages = trace.phase(phase)
         if phase == "loss":
-            left, right = st.columns(2)
-            with left:
-                _stage_card(stages[0])
-            with right, st.container(border=True):
-                st.markdown("**Why this loss**")
-                st.markdown(
-                    "Cross-entropy is the surprise at the true class: −log 1 = 0 when the network is sure and "
-                    "right, and it grows without bound as the true class's probability goes to 0. A network that "
-                    f"guesses uniformly scores log 3 = {np.log(3):.4f}."
-                )
+            _loss_phase(trace)
             continue
-        _cards(stages)
+        _cards(trace.phase(phase))
         if phase == "update":
-            left, right = st.columns(2)
-            with left, st.container(border=True):
-                st.markdown("**The loss of each point, before and after the step**")
-                st.latex(
-                    r"L_{\text{before}} = "
-                    + f"{trace.loss_before:.6f}"
-                    + r",\quad L_{\text{after}} = "
-                    + f"{trace.loss_after:.6f}"
-                )
-                frame = step.loss_change_frame(trace)
-                st.dataframe(frame.style.format("{:.5f}"), width="content")
-            with right, st.container(border=True):
-                st.markdown("**Next**")
-                st.markdown(
-                    "Press **Take this step** to apply this update; the page then shows the next step, from the "
-                    "new weights. Repeat it and the batch loss keeps falling for a small η. A big η can overshoot."
-                )
-                st.button(
-                    "Take this step",
-                    type="primary",
-                    icon=":material/skip_next:",
-                    on_click=_take_step,
-                    key="anatomy.step_bottom",
-                )
+            _after_update(trace)
 
 
 # ---- gradient check -----------------------------------------------------------------------------
@@ -213,28 +232,27 @@ def _check_view(check: logic.GradientCheck, title: str) -> None:
         column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
     )
     run_panel.show_chart(
-        logic.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
+        charts.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
     )
 
 
 def _check_tab() -> None:
     state = _tiny_state()
-    st.markdown(
-        "Back-propagation can be checked without trusting it: nudge one parameter θ by ±ε and measure the loss "
-        "itself. The slope that comes out must match the gradient `backward` computed."
-    )
+    st.markdown(logic.CHECK_INTRO)
     st.latex(
         r"\frac{\partial L}{\partial \theta} \approx \frac{L(\theta + \varepsilon) - L(\theta - \varepsilon)}"
         r"{2\varepsilon}, \quad \varepsilon = 10^{-6}, \qquad "
         r"\text{relative error} = \frac{\lVert g_{\text{analytic}} - g_{\text{numeric}} \rVert}"
         r"{\lVert g_{\text{analytic}} \rVert + \lVert g_{\text{numeric}} \rVert}"
     )
+    sizes = " → ".join(map(str, state.spec.sizes))
     st.markdown(
-        f"On the network and batch of the first tab (2 → {state.spec.hidden} → 3, {state.spec.points} points, "
-        f"after {state.steps} steps), with the same weights and two ReLU derivatives. A tensor passes below "
-        f"1e{np.log10(logic.CHECK_TOLERANCE):.0f}; a correct float64 backward lands near 1e-9."
+        f"On the network and batch of the first tab ({sizes}, {state.spec.points} points, inputs "
+        f"{', '.join(state.spec.input_names)}, after {state.steps} steps), with the same weights and two ReLU "
+        f"derivatives. A tensor passes below 1e{np.log10(logic.CHECK_TOLERANCE):.0f}; a correct float64 backward "
+        "lands near 1e-9."
     )
-    net, (X, y) = state.network(), state.batch()
+    net, (X, y) = state.network(), state.inputs()
     kinds = ["relu", "notebook_relu"]
     if state.spec.activation not in kinds:
         kinds.append(state.spec.activation)
@@ -245,150 +263,104 @@ def _check_tab() -> None:
     for column, kind in zip(st.columns(len(kinds), gap="large"), kinds):
         with column:
             _check_view(logic.gradient_check(net, X, y, kind), titles.get(kind, f"{ACTIVATION_LABELS[kind]} (yours)"))
-    st.caption(
-        "Only W1 and b1 fail with the notebook's ReLU: their gradients pass back through the ReLU, while W2 and b2 "
-        "sit above it. The batch's points lie away from the origin: there, with zero biases, every unit sits on "
-        "ReLU's kink, where a finite difference straddles two slopes and matches no derivative."
-    )
+    st.caption(logic.CHECK_KINK)
 
 
 # ---- inside a trained network -------------------------------------------------------------------
 @st.cache_data(max_entries=32, show_spinner=False)
 def _unit_maps(config: RunConfig, digest: str, layer: int, _net: sn.Network, _data: DataSplit) -> pd.DataFrame:
-    return logic.unit_map_frame(_net, _data, layer)
+    return logic.unit_map_frame(_net, _data, layer, features=config.features)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _gradient_norms(config: RunConfig, epochs: tuple[int, ...], digest: str, _result: RunResult) -> pd.DataFrame:
     data = _result.data
-    return logic.gradient_norm_frame(
-        _result.network, _result.history.snapshots, data.X_train, data.y_train, l2=config.l2
-    )
-
-
-def _waiting(job: TrainingJob) -> None:
-    """Redraw the progress until the run ends, then the whole page once."""
-
-    @st.fragment(run_every=0.5)
-    def bar() -> None:
-        job.watch(run_panel.watcher_id())  # a reader's note that this session is looking; it changes no result
-        if job.done:
-            st.rerun()
-        progress = job.progress()
-        st.progress(min(progress.fraction, 1.0), text=f"Training: epoch {progress.epoch:,} of {progress.epochs:,}…")
-
-    bar()
+    X = inputs(config, data.X_train)
+    return logic.gradient_norm_frame(_result.network, _result.history.snapshots, X, data.y_train, l2=config.l2)
 
 
 def _trained_run() -> RunResult | None:
     """The Playground's run if there is one, otherwise the default run (trained once, shared)."""
-    run = run_panel.current_run()
-    if run is None:
+    job = session.current_run()
+    if job is None:
         st.info(
             "No run in the Playground yet, so this is the default one: the spiral, 64 ReLU units, Adam, "
             "2 000 epochs. Train another in the Playground and come back to look inside it.",
             icon=":material/info:",
         )
-        run = cache.start_run(RunConfig())
-    if isinstance(run, TrainingJob):
-        if not run.done:
-            _waiting(run)
-            return None
-        if run.result is None:
-            st.error(f"That run failed: {run.error}. Train another in the Playground.")
-            return None
-        run = run.result
-    return run
+        job = cache.start_run(RunConfig())
+    if not job.done:
+
+        def bar() -> None:
+            job.watch(session.watcher_id())  # a reader's note that this session is looking; it changes no result
+            progress = job.progress()
+            st.progress(min(progress.fraction, 1.0), text=f"Training: epoch {progress.epoch:,} of {progress.epochs:,}…")
+
+        live.poll(lambda: not job.done, bar, key=session.HOOD_WAITING)
+        return None
+    if job.result is None:
+        st.error(f"That run failed: {escape(job.error)}. Train another in the Playground.")
+    return job.result
 
 
-def _describe(result: RunResult) -> str:
-    config = result.config
-    sizes = " → ".join(map(str, result.network.sizes))
-    dataset = "Your points" if config.data_id else DATASET_LABELS.get(config.dataset, config.dataset)
-    return (
-        f"**{dataset}**, network {sizes} "
-        f"({ACTIVATION_LABELS[config.activation]}), {OPTIMIZER_LABELS[config.optimizer]}, "
-        f"lr {config.lr:g}, {result.history.epochs_run:,} epochs: training accuracy {result.train_accuracy:.1%}."
-    )
-
-
-def _inside_tab() -> None:
-    result = _trained_run()
-    if result is None:
-        return
-    st.markdown(_describe(result))
-    snapshots = result.history.snapshots
-    epochs = [snapshot.epoch for snapshot in snapshots]
+def _epoch_and_layer(result: RunResult) -> tuple[int, sn.Network, int]:
+    """The snapshot and hidden layer the student picked (sliders shown only when there is a choice)."""
+    epochs = [snapshot.epoch for snapshot in result.history.snapshots]
     hidden = logic.hidden_layer_count(result.network)
     controls = st.columns([3, 2])
     epoch, net = result.shown_epoch, result.network
     if len(epochs) > 1:
-        key = "anatomy.epoch"
-        if st.session_state.get(key) not in epochs:
-            st.session_state[key] = min(epochs, key=lambda e: abs(e - result.shown_epoch))
+        if st.session_state.get(session.HOOD_EPOCH) not in epochs:
+            st.session_state[session.HOOD_EPOCH] = min(epochs, key=lambda e: abs(e - result.shown_epoch))
         chosen = controls[0].select_slider(
             "The network at epoch",
             epochs,
-            key=key,
+            key=session.HOOD_EPOCH,
             format_func=lambda e: f"{e:,}",
             help="Slide back through training: the maps and the weights as they were then.",
         )
         epoch, net = result.network_at(epochs.index(chosen))
     layer = 1
     if hidden > 1:
-        layer = (
-            controls[1].segmented_control(
-                "Hidden layer", list(range(1, hidden + 1)), default=1, key="anatomy.layer", format_func=str
-            )
-            or 1
+        picked = controls[1].segmented_control(
+            "Hidden layer", list(range(1, hidden + 1)), default=1, key=session.HOOD_LAYER, format_func=str
         )
+        layer = picked or 1
+    return epoch, net, layer
+
+
+def _inside_tab() -> None:
+    result = _trained_run()
+    if result is None:
+        return
+    config = result.config
+    st.markdown(logic.describe(config, result.network.sizes, result.history.epochs_run, result.train_accuracy))
+    epoch, net, layer = _epoch_and_layer(result)
 
     st.subheader("What each hidden unit responds to")
-    if hidden == 0:
-        st.info("This network has no hidden layer: its two inputs feed the class scores directly.")
+    if logic.hidden_layer_count(result.network) == 0:
+        st.info("This network has no hidden layer: its inputs feed the class scores directly.")
     else:
         units = result.network.sizes[layer]
-        shown = min(units, logic.MAX_MAP_UNITS)
-        relu = result.config.activation in ("relu", "notebook_relu")
-        text = (
-            f"Each square is the whole plane of the data, as in the points on the left; its colour is what one unit "
-            f"of hidden layer {layer} outputs for a point there (orange high, blue negative, white 0), scaled by "
-            "that unit's largest output."
-        )
-        if layer == 1:
-            text += " A first-layer unit sees a weighted sum of x₁ and x₂, so its colour changes across straight lines"
-            text += ": a ReLU unit is off (white) on one side of its line." if relu else "."
-        else:
-            text += " Deeper units combine the units below them, so their regions can bend."
-        if relu:
-            text += " A unit that is white everywhere is dead: it never fires, so it never learns."
-        if shown < units:
-            text += f" Showing the first {shown} of {units} units."
-        st.markdown(text)
-        frame = _unit_maps(result.config, logic.params_digest(net), layer, net, result.data)
+        st.markdown(logic.unit_maps_text(layer, units, config.activation, config.features))
+        frame = _unit_maps(config, logic.params_digest(net), layer, net, result.data)
         points, maps = st.columns([1, 5])
         with points:
-            run_panel.show_chart(logic.data_chart(result.data), width="content")
+            run_panel.show_chart(charts.data_chart(result.data), width="content")
         with maps:
-            run_panel.show_chart(logic.unit_map_chart(frame), width="content")
+            run_panel.show_chart(charts.unit_map_chart(frame), width="content")
 
     st.subheader("Weights")
-    st.markdown(
-        "Red weights excite the unit they feed, blue ones inhibit it, white ones hardly matter. The hidden units "
-        "run across the page, in the same order as the maps above; hover over a cell for its value."
-    )
+    st.markdown(logic.WEIGHTS_TEXT)
+    names = [FEATURE_LABELS[name] for name in config.features]
     for k in range(1, len(net.dense_layers) + 1):
-        rows, cols = logic.weight_names(net, k, result.data.class_names)
+        rows, cols = logic.weight_names(net, k, result.data.class_names, inputs=names)
         frame = logic.weight_frame(net.params[f"W{k}"], rows=rows, columns=cols)
-        run_panel.show_chart(logic.weight_chart(frame, name=f"W{k}"), width="content")
+        run_panel.show_chart(charts.weight_chart(frame, name=f"W{k}"), width="content")
 
     st.subheader("Gradient norm per layer over training")
-    st.markdown(
-        "The length ‖∂J/∂W‖ of each weight matrix's gradient over the whole training set, replayed from the "
-        "saved snapshots (J = the training loss, plus the L2 penalty if any). With plain gradient descent it "
-        "shrinks as the loss flattens, and so do the steps. Adam's steps do not shrink with the gradient, so under "
-        "Adam it often bounces instead. Lines far apart: the layers get gradients of very different sizes."
-    )
+    st.markdown(logic.GRADIENT_NORM_TEXT)
+    snapshots = result.history.snapshots
     if len(snapshots) < 2:
         ended = "blew up" if result.status == "diverged" else "stopped"
         st.info(
@@ -396,10 +368,10 @@ def _inside_tab() -> None:
             "there is no history to replay."
         )
         return
-    digest = logic.params_digest(snapshots[-1].params)
-    norms = _gradient_norms(result.config, tuple(epochs), digest, result)
+    epochs = tuple(snapshot.epoch for snapshot in snapshots)
+    norms = _gradient_norms(config, epochs, logic.params_digest(snapshots[-1].params), result)
     if norms["norm"].notna().any():
-        run_panel.show_chart(logic.gradient_norm_chart(norms, marker=epoch), width="stretch")
+        run_panel.show_chart(charts.gradient_norm_chart(norms, marker=epoch), width="stretch")
     else:
         st.info("No finite gradient to show: the run blew up from the start.")
 
@@ -412,13 +384,8 @@ def page() -> None:
         "What the network computes, number by number: one training step, a check that its gradients are right, and "
         "what a trained network holds inside."
     )
-    tabs = st.tabs(list(TABS), key="anatomy.tab", on_change="rerun")
-    with tabs[0]:
-        if tabs[0].open:
-            _step_tab()
-    with tabs[1]:
-        if tabs[1].open:
-            _check_tab()
-    with tabs[2]:
-        if tabs[2].open:
-            _inside_tab()
+    tabs = st.tabs(list(TABS), key=session.HOOD_TAB, on_change="rerun")
+    for tab, draw in zip(tabs, (_step_tab, _check_tab, _inside_tab)):
+        with tab:
+            if tab.open:
+                draw()

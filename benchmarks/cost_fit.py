@@ -1,0 +1,188 @@
+"""The training-time estimate against training itself: fit its costs, and check it stays above.
+
+    python benchmarks/cost_fit.py            # the check: worst measured / estimated over a grid
+    python benchmarks/cost_fit.py --fit      # time many short runs and print fitted costs
+
+Runs are timed the way the app's trainers train them: ``runs.result.train_run`` with the trainer's
+own callback (a clock read every epoch, the parameters copied every ``PUBLISH_SECONDS``), one BLAS
+thread. Each run is timed on the wall clock and on the process's CPU clock: the CPU time is the
+work itself, the wall time adds whatever else the machine was doing.
+
+The check's grid crosses every cost driver the controls allow: 2-10 classes, up to 1 000 points per
+class, 0-4 hidden layers of up to 128 units, full batch and batches down to 1, 2-7 input features.
+Each run trains for the epochs that make its estimate a few seconds. It prints the worst
+measured / estimated ratio (below 1 means the estimate held).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import time
+from pathlib import Path
+
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = "1"  # as the trainer's workers run: one BLAS thread each
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+import numpy as np  # noqa: E402
+
+import scratchnet as sn  # noqa: E402
+from scratchnet.app.runs import cost  # noqa: E402
+from scratchnet.app.runs.config import RunConfig  # noqa: E402
+from scratchnet.app.runs.result import DataSplit, make_data, train_run  # noqa: E402
+from scratchnet.app.runs.trainer import PUBLISH_SECONDS  # noqa: E402
+
+FEATURE_SETS = (("x1", "x2"), ("x1", "x2", "x1^2", "x2^2"), ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))
+
+
+def expanded(X: np.ndarray, inputs: int) -> np.ndarray:
+    """``X`` with as many input columns as ``inputs`` features give (the cost depends on the count only)."""
+    columns = [X[:, 0], X[:, 1], X[:, 0] ** 2, X[:, 1] ** 2, X[:, 0] * X[:, 1], np.sin(X[:, 0]), np.sin(X[:, 1])]
+    return np.column_stack(columns[:inputs])
+
+
+def with_features(config: RunConfig, features: tuple[str, ...]) -> RunConfig:
+    """``config`` with its input features, where ``RunConfig`` has them."""
+    return config.replace(features=features) if hasattr(config, "features") else config
+
+
+def timed(config: RunConfig, features: tuple[str, ...]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of training ``config`` as a trainer does."""
+    data = make_data(config)
+    inputs = len(features)
+    if data.X_train.shape[1] != inputs:
+        data = DataSplit(
+            expanded(data.X_train, inputs), data.y_train, expanded(data.X_test, inputs), data.y_test, data.class_names
+        )
+    net = sn.mlp([inputs, *config.hidden, config.classes], activation=config.activation, seed=config.seed)
+    last = time.perf_counter()
+
+    def callback(epoch: int, history: sn.History) -> bool:  # what the trainer's callback costs
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= PUBLISH_SECONDS:
+            net.get_params()
+            last = now
+        return False
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    train_run(config, data, net, callback)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def epochs_for(config: RunConfig, seconds: float) -> int:
+    """The epochs that make ``config``'s estimate about ``seconds``."""
+    per_epoch = cost.estimate_seconds(config.replace(epochs=1))
+    return int(max(1, min(100_000, seconds / per_epoch)))
+
+
+def grid() -> list[tuple[RunConfig, tuple[str, ...]]]:
+    """Configurations across every cost driver, the costliest corners included."""
+    rows = []
+    for classes, samples, hidden, batch, features in itertools.product(
+        (2, 10),
+        (50, 1000),
+        ((), (8,), (128,), (32, 32, 32, 32), (128, 128, 128, 128)),
+        (0, 1, 32),
+        (FEATURE_SETS[0], FEATURE_SETS[-1]),
+    ):
+        if batch == 1 and samples * classes > 1000:
+            continue  # a few points per epoch: enough to time the per-step cost
+        rows.append((RunConfig(classes=classes, samples=samples, hidden=hidden, batch_size=batch), features))
+    for classes in range(3, 10):  # every class count on the issue's run
+        rows.append((RunConfig(classes=classes, samples=1000, hidden=(64,)), FEATURE_SETS[0]))
+    return rows
+
+
+def check(seconds: float) -> None:
+    worst_wall, worst_cpu = (0.0, None), (0.0, None)
+    print(
+        f"{'classes':>7} {'points':>6} {'hidden':>15} {'batch':>5} {'inputs':>6} {'epochs':>6}"
+        f" {'estimate':>8} {'wall':>6} {'cpu':>6} {'ratio':>5}"
+    )
+    for config, features in grid():
+        config = with_features(config, features)
+        config = config.replace(epochs=epochs_for(config, seconds))
+        estimate = cost.estimate_seconds(config)
+        wall, cpu = timed(config, features)
+        shape = "x".join(map(str, config.hidden)) or "none"
+        print(
+            f"{config.classes:7} {config.points:6} {shape:>15} {config.batch_size or 'all':>5} {len(features):6} "
+            f"{config.epochs:6} {estimate:8.2f} {wall:6.2f} {cpu:6.2f} {wall / estimate:5.2f}",
+            flush=True,
+        )
+        worst_wall = max(worst_wall, (wall / estimate, config), key=lambda pair: pair[0])
+        worst_cpu = max(worst_cpu, (cpu / estimate, config), key=lambda pair: pair[0])
+    print(f"worst measured / estimated, wall clock: {worst_wall[0]:.2f}  (CPU clock: {worst_cpu[0]:.2f})")
+    print("the estimate held everywhere" if worst_wall[0] < 1 else "THE ESTIMATE WAS EXCEEDED")
+
+
+def fit(count: int, seconds: float, seed: int) -> None:
+    """Time ``count`` random short runs and fit the cost terms (non-negative least squares on CPU time)."""
+    rng = np.random.default_rng(seed)
+    rows, times, runs = [], [], []
+    for _ in range(count):
+        depth = int(rng.integers(0, 5))
+        hidden = tuple(int(rng.choice([2, 4, 8, 16, 32, 64, 96, 128])) for _ in range(depth))
+        classes = int(rng.integers(2, 11))
+        samples = int(rng.choice([10, 50, 100, 300, 600, 1000]))
+        batch = int(rng.choice([0, 0, 0, 1, 4, 16, 64, 256]))
+        features = FEATURE_SETS[int(rng.integers(0, 3))]
+        config = RunConfig(classes=classes, samples=samples, hidden=hidden, batch_size=batch)
+        config = with_features(config, features)
+        config = config.replace(epochs=30)
+        wall, cpu = timed(config, features)
+        if cpu < seconds / 2:  # long enough that a run's own set-up is a small part of it
+            config = config.replace(epochs=int(min(100_000, 30 * seconds / max(cpu, 1e-3))))
+            wall, cpu = timed(config, features)
+        rows.append((*cost.cost_terms(config), 1 / config.epochs))  # the last: once per run
+        times.append(cpu / config.epochs)
+        runs.append((config, len(features), wall, cpu))
+    A, b = np.array(rows), np.array(times)
+    np.savez(ROOT / "artifacts" / "cost_fit.npz", terms=A, seconds_per_epoch=b)  # to fit again without timing
+    weights = A / b[:, None]  # relative errors count alike for small and big runs
+    coefficients = _nnls(weights, np.ones(len(b)))
+    ratios = b / (A @ coefficients)
+    for name, value in zip((*cost.TERMS, "per run"), coefficients):
+        print(f"{name:>28} = {value:.3g}")
+    print(f"measured / fitted over {count} runs: {ratios.min():.2f} to {ratios.max():.2f}; the worst:")
+    for i in np.argsort(ratios)[::-1][:8]:
+        config, inputs, wall, cpu = runs[i]
+        print(
+            f"  {ratios[i]:.2f}: {config.classes} classes, {config.points} points, hidden {config.hidden}, "
+            f"batch {config.batch_size}, {inputs} inputs, {config.epochs} epochs: cpu {cpu:.2f} s, wall {wall:.2f} s"
+        )
+
+
+def _nnls(A: np.ndarray, b: np.ndarray, iterations: int = 20_000) -> np.ndarray:
+    """Least squares with non-negative coefficients, by projected gradient on a scaled problem."""
+    scale = np.linalg.norm(A, axis=0)
+    scale[scale == 0] = 1.0
+    As = A / scale
+    x = np.maximum(np.linalg.lstsq(As, b, rcond=None)[0], 0)
+    step = 1.0 / np.linalg.norm(As, 2) ** 2
+    for _ in range(iterations):
+        x = np.maximum(x - step * As.T @ (As @ x - b), 0)
+    return x / scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fit", action="store_true", help="time random short runs and fit the costs")
+    parser.add_argument("--runs", type=int, default=120)
+    parser.add_argument("--seconds", type=float, default=2.0, help="each run's estimated length")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.fit:
+        fit(args.runs, args.seconds, args.seed)
+    else:
+        check(args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,418 @@
+"""The Challenges page (create a challenge, the live board, the teacher's moderation) and the
+challenge bar the Playground shows to a student who opened a challenge link.
+
+The database is reached through ``st.connection("board", type="sql")``: its URL comes from
+``SCRATCHNET_BOARD_URL``, else ``.streamlit/secrets.toml`` (``[connections.board] url``), else an
+SQLite file in the user's data folder. Whatever goes wrong with it, the page says what and the
+Playground keeps working: only the board's own parts wait for it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from scratchnet.app.challenges import board, logic
+from scratchnet.app.challenges.database import BoardUnavailable, Unreachable, default_url, engine_options
+from scratchnet.app.challenges.logic import ChallengeLink, ChallengeSpec, Refused
+from scratchnet.app.challenges.store import Challenge, Store
+from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.text import escape
+from scratchnet.app.ui import controls, live, session
+
+BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
+PAGE_PATH = "Challenges"  # the page's address, after the app's own
+
+
+# ---- the database ----------------------------------------------------------------------------------
+def board_url() -> str:
+    configured = os.environ.get("SCRATCHNET_BOARD_URL")
+    if configured:
+        return configured
+    try:
+        configured = st.secrets.get("connections", {}).get("board", {}).get("url")
+    except (StreamlitSecretNotFoundError, FileNotFoundError, AttributeError):
+        configured = None  # no secrets file: the default database
+    return configured or default_url()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, _engine: Any) -> Store:
+    return Store(_engine)  # one per database: it creates the tables once
+
+
+def board_store() -> Store:
+    """The board's store; ``BoardUnavailable`` (with a sentence for the page) when it cannot be opened."""
+    try:
+        url = board_url()
+        connection = st.connection("board", type="sql", url=url, **engine_options(url))
+        return _store(url, connection.engine)
+    except Exception as error:  # a malformed URL, a missing driver, a data folder that cannot be made
+        message = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
+        raise BoardUnavailable(f"The board's database cannot be opened ({message}).") from error
+
+
+_unreachable = Unreachable()  # process-wide: an unreachable board is not asked again on every redraw
+
+
+def board_read(read: Callable[[Store], Any]) -> Any:
+    """``read(store)`` for the Playground's challenge bar; ``BoardUnavailable`` at once while the
+    board was found unreachable a moment ago (a connect timeout must not slow every redraw)."""
+    url = board_url()
+    _unreachable.check(url)
+    try:
+        return read(board_store())
+    except BoardUnavailable as error:
+        _unreachable.note(url, error)
+        raise
+
+
+def _app_root() -> str:
+    """The app's own address (the Playground), from the page's address as the browser sees it."""
+    address = (st.context.url or "http://localhost:8501/").split("?")[0]
+    address = address.removesuffix("/" + PAGE_PATH).removesuffix(PAGE_PATH)
+    return address if address.endswith("/") else address + "/"
+
+
+def address(query: dict[str, str], page: str = "") -> str:
+    return f"{_app_root()}{page}?{urlencode(query)}"
+
+
+# ---- the Playground's challenge bar ------------------------------------------------------------------
+def opened_challenge() -> ChallengeLink:
+    """The challenge this session was opened for, read from the first link it came with."""
+    if session.CHALLENGE_LINK not in st.session_state:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.session_state[session.CHALLENGE_LINK] = logic.read_challenge_link(query)
+    return st.session_state[session.CHALLENGE_LINK]
+
+
+def _keep_within(spec: ChallengeSpec) -> list[str]:
+    """Bring the controls inside the challenge's limits before they are drawn (the server checks
+    again at submission); notes for the limits that moved something."""
+    config, _ = controls.read(spec.start_config())
+    values = (config or spec.start_config()).as_dict()
+    kept, notes = logic.clamp(spec, values)
+    st.session_state[session.USE_POINTS] = False
+    if kept != values or config is None:
+        controls.load(RunConfig(**kept))
+    return notes
+
+
+def playground_challenge() -> None:
+    """On the Playground: the challenge a student link opened, its rules, and "Submit to the
+    challenge". Draws nothing for a session that came without a challenge link."""
+    opened = opened_challenge()
+    for message in opened.messages:
+        st.warning(escape(message), icon=":material/link:")
+    if opened.challenge_id is None:
+        return
+    try:
+        challenge = board_read(lambda db: db.challenge(opened.challenge_id))
+    except BoardUnavailable as error:
+        st.warning(f"The challenge board is unavailable: {escape(error)} The Playground works as usual.")
+        return
+    if challenge is None:
+        st.error(
+            f"There is no challenge {escape(opened.challenge_id)} on this board: check the link you were given. "
+            "The Playground works as usual.",
+            icon=":material/error:",
+        )
+        return
+    spec = challenge.spec
+    notes = _keep_within(spec)
+    with st.container(border=True):
+        st.markdown(
+            f"**Challenge: {escape(spec.title)}** — best {spec.metric_info.label.lower()} wins. "
+            f"Rules: {escape(spec.rules())}"
+        )
+        for note in notes:
+            st.caption(escape(note))
+        if challenge.closed():
+            st.info("This challenge is closed: no more submissions. The board stays open.", icon=":material/lock:")
+        else:
+            _submit_form(challenge)
+        level, message = st.session_state.get(session.CHALLENGE_OUTCOME, (None, ""))
+        if level is not None:  # the last submission's outcome (it quotes the name: text, not Markdown)
+            {"success": st.success, "warning": st.warning, "error": st.error}[level](escape(message))
+        st.link_button("The board", address({"challenge": challenge.id}, PAGE_PATH), icon=":material/leaderboard:")
+
+
+def _submit_form(challenge: Challenge) -> None:
+    job = session.current_run()
+    result = job.result if job is not None and job.done else None
+    name_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
+    known = _my_name(challenge.id)
+    if known:
+        st.session_state[session.CHALLENGE_NAME] = known
+    name_col.text_input(
+        "Your name on the board",
+        key=session.CHALLENGE_NAME,
+        max_chars=logic.NAME_LENGTH,
+        disabled=bool(known),
+        help=f"1 to {logic.NAME_LENGTH} characters; one name per person in a challenge.",
+    )
+    score, problem = None, None
+    try:
+        score = logic.score(challenge.spec, result) if result is not None else None
+    except Refused as refused:  # outside the rules, or no finite score
+        problem = str(refused)
+    button_col.button(
+        "Submit to the challenge",
+        type="primary",
+        icon=":material/emoji_events:",
+        on_click=_submit,
+        args=(challenge.id,),
+        disabled=score is None,
+        key=session.CHALLENGE_SUBMIT,
+    )
+    metric = challenge.spec.metric_info
+    if problem:
+        st.warning(escape(problem), icon=":material/rule:")
+    elif score is None:
+        st.caption("Train a run; once it has finished you can submit it.")
+    else:
+        st.caption(f"This run scores {escape(metric.shown(score))} ({metric.label.lower()}, measured here).")
+
+
+def _my_name(challenge_id: str) -> str | None:
+    try:
+        return board_read(lambda db: db.my_name(challenge_id, session.watcher_id()))
+    except BoardUnavailable:
+        return None
+
+
+def _submit(challenge_id: str) -> None:
+    """Submit this session's current run: its score is the server's own result of that run."""
+    outcome: tuple[str, str]
+    try:
+        db = board_store()
+        challenge = db.challenge(challenge_id)
+        job = session.current_run()
+        if challenge is None:
+            raise Refused("This challenge is no longer on the board.")
+        if job is None or not job.done or job.result is None:
+            raise Refused("Wait for the run to finish training, then submit it.")
+        score = logic.score(challenge.spec, job.result)  # rules re-checked on the server's copy of the run
+        name = st.session_state.get(session.CHALLENGE_NAME, "")
+        db.submit(challenge_id, session.watcher_id(), name, job.result.config, score)
+        shown_name = db.my_name(challenge_id, session.watcher_id()) or ""
+        place = board.rank_of(board.ranked(db.submissions(challenge_id), challenge.spec.metric), shown_name)
+        where = f" You are number {place[0]} of {place[1]} on the board." if place else ""
+        metric = challenge.spec.metric_info
+        outcome = ("success", f"Submitted as {shown_name}: {metric.label.lower()} {metric.shown(score)}.{where}")
+    except Refused as refused:
+        outcome = ("warning", str(refused))
+    except BoardUnavailable as error:
+        outcome = ("error", f"Not submitted: {error}")
+    st.session_state[session.CHALLENGE_OUTCOME] = outcome
+
+
+# ---- the Challenges page -----------------------------------------------------------------------------
+def page() -> None:
+    st.title("Challenges")
+    st.caption(
+        "A class challenge: everyone trains on the same points, within the same limits, and the board ranks "
+        "the best runs by their score on the held-out points."
+    )
+    link = logic.read_challenge_link({key: st.query_params.get_all(key) for key in st.query_params})
+    for message in link.messages:
+        st.warning(escape(message), icon=":material/link:")
+    try:
+        db = board_store()
+        challenge = db.challenge(link.challenge_id) if link.challenge_id else None
+    except BoardUnavailable as error:
+        st.error(escape(error), icon=":material/database:")
+        st.info("The Playground and the other pages work as usual; the board comes back with its database.")
+        return
+    if link.challenge_id and challenge is None:
+        st.error(f"There is no challenge {escape(link.challenge_id)} on this board: check the link, or make one below.")
+    if challenge is None:
+        create_form(db)
+        return
+    teacher = _teacher_key(challenge, link.key)
+    _header(challenge)
+    live.poll(
+        lambda: _still_open(db, challenge.id),
+        lambda: _board(db, challenge.id, teacher),
+        BOARD_SECONDS,
+        key=session.CHALLENGE_BOARD,
+    )
+    if teacher:
+        moderation(db, challenge)
+
+
+def _teacher_key(challenge: Challenge, key: str | None) -> bool:
+    """True when this session holds the challenge's key (from the teacher link, checked in constant
+    time). The key leaves the address bar at once: a projected page never shows it."""
+    keys: dict[str, str] = st.session_state.setdefault(session.TEACHER_KEYS, {})
+    if key is not None:
+        del st.query_params["key"]
+        if logic.key_matches(key, challenge.key_hash):
+            keys[challenge.id] = key
+        else:
+            st.warning(
+                "This teacher key does not belong to this challenge: the board is shown read-only.",
+                icon=":material/key_off:",
+            )
+    return logic.key_matches(keys.get(challenge.id), challenge.key_hash)
+
+
+def _header(challenge: Challenge) -> None:
+    spec = challenge.spec
+    st.subheader(escape(spec.title))
+    status = "closed" if challenge.closed() else "open"
+    if not challenge.closed() and challenge.closes_at is not None:
+        minutes = max(0, round((challenge.closes_at - time.time()) / 60))
+        status += f", closes in about {minutes} min"
+    st.markdown(
+        f"**{spec.metric_info.label}** decides · {escape(status)}  \nRules: {escape(spec.rules())}  \n"
+        f"Points: {escape(spec.points())}"
+    )
+    st.markdown("**Student link** (opens the Playground set up for this challenge):")
+    st.code(address(logic.student_query(challenge.id, spec)), language=None, wrap_lines=True)
+
+
+def _still_open(db: Store, challenge_id: str) -> bool:
+    try:
+        return (found := db.challenge(challenge_id)) is not None and not found.closed()
+    except BoardUnavailable:
+        return True  # keep trying: the board says what is wrong meanwhile
+
+
+def _board(db: Store, challenge_id: str, teacher: bool) -> None:
+    try:
+        challenge, submissions = db.challenge(challenge_id), db.submissions(challenge_id)
+    except BoardUnavailable as error:
+        st.error(escape(error), icon=":material/database:")
+        return
+    if challenge is None:  # the database was swapped under the page
+        st.error("This challenge is no longer on the board.", icon=":material/error:")
+        return
+    spec = challenge.spec
+    rows = board.ranked(submissions, spec.metric, include_hidden=teacher)
+    if not rows:
+        st.info("No submissions yet: students submit from the Playground, opened with the student link.")
+        return
+    links = [address(logic.student_query(challenge_id, spec, row.config)) for row in rows]
+    st.dataframe(  # the names go into a table, never into Markdown: a table cell shows its text as it is
+        board.table(rows, spec.metric, links, teacher=teacher),
+        hide_index=True,
+        width="stretch",
+        column_config={"Open": st.column_config.LinkColumn("Open", display_text="in the Playground")},
+        key=session.CHALLENGE_TABLE,
+    )
+    st.caption(f"{len(rows)} on the board, {len(submissions)} submissions · refreshed {board.shown_time(time.time())}")
+
+
+def _when_refused(action: Callable[[], Any]) -> None:
+    """Run a teacher's action (a button's callback); what went wrong is kept for the next draw."""
+    try:
+        action()
+        st.session_state[session.TEACHER_ERROR] = None
+    except (BoardUnavailable, Refused) as error:
+        st.session_state[session.TEACHER_ERROR] = str(error)
+
+
+def create_form(db: Store) -> None:
+    """The teacher's form: the points, the metric, the limits, the controls to hide, a closing time."""
+    key = session.challenge_form_key
+    with st.form(session.CHALLENGE_FORM, border=True):
+        st.markdown("**A new challenge**")
+        st.text_input("Title", "Who gets the best held-out accuracy?", max_chars=logic.TITLE_LENGTH, key=key("title"))
+        data, limits = st.columns(2, gap="large")
+        with data:
+            labels = dict(FIELDS["dataset"].choices)
+            st.selectbox("Dataset", list(labels), format_func=labels.get, key=key("dataset"))
+            for name in logic.DATA_FIELDS[1:]:  # bounds and defaults as the Playground's own controls have them
+                spec, whole = FIELDS[name], FIELDS[name].kind == "int"
+                low = max(spec.low, logic.MIN_TEST_SHARE) if name == "test_share" else spec.low
+                kind, step = (int, 1) if whole else (float, 0.05)
+                st.number_input(
+                    spec.label, kind(low), kind(spec.high), spec.default, step, key=key(name), help=spec.help
+                )
+        with limits:
+            st.radio("Score", list(logic.METRICS), format_func=lambda m: logic.METRICS[m].label, key=key("metric"))
+            st.slider("Most units per hidden layer", 1, 128, 8, key=key("max_units"))
+            st.slider("Most hidden layers", 0, 4, 2, key=key("max_layers"))
+            st.select_slider(
+                "Most epochs", controls.EPOCH_STEPS, 2000, format_func=lambda v: f"{v:,}", key=key("max_epochs")
+            )
+            names = dict(FIELDS["optimizer"].choices)
+            st.multiselect("Optimizers allowed", list(names), list(names), format_func=names.get, key=key("optimizers"))
+            hideable = {name: spec.label for name, spec in FIELDS.items() if spec.group != "data"}
+            st.multiselect("Controls to hide", list(hideable), format_func=hideable.get, key=key("hidden"))
+            st.number_input("Closes after (minutes; 0 = stays open)", 0, 10_080, 0, key=key("minutes"))
+        st.form_submit_button("Create challenge", type="primary", on_click=_create, args=(db,))
+    if st.session_state.get(session.TEACHER_ERROR):
+        st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
+
+
+def _create(db: Store) -> None:
+    def create() -> None:
+        values = {name: st.session_state[session.challenge_form_key(name)] for name in logic.FORM_FIELDS}
+        minutes = values.pop("minutes")
+        spec = ChallengeSpec(
+            **values | {"optimizers": tuple(values["optimizers"]), "hidden": frozenset(values["hidden"])}
+        )
+        challenge_id, teacher_key = db.create(spec, closes_at=time.time() + 60 * minutes if minutes else None)
+        st.session_state.setdefault(session.TEACHER_KEYS, {})[challenge_id] = teacher_key
+        st.query_params.from_dict({"challenge": challenge_id})
+
+    _when_refused(create)
+
+
+def moderation(db: Store, challenge: Challenge) -> None:
+    """The teacher's part: the teacher link, close or reopen, hide an entry, the board as CSV."""
+    st.divider()
+    st.markdown("**Teacher** (only this browser sees this part: it holds the teacher key)")
+    if st.session_state.get(session.TEACHER_ERROR):
+        st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
+    with st.expander("Teacher link: keep it to yourself, it lets whoever has it moderate"):
+        teacher_key = st.session_state[session.TEACHER_KEYS][challenge.id]
+        st.code(address(logic.teacher_query(challenge.id, teacher_key), PAGE_PATH), language=None, wrap_lines=True)
+    closed = challenge.closed()
+    try:
+        rows = board.ranked(db.submissions(challenge.id), challenge.spec.metric, include_hidden=True)
+    except BoardUnavailable as error:
+        st.error(escape(error), icon=":material/database:")
+        rows = []
+    close_col, hide_col, csv_col = st.columns(3, vertical_alignment="bottom")
+    close_col.button(
+        "Reopen the challenge" if closed else "Close the challenge",
+        icon=":material/lock_open:" if closed else ":material/lock:",
+        on_click=_when_refused,
+        args=(lambda: db.set_closed(challenge.id, not closed),),
+        key=session.CHALLENGE_CLOSE,
+    )
+    by_id = {row.entrant_id: row for row in rows}
+    picked = hide_col.selectbox(
+        "Entry",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].rank}. {by_id[i].name}" + (" (hidden)" if by_id[i].hidden else ""),
+        key=session.CHALLENGE_PICK,
+        index=None,
+        placeholder="Pick an entry to hide or show",
+    )
+    if picked is not None and picked in by_id:
+        hidden = by_id[picked].hidden
+        hide_col.button(
+            "Show it again" if hidden else "Hide it from the board",
+            on_click=_when_refused,
+            args=(lambda: db.set_hidden(challenge.id, picked, not hidden),),
+            key=session.CHALLENGE_HIDE,
+        )
+    csv_col.download_button(
+        "Board (.csv)",
+        board.board_csv(rows, challenge.spec.metric),
+        f"challenge-{challenge.id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=session.CHALLENGE_CSV,
+    )

@@ -1,0 +1,47 @@
+"""How the lessons' facts are measured, and the points their own-data lesson needs.
+
+Small functions the catalogue in ``logic`` names in its ``Fact``s and ``Rule``s: each reads one
+number off a run or off the engine. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+import scratchnet as sn
+from scratchnet.app.runs import points as own_points
+from scratchnet.app.runs import upload
+from scratchnet.app.runs.points import Points
+
+
+def final(read):
+    """A reader of a run's last value of one history column (``read`` picks the column)."""
+    return lambda result: read(result.history)[-1]
+
+
+def gradient_error(activation) -> float:
+    """The first layer's relative gradient error, backprop against finite differences, on a
+    2 → 64 → 3 network (He's start, seed 0) and 20 spiral points (none at the origin, where ReLU kinks)."""
+    X, y = sn.spiral_data(samples=100, classes=3, seed=0)
+    net = sn.mlp([2, 64, 3], activation=activation, init="he", seed=0)
+    return sn.gradient_check_report(net, X[1::15], y[1::15])["W1"]
+
+
+def rises(result) -> float:
+    """In how many epochs the training loss went up."""
+    return float(np.sum(np.diff(result.history.loss) > 0))
+
+
+@functools.cache
+def sample_fingerprint() -> str:
+    """The fingerprint of the sample file the app offers (it is a spiral: not the student's own)."""
+    return upload.read_points(own_points.sample_csv()).fingerprint
+
+
+@functools.cache
+def xor_points() -> Points:
+    """Four blobs in a checkerboard: points no straight line can split (the solution's own points)."""
+    X, y = sn.make_dataset("xor", 60, 2, 0.1, seed=0)
+    return own_points.make_points(X, y, ("a", "b"))

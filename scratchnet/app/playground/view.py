@@ -1,0 +1,137 @@
+"""The Playground page: pick data, a network and a way to train it; watch it learn.
+
+The sidebar holds the controls and Train; the page shows the run — the decision map, the loss
+curve and the network itself (``network_panel``), live while it trains and at the replay
+slider's epoch after — and the downloads. Streamlit calls only: the diagram is built by
+``logic`` and drawn by ``charts``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import scratchnet as sn
+from scratchnet.app.challenges import view as challenges
+from scratchnet.app.lessons import view as lessons
+from scratchnet.app.playground import charts, logic
+from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs import upload
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import Verdict, cost_verdict
+from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.text import escape
+from scratchnet.app.ui import controls, draw_points, links, run_panel, session, take_home
+
+DIAGRAM_WIDTH = 260  # beside the map and the loss curve on a projector; fits a phone's width too
+UNIT_MAP_SIZE = 200
+DIAGRAM_KEY = (
+    "Each square: what a unit outputs over the map (orange high, blue below 0, white 0; an output: its "
+    "class's probability). Lines: weights, orange positive, blue negative, thicker for larger. Numbers: biases."
+)
+NOBODY = "none"  # the unit picker's "no unit selected"
+
+
+def page() -> None:
+    link = links.open_link()
+    draw_points.open_drawing_link()  # before the sidebar: the drawing may become the points to train on
+    if session.current_run() is None and not cost_verdict(link.config).refused:  # a link is no way round the limit
+        run_panel.train(link.config)
+    challenges.playground_challenge()  # a student link's challenge: rules, Submit; keeps the controls in its limits
+
+    def chosen() -> tuple[RunConfig | None, list[str]]:
+        """The configuration the controls show, on the student's own points when they chose them."""
+        config, notes = controls.read(link.config)
+        return (controls.with_points(config, controls.own_points()) if config is not None else None), notes
+
+    def train_from_controls() -> None:
+        config, _ = chosen()
+        if config is None or cost_verdict(config).refused:
+            return
+        points = controls.own_points()
+        run_panel.train(config, upload.to_data(points, config.test_share, config.data_seed) if points else None)
+        links.write_link(config)
+
+    def train_preset(name: str) -> None:
+        config = PRESETS[name].config()
+        st.session_state[session.USE_POINTS] = False
+        controls.load(config)
+        run_panel.train(config)
+        links.write_link(config)
+
+    with st.sidebar:
+        st.title("scratchnet")
+        config, notes = chosen()
+        verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
+        st.button(
+            "Train",
+            type="primary",
+            on_click=train_from_controls,
+            disabled=verdict.refused,
+            width="stretch",
+            icon=":material/play_arrow:",
+            help="Train a network with these settings.",
+        )
+        {"ok": st.caption, "warn": st.warning, "refuse": st.error}[verdict.level](verdict.message)
+        for note in notes if config is not None else []:
+            st.info(escape(note))
+        if "presets" not in link.hidden:
+            with st.expander("Presets"):
+                controls.preset_picker(train_preset)
+        controls.controls(link.hidden)
+
+    title, about, share = st.columns([2, 5, 1.2], vertical_alignment="center")  # one line: the charts need the height
+    title.markdown("### Playground")
+    about.caption(
+        "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
+    )
+    run = session.current_run()
+    with share:
+        links.share_panel(run.config if run is not None else link.config)
+    for message in (*link.messages, *draw_points.link_messages()):
+        st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
+    lessons.playground_note()  # a lesson's goal, when one was opened from the Lessons page
+    if config is not None and run is not None and run.config != config:
+        st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
+    result = run_panel.run_panel(side=network_panel)
+    if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data
+        with st.expander("Draw your points", icon=":material/draw:", expanded=draw_points.opened_from_link()):
+            draw_points.panel(config if config is not None else link.config, link.hidden)
+    if result is not None:
+        st.subheader("Take it home")
+        take_home.downloads(result, controls.own_points())
+
+
+# ---- the network, beside the map ------------------------------------------------------------------
+def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str) -> None:
+    """The network diagram of ``net`` (the one on the map: live, or at the replay's epoch), and the
+    unit picked below it drawn large with its formula."""
+    choices = {
+        f"{layer}:{unit}": name for layer, unit, name in logic.unit_choices(net, config.features, data.class_names)
+    }
+    picked = st.session_state.get(session.DIAGRAM_UNIT)
+    if picked not in choices:  # a unit of another network (the run changed): nothing picked
+        picked = NOBODY
+        st.session_state[session.DIAGRAM_UNIT] = NOBODY
+    selected = tuple(map(int, picked.split(":"))) if picked != NOBODY else None
+    diagram = logic.diagram(net, data, config.features)
+    run_panel.show_chart(charts.diagram_chart(diagram, width=DIAGRAM_WIDTH, selected=selected), width="content")
+    st.caption(DIAGRAM_KEY)
+    st.selectbox(
+        "Look at a unit",
+        [NOBODY, *choices],
+        key=session.DIAGRAM_UNIT,
+        format_func=lambda value: "—" if value == NOBODY else choices[value],
+        help="Its map drawn large, and what it computes with its weights as they are now.",
+    )
+    if selected is None:
+        return
+    layer, unit = selected
+    url, low, high = logic.unit_map(net, data, config.features, layer, unit)
+    st.code(
+        logic.formula(net, config.features, data.class_names, layer, unit, config.activation),
+        language=None,
+        wrap_lines=True,
+    )  # a code block: the names may be a CSV's labels, shown as written
+    title = f"{choices[picked]}: {low:.3g} … {high:.3g} over the map"
+    run_panel.show_chart(charts.unit_chart(url, extent(data), title=title, size=UNIT_MAP_SIZE), width="content")

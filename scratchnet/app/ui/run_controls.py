@@ -1,0 +1,159 @@
+"""The buttons that put training under the student's hand, as views the run panel calls.
+
+- While a run trains: **Pause** (it keeps what was learned; the session then holds the stopped run).
+- Once it has stopped: **Step +1**, **Step +10**, **Continue for k epochs** (each the same run, longer:
+  ``playground/training.py`` says which configuration, and the shared run it grows from is reused),
+  and **Back to epoch 0** (the untrained network of the same settings, where stepping starts).
+- Beside the replay: **Go to best epoch** (the lowest held-out loss).
+
+Buttons act in their ``on_click`` callbacks, which run before the page redraws: a short step is
+waited for there, so the click redraws the page once, with the step done.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scratchnet.app.playground import training
+from scratchnet.app.runs.cost import estimate_seconds
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.result import RunResult, untrained
+from scratchnet.app.ui import controls, links, session
+from scratchnet.app.ui.cache import start_run
+
+QUICK_SECONDS = 1.0  # a step or continue estimated under this is waited for in its click ...
+WAIT_SECONDS = 2.0  # ... for at most this long (then the live view takes over)
+
+
+# ---- while it trains ---------------------------------------------------------------------------------
+def pause_button(job: TrainingJob) -> None:
+    """Pause: stop training and keep what it has learned; Continue goes on from there."""
+    st.button(
+        "Pause",
+        on_click=_pause,
+        args=(job,),
+        icon=":material/pause_circle:",
+        key=session.CANCEL,
+        help="Stop training and keep what it has learned. Step or Continue trains on from there.",
+    )
+
+
+def _pause(job: TrainingJob) -> None:
+    session.set_current_run(TrainingJob.finished(job.cancel(session.watcher_id())))
+
+
+# ---- once it has stopped -----------------------------------------------------------------------------
+def run_controls(result: RunResult) -> None:
+    """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused."""
+    blocked = training.refusal(result, 1)
+    columns = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
+    for column, epochs in zip(columns, training.STEPS, strict=False):
+        column.button(
+            training.step_label(epochs),
+            key=session.step_key(epochs),
+            on_click=go_on,
+            args=(result, epochs),
+            disabled=blocked is not None,
+            icon=":material/skip_next:",
+            width="stretch",
+            help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
+        )
+    st.session_state.setdefault(session.CONTINUE_EPOCHS, training.CONTINUE_DEFAULT)
+    columns[2].number_input(
+        "Epochs to continue",
+        step=100,
+        key=session.CONTINUE_EPOCHS,
+        disabled=blocked is not None,
+        help=f"How many epochs to train on, 1 to {training.continue_limit(result):,}.",
+    )
+    columns[3].button(
+        "Continue",
+        key=session.CONTINUE,
+        on_click=_continue,
+        args=(result,),
+        disabled=blocked is not None,
+        icon=":material/fast_forward:",
+        width="stretch",
+        help=blocked or _continue_help(result),
+    )
+    columns[4].button(
+        "Back to epoch 0",
+        key=session.RESET,
+        on_click=_reset,
+        args=(result,),
+        disabled=result.status == training.UNTRAINED,
+        icon=":material/restart_alt:",
+        width="stretch",
+        help="The same settings, untrained: step it through its first epochs.",
+    )
+    refusal = st.session_state.pop(session.RUN_REFUSAL, None)
+    if refusal:
+        st.error(refusal, icon=":material/block:")
+
+
+def _continue_help(result: RunResult) -> str:
+    text = "Train on from here: the same run, longer (its link says so). Trained once and shared like any run."
+    if result.status == "stopped_early":
+        text += " It trains on without early stopping."
+    return text
+
+
+def _continue(result: RunResult) -> None:
+    go_on(result, st.session_state.get(session.CONTINUE_EPOCHS))
+
+
+def go_on(result: RunResult, epochs: object) -> TrainingJob | None:
+    """Make the session's run ``result`` continued by ``epochs`` epochs (a refusal is kept to show)."""
+    refusal = training.refusal(result, epochs)
+    if refusal is not None:
+        st.session_state[session.RUN_REFUSAL] = refusal
+        return None
+    config = training.continued_config(result, int(epochs))
+    job = start_run(config, result.data, parent=training.parent(result, config))
+    job.watch(session.watcher_id())
+    _show(job)
+    controls.load(config)  # the sidebar shows the run on screen, so Train asks for this same run
+    links.write_link(config)
+    if estimate_seconds(config.replace(epochs=training.epochs_to_train(result, config))) < QUICK_SECONDS:
+        job.wait(WAIT_SECONDS)  # the redraw after this click then shows it done
+    return job
+
+
+def _reset(result: RunResult) -> None:
+    _show(TrainingJob.finished(untrained(result.config, result.data)))
+
+
+def _show(job: TrainingJob) -> None:
+    """Make ``job`` the session's run, its replay at its last epoch (where the step took it)."""
+    st.session_state.pop(session.view_key(session.RESULT, "replay"), None)
+    st.session_state.pop(session.view_key(session.view_key(session.RESULT, "replay"), "playing"), None)
+    session.set_current_run(job)
+
+
+# ---- beside the replay -------------------------------------------------------------------------------
+def best_epoch_button(result: RunResult, replay_key: str, view: str = session.RESULT) -> None:
+    """Go to best epoch: the replay jumps to the epoch of the lowest held-out loss."""
+    best = result.best_epoch
+    epochs = [snapshot.epoch for snapshot in result.history.snapshots]
+    st.button(
+        "Go to best epoch",
+        key=session.best_epoch_key(view),
+        on_click=_go_to,
+        args=(replay_key, nearest(epochs, best)),
+        disabled=best is None or not epochs,
+        icon=":material/star:",
+        help=(f"The lowest held-out loss was at epoch {best:,}." if best is not None else "No points were held out."),
+    )
+
+
+def nearest(epochs: list[int], epoch: int | None) -> int | None:
+    """The snapshot epoch closest to ``epoch`` (the best epoch's own snapshot when the run kept it)."""
+    if epoch is None or not epochs:
+        return None
+    return min(epochs, key=lambda kept: (abs(kept - epoch), kept))
+
+
+def _go_to(replay_key: str, epoch: int | None) -> None:
+    if epoch is not None:
+        st.session_state[session.view_key(replay_key, "playing")] = False
+        st.session_state[replay_key] = epoch

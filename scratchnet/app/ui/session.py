@@ -1,0 +1,271 @@
+"""This browser session's state: every ``st.session_state`` key of the app is named here, once.
+
+Pages and views never build key strings; they call the accessors below, or use the key constants
+and functions for their widgets' ``key=``. One section per page. Values held here are this
+session's own; shared objects (a cached ``TrainingJob``, a ``RunResult``) are only read.
+
+The session's run is always a ``TrainingJob``: one that trains, or one already finished
+(``TrainingJob.finished(result)`` after Cancel or when a run is reopened), so a reader asks
+``job.done`` and ``job.result`` and never which type it holds.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.runs.links import Link
+from scratchnet.app.runs.result import RunResult
+
+MY_RUNS_COUNT = 30  # runs remembered per browser session ...
+MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run is always kept)
+
+# ---- the session's run ---------------------------------------------------------------------------
+WATCHER = "watcher"
+RUN = "run"
+MY_RUNS = "my_runs"
+
+
+def watcher_id() -> str:
+    """This browser session's id, used to tell a job who is watching it."""
+    return st.session_state.setdefault(WATCHER, uuid.uuid4().hex)
+
+
+def current_run() -> TrainingJob | None:
+    """The run this session shows (training or finished), or None before the first."""
+    return st.session_state.get(RUN)
+
+
+def set_current_run(job: TrainingJob) -> None:
+    st.session_state[RUN] = job
+
+
+def show_result(result: RunResult) -> None:
+    """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell)."""
+    set_current_run(TrainingJob.finished(result))
+
+
+def remember(result: RunResult) -> None:
+    """Add a run this session trained or opened to its "My runs" (once; the newest last)."""
+    runs: list[RunResult] = st.session_state.setdefault(MY_RUNS, [])
+    if any(run is result for run in runs):
+        return
+    runs.append(result)
+    del runs[:-MY_RUNS_COUNT]
+    while len(runs) > 1 and sum(run.nbytes for run in runs) > MY_RUNS_BYTES:
+        del runs[0]
+
+
+def my_runs() -> list[RunResult]:
+    """The runs this session trained or opened itself, oldest first (a copy)."""
+    return list(st.session_state.get(MY_RUNS, []))
+
+
+# ---- the link the session was opened with ----------------------------------------------------------
+LINK = "link"
+
+
+def link() -> Link | None:
+    """The link this session was opened with (read once, on its first run), or None before that."""
+    return st.session_state.get(LINK)
+
+
+def set_link(opened: Link) -> None:
+    st.session_state[LINK] = opened
+
+
+def hidden() -> frozenset[str]:
+    """The controls the teacher's link hides (travels with the student across pages)."""
+    opened = link()
+    return opened.hidden if opened is not None else frozenset()
+
+
+# ---- the controls (the Playground's sidebar; other pages read them) ---------------------------------
+CONTROL_PREFIX = "cfg."
+LAYERS = CONTROL_PREFIX + "layers"
+USE_POINTS = CONTROL_PREFIX + "use_points"
+POINTS = "points"  # this session's uploaded Points, kept when the uploader is emptied or the page changes
+UPLOADER = "upload"
+UPLOAD_ID = "upload.id"
+UPLOAD_ERROR = "upload.error"
+PRESET_CHOICE = "preset_choice"
+
+
+def control_key(field: str, prefix: str = CONTROL_PREFIX) -> str:
+    """The widget key of the control for ``field`` (a ``RunConfig`` field name, or "layers"); another
+    page drawing the same controls for its own configuration gives its own ``prefix``."""
+    return prefix + field
+
+
+def units_key(layer: int, prefix: str = CONTROL_PREFIX) -> str:
+    """The widget key of the units slider of hidden layer ``layer`` (from 0)."""
+    return prefix + f"units{layer}"
+
+
+# ---- the run panel ---------------------------------------------------------------------------------
+CANCEL = "cancel_run"
+RESULT = "result"  # the prefix of the result view's widgets, unless a page gives its own
+
+
+def view_key(view: str, name: str) -> str:
+    """A widget key of a result view: ``view`` names the view (e.g. "result"), ``name`` the widget."""
+    return f"{view}.{name}"
+
+
+# ---- run controls (step, continue, back to epoch 0, best epoch; owner: ui/run_controls.py) ----------
+CONTINUE_EPOCHS = "run.continue_epochs"
+CONTINUE = "run.continue"
+RESET = "run.reset"
+RUN_REFUSAL = "run.refusal"  # why the last Step or Continue was refused, shown once under the buttons
+
+
+def step_key(epochs: int) -> str:
+    """The key of the button that trains the session's run ``epochs`` more epochs."""
+    return f"run.step{epochs}"
+
+
+def best_epoch_key(view: str) -> str:
+    """The key of the button that moves the replay of result view ``view`` to its best epoch."""
+    return view_key(view, "best")
+
+
+# ---- the share panel -------------------------------------------------------------------------------
+SHARE_HIDE = "share.hide"
+SHARE_PRESET = "share.preset"
+SHARE_URL = "share.url"
+SHARE_CLASSROOM_URL = "share.classroom_url"
+
+
+# ---- experiments -----------------------------------------------------------------------------------
+EXPERIMENTS_SECTION = "section"  # the open tab, also in the address bar (?section=…)
+REPLAY = "experiments.replay"  # the replay this session started (its epoch scale)
+REPLAY_SCALE = "experiments.replay_scale"  # shorter replays, for tests; not a control
+REPLAY_BUTTON = "experiments.replay_button"
+REPLAY_MAPS = "experiments.replay_maps"
+OPTIMIZERS = "experiments.optimizers"  # the (epochs, seed) last compared
+OPTIMIZER_FORM = "experiments.optimizer_form"
+OPTIMIZER_EPOCHS = "experiments.epochs"
+OPTIMIZER_SEED = "experiments.seed"
+OPTIMIZER_SERIES = "experiments.series"
+OPTIMIZER_LOG = "experiments.log"
+EXPERIMENT_JOBS = "experiments.jobs"  # the shared runs this session follows, by configuration
+EXPERIMENT_STARTED = "experiments.started"  # the configurations this session itself asked to train
+MINE_PICKED = "experiments.picked"
+MINE_LOG = "experiments.mine_log"
+MINE_REOPEN = "experiments.reopen"
+MINE_OPEN = "experiments.open"
+
+
+def follow_key(name: str) -> str:
+    """The key of the fragment that follows the runs of one Experiments section."""
+    return f"follow.{name}"
+
+
+# ---- under the hood --------------------------------------------------------------------------------
+HOOD_TAB = "hood.tab"
+STEP_STATE = "step.state"  # this session's step-through (a TinyState)
+STEP_HIDDEN = "step.hidden"
+STEP_ACTIVATION = "step.activation"
+STEP_FEATURES = "step.features"
+STEP_POINTS = "step.points"
+STEP_SEED = "step.seed"
+STEP_LR = "step.lr"
+STEP_TAKE = "step.take"
+STEP_TAKE_BOTTOM = "step.take_bottom"
+STEP_RESET = "step.reset"
+HOOD_EPOCH = "hood.epoch"  # the snapshot "Inside a trained network" shows
+HOOD_LAYER = "hood.layer"
+HOOD_WAITING = "hood.waiting"  # the fragment that waits for the run to look inside
+
+
+# ---- sweep -----------------------------------------------------------------------------------------
+SWEEP_RUN = "sweep.run"  # the sweep this session started (a SweepRun)
+SWEEP_STOPPED = "sweep.stopped"  # cell index -> what it had learned when this session cancelled it
+SWEEP_PICK = "sweep.cell"
+SWEEP_CHART = "sweep.chart"
+SWEEP_METRIC = "sweep.metric"
+SWEEP_CANCEL = "sweep.cancel"
+SWEEP_OPEN = "sweep.open"
+SWEEP_PANEL = "sweep.panel"  # the fragment that redraws the map while cells train
+SWEEP_BASE_PREFIX = "sweep.base."  # the base controls: the Playground's renderer under this prefix
+
+
+def sweep_axis_key(side: str) -> str:
+    """Which setting side "x" (across) or "y" (down) varies."""
+    return f"sweep.{side}.name"
+
+
+def sweep_value_keys(side: str, name: str) -> tuple[str, str, str]:
+    """The range, count and typed-values widgets of setting ``name`` on side ``side``."""
+    return f"sweep.{side}.range.{name}", f"sweep.{side}.count.{name}", f"sweep.{side}.typed.{name}"
+
+
+def sweep_base_key(field: str) -> str:
+    """The widget key of the Sweep's base control for ``field``."""
+    return SWEEP_BASE_PREFIX + field
+
+
+# ---- draw your points (owner: ui/draw_points.py) ----------------------------------------------------
+DRAWING = "draw.drawing"  # this session's drawing (a playground.draw.Drawing)
+DRAW_CLASS = "draw.class"
+DRAW_MODE = "draw.mode"
+DRAW_CANVAS = "draw.canvas"  # how many clicks the canvas has taken: part of its key, so each click is new
+DRAW_NOTE = "draw.note"  # a message for the panel's next draw
+DRAW_LINK_READ = "draw.link_read"  # the link's drawing has been read (once per session)
+DRAW_LINK_MESSAGES = "draw.link_messages"  # what reading it said, shown with the link's other messages
+
+
+def draw_canvas_key(clicks: int) -> str:
+    """The canvas chart's key after ``clicks`` clicks."""
+    return f"draw.canvas.{clicks}"
+
+
+# ---- lessons (owner: lessons/view.py) -------------------------------------------------------------
+LESSON_PICK = "lessons.pick"  # the lesson the page shows (a key of lessons.logic.BY_KEY)
+LESSON_FROM_LINK = "lessons.from_link"  # the ?lesson= value last applied, so a link opens its lesson once
+LESSON_ACTIVE = "lessons.active"  # the lesson last opened in the Playground (its goal is shown there)
+LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys; never shrinks)
+LESSON_LEAVE = "lessons.leave"
+LESSON_UNKNOWN = "lessons.unknown"  # a ?lesson= value that names no lesson, for one message
+
+
+def lesson_open_key(lesson: str) -> str:
+    """The key of the button that opens lesson ``lesson`` in the Playground."""
+    return f"lessons.open.{lesson}"
+
+
+def lesson_sight_key(lesson: str, page: str) -> str:
+    """The key of the button that goes from lesson ``lesson`` to another page, ``page``."""
+    return f"lessons.sight.{lesson}.{page}"
+
+
+def lesson_next_key(lesson: str) -> str:
+    """The key of the button that goes on from lesson ``lesson`` to the next."""
+    return f"lessons.next.{lesson}"
+
+
+# ---- challenges (owner: challenges/view.py) --------------------------------------------------------
+CHALLENGE_LINK = "challenges.link"  # the challenge the session's first link named (a logic.ChallengeLink)
+CHALLENGE_NAME = "challenges.name"  # the student's display name
+CHALLENGE_SUBMIT = "challenges.submit"
+CHALLENGE_OUTCOME = "challenges.outcome"  # (level, message) of the last submission
+CHALLENGE_BOARD = "challenges.board"  # the board's polling fragment
+CHALLENGE_TABLE = "challenges.table"
+TEACHER_KEYS = "challenges.teacher_keys"  # challenge id -> the teacher key this session holds (checked)
+TEACHER_ERROR = "challenges.teacher_error"  # what went wrong with the teacher's last action
+CHALLENGE_FORM = "challenges.form"
+CHALLENGE_CLOSE = "challenges.close"
+CHALLENGE_PICK = "challenges.pick"
+CHALLENGE_HIDE = "challenges.hide"
+CHALLENGE_CSV = "challenges.csv"
+
+
+def challenge_form_key(field: str) -> str:
+    """The widget key of field ``field`` of the new-challenge form."""
+    return f"challenges.new.{field}"
+
+
+# ---- playground (owner: playground/view.py) --------------------------------------------------------
+DIAGRAM_UNIT = "playground.unit"  # the unit of the network diagram looked at closely ("layer:unit", or None)

@@ -1,0 +1,269 @@
+"""The "Under the hood" page's charts and marked tables: pure functions from tables to Altair charts
+(and Markdown tables), no Streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.text import escape
+from scratchnet.app.under_the_hood.step import Stage
+
+#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
+#: (the default "fit" would squeeze them all into width × height).
+FIXED_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
+
+
+# ---- the step-through ------------------------------------------------------------------------
+#: How a number's size (against the largest in its table) is marked: at least half of it on a
+#: shaded background, at least a sixth in colour, smaller ones plain. Markdown tables with
+#: Streamlit's colour directives draw in a fraction of the time of styled data grids, and the
+#: step-through shows some twenty tables on every click.
+STRONG, NOTABLE = 0.5, 1 / 6
+
+
+def shade_levels(values: np.ndarray) -> np.ndarray:
+    """Per number: 2 (large), 1 (notable) or 0 (small, zero or not finite), by its size against the table's peak."""
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    peak = float(np.abs(values[finite]).max()) if finite.any() else 0.0
+    if peak == 0:
+        return np.zeros(values.shape, dtype=int)
+    share = np.where(finite, np.abs(np.where(finite, values, 0.0)) / peak, 0.0)
+    return np.where(share >= STRONG, 2, np.where(share >= NOTABLE, 1, 0))
+
+
+def _marked(value: float, level: int, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    if level == 0 or value == 0:
+        return text
+    colour = "red" if value > 0 else "blue"
+    return f":{colour}-background[{text}]" if level == 2 else f":{colour}[{text}]"
+
+
+def table_markdown(
+    values: np.ndarray,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    *,
+    row_title: str = "",
+    decimals: int = 4,
+    plain: Sequence[str] = (),
+) -> str:
+    """A table of numbers in Markdown: ``decimals`` decimals, red when positive and blue when negative,
+    on a shaded background when large (``shade_levels``); the columns in ``plain`` as whole numbers,
+    unmarked. Plain NumPy and strings: this runs for some twenty tables on every click."""
+    values = np.asarray(values, dtype=float)
+    marked = [j for j, column in enumerate(columns) if column not in plain]
+    levels = np.zeros(values.shape, dtype=int)
+    levels[:, marked] = shade_levels(values[:, marked])
+    lines = [
+        "| " + " | ".join(escape(name) for name in (row_title, *columns)) + " |",
+        "|:--|" + "--:|" * len(columns),
+    ]
+    for i, label in enumerate(rows):
+        cells = [
+            f"{value:.0f}" if column in plain else _marked(value, levels[i, j], decimals)
+            for j, (column, value) in enumerate(zip(columns, values[i].tolist()))
+        ]
+        lines.append(f"| **{escape(label)}** | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def stage_markdown(stage: Stage, decimals: int = 4) -> str:
+    """The stage's table with a fixed number of decimals, marked by sign and size (labels left plain)."""
+    return table_markdown(
+        stage.values, stage.rows, stage.columns, row_title=stage.row_title, decimals=decimals, plain=("true class y",)
+    )
+
+
+def frame_markdown(frame: pd.DataFrame, decimals: int = 4) -> str:
+    """A table of numbers (labelled rows and columns) in the step-through's Markdown form."""
+    index = [str(label) for label in frame.index]
+    return table_markdown(
+        frame.to_numpy(dtype=float), index, list(frame.columns), row_title=frame.index.name or "", decimals=decimals
+    )
+
+
+def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
+    """The batch loss before each step taken so far (step 0 = the start)."""
+    frame = pd.DataFrame({"step": np.arange(len(losses)), "loss": np.asarray(losses, dtype=float)})
+    return (
+        alt.Chart(frame, title=alt.TitleParams("batch loss per step", fontSize=12, anchor="start"))
+        .mark_line(point=True, strokeWidth=2, color="#4C78A8")
+        .encode(
+            x=alt.X("step:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("loss:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
+        )
+        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )
+
+
+# ---- gradient check ----------------------------------------------------------------------------
+def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -> alt.LayerChart:
+    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree."""
+    values = entries[["analytic", "numeric"]].to_numpy()
+    peak = float(np.abs(values).max()) if values.size else 1.0
+    peak = peak * 1.05 if peak > 0 else 1.0
+    scale = alt.Scale(domain=[-peak, peak], nice=False)
+    diagonal = (
+        alt.Chart(pd.DataFrame({"numeric": [-peak, peak], "analytic": [-peak, peak]}))
+        .mark_line(color="#999", strokeDash=[4, 3], clip=True)
+        .encode(x=alt.X("numeric:Q", scale=scale), y=alt.Y("analytic:Q", scale=scale))
+    )
+    dots = (
+        alt.Chart(entries)
+        .mark_circle(size=45, opacity=0.8)
+        .encode(
+            x=alt.X("numeric:Q", scale=scale, title="numeric (finite differences)"),
+            y=alt.Y("analytic:Q", scale=scale, title="analytic (backward)"),
+            color=alt.Color("parameter:N", legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=[
+                alt.Tooltip("parameter:N"),
+                alt.Tooltip("entry:N"),
+                alt.Tooltip("analytic:Q", format=".6g"),
+                alt.Tooltip("numeric:Q", format=".6g"),
+            ],
+        )
+    )
+    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE)
+
+
+# ---- inside a trained network -----------------------------------------------------------------
+def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) -> alt.FacetChart:
+    """One small map per unit (like TensorFlow Playground's neuron thumbnails): orange where the
+    unit's output is high, blue where it is negative, white where it is 0."""
+    units = list(frame["unit"].cat.categories) if hasattr(frame["unit"], "cat") else sorted(frame["unit"].unique())
+    resolution = int(frame["ix"].max()) + 1 if len(frame) else 1
+    levels = alt.Scale(scheme="blueorange", domain=[-1, 1], domainMid=0)
+    return (
+        alt.Chart(frame)
+        .transform_calculate(edge="datum.level")
+        .mark_rect(strokeWidth=0.6)
+        .encode(
+            x=alt.X("ix:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
+            y=alt.Y("iy:O", axis=None, sort="descending", scale=alt.Scale(paddingInner=0, paddingOuter=0)),
+            color=alt.Color(
+                "level:Q",
+                scale=levels,
+                legend=alt.Legend(title="output ÷ unit's max", orient="bottom", type="gradient", gradientLength=220),
+            ),
+            stroke=alt.Stroke("edge:Q", scale=levels, legend=None),  # a same-colour outline hides the seams
+            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("value:Q", format=".3f", title="output")],
+        )
+        .properties(width=panel, height=panel)
+        .facet(
+            facet=alt.Facet(
+                "unit:N", sort=units, title=None, header=alt.Header(labelFontSize=11, labelPadding=2, title=None)
+            ),
+            columns=min(columns, max(len(units), 1)),
+            spacing=6,
+        )
+        .properties(title=f"{len(units)} units, {resolution} × {resolution} grid each")
+    )
+
+
+def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, size: int = 130) -> alt.Chart:
+    """The training points in the same square window as the unit maps, to read the maps by."""
+    x_low, x_high, y_low, y_high = extent(data)
+    shown = data.shown(data.X_train)
+    names = list(class_names or data.class_names)
+    frame = pd.DataFrame({"x": shown[:, 0], "y": shown[:, 1], "class": np.asarray(names)[data.y_train]})
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=14, opacity=0.85)
+        .encode(
+            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), axis=None),
+            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None),
+            color=alt.Color(
+                "class:N", scale=class_scale(names), legend=alt.Legend(orient="bottom", title=None, columns=1)
+            ),
+        )
+        .properties(width=size, height=size, title="The training points", autosize=FIXED_SIZE)
+    )
+
+
+def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.Chart:
+    """A weight matrix as a heatmap: red positive, blue negative, white 0.
+
+    The longer side runs across the page: a tall matrix (more rows than columns, like the
+    64 × 3 matrix into the class scores) is drawn transposed, and its title says so.
+    """
+    rows = list(frame["from"].cat.categories)
+    columns = list(frame["to"].cat.categories)
+    transposed = len(rows) > len(columns)
+    across, down = (rows, columns) if transposed else (columns, rows)
+    cell = int(min(28, max(6, longest // max(len(across), 1))))
+    row = max(cell, 18) if len(down) <= 8 else cell  # short strips get rows tall enough for their labels
+    peak = float(np.abs(frame["weight"]).max()) if len(frame) else 1.0
+    peak = peak if peak > 0 else 1.0
+    x_field, y_field = ("from", "to") if transposed else ("to", "from")
+    tall = len(down) * row >= 120  # room for the longer axis titles
+    titles = {"from": "from (rows of W)", "to": "to (columns of W)"} if tall else {"from": "from", "to": "to"}
+    show_x, show_y = len(across) <= 24, len(down) <= 24
+    if not show_x:
+        titles[x_field] += f": {across[0]} … {across[-1]}"
+    if not show_y:
+        titles[y_field] += f": {down[0]} … {down[-1]}"
+    title = f"{name}: {len(rows)} × {len(columns)}" + (", drawn transposed" if transposed else "")
+    return (
+        alt.Chart(frame)
+        .mark_rect(strokeWidth=0)
+        .encode(
+            x=alt.X(
+                f"{x_field}:O",
+                sort=across,
+                title=titles[x_field],
+                axis=alt.Axis(labels=show_x, ticks=show_x, labelAngle=0, labelOverlap=False),
+            ),
+            y=alt.Y(
+                f"{y_field}:O",
+                sort=down,
+                title=titles[y_field],
+                axis=alt.Axis(labels=show_y, ticks=show_y, labelOverlap=False),
+            ),
+            color=alt.Color(
+                "weight:Q",
+                scale=alt.Scale(scheme="redblue", reverse=True, domain=[-peak, peak], domainMid=0),
+                legend=alt.Legend(orient="right", gradientLength=max(40, min(160, row * len(down))), title="weight"),
+            ),
+            tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],
+        )
+        .properties(width=cell * len(across), height=row * len(down), title=title, autosize=FIXED_SIZE)
+    )
+
+
+def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, height: int = 260) -> alt.LayerChart:
+    """‖∂J/∂W‖ per layer against the epoch, on a log scale."""
+    layers = sorted(frame["layer"].unique(), key=lambda name: int(name[1:]))
+    x = alt.X("epoch:Q", title="epoch", axis=alt.Axis(format=",.0f"))
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=25), strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("norm:Q", scale=alt.Scale(type="log"), title="gradient norm ‖∂J/∂W‖", axis=alt.Axis(format="~g")),
+            color=alt.Color(
+                "layer:N", sort=layers, legend=alt.Legend(title=None, orient="top", direction="horizontal")
+            ),
+            tooltip=[
+                alt.Tooltip("epoch:Q", format=","),
+                alt.Tooltip("layer:N"),
+                alt.Tooltip("norm:Q", format=".4g"),
+                alt.Tooltip("loss:Q", format=".4f", title="training loss"),
+            ],
+        )
+    )
+    parts = [lines]
+    if marker is not None:
+        rule = pd.DataFrame({"epoch": [marker]})
+        parts.append(alt.Chart(rule).mark_rule(color="#E45756", strokeDash=[4, 3], strokeWidth=2).encode(x=x))
+    fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
+    return alt.layer(*parts, height=height, width="container", autosize=fit_width)

@@ -1,0 +1,432 @@
+"""Class challenges: the rules (limits, scores, names, keys, links) and the pages driven through AppTest —
+a teacher creates, students submit from the Playground, the board ranks, the teacher moderates, and a
+board that is hostile, closed, unreachable or locked gets its message while the Playground keeps working."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from app_helpers import app, settle, trained
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scratchnet.app.challenges import board, logic, store, view
+from scratchnet.app.challenges.logic import ChallengeSpec, Refused
+from scratchnet.app.challenges.store import Store
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.jobs import TrainingJob
+from scratchnet.app.text import escape
+from scratchnet.app.ui import session
+
+SPEC = ChallengeSpec("Spiral, 8 units", max_units=8, max_layers=2, max_epochs=300)
+#: Names that try to be Markdown or HTML where they are shown (each within the 24-character limit).
+INJECTIONS = (
+    "**bold** _it_",
+    "[click](http://e.vil)",
+    "<img src=x onerror=1>",
+    "![](http://e.vil/p.png)",
+    ":red[big] $x^2$",
+    "`code` ~~s~~ # h",
+    "<b>Ann</b> &amp;",
+    '=HYPERLINK("http://e")',
+)
+
+
+# ---- the rules ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": "   "}, "title must be 1 to 80"),
+        ({"title": "x" * 81}, "title must be 1 to 80"),
+        ({"test_share": 0.05}, "at least 10%"),
+        ({"metric": "train_accuracy"}, "metric must be one of accuracy, loss"),
+        ({"optimizers": ()}, "one or more optimizers"),
+        ({"optimizers": ("adam", "lbfgs")}, "one or more optimizers"),
+        ({"max_units": 0}, "max_units must be a whole number from 1 to 128"),
+        ({"max_layers": 9}, "max_layers must be a whole number from 0 to 4"),
+        ({"max_epochs": 2.5}, "max_epochs must be a whole number"),
+        ({"dataset": "moons", "classes": 3}, "classes must be from 2 to 2"),
+        ({"samples": 0}, "samples must be an integer from 5 to 1000"),
+    ],
+)
+def test_a_challenge_refuses_what_a_teacher_could_not_mean(changes, message):
+    with pytest.raises(Refused, match=message):
+        ChallengeSpec(**({"title": "t"} | changes))
+
+
+def test_a_challenge_travels_as_json_and_always_hides_the_data():
+    spec = ChallengeSpec(
+        "  Moons,   tanh only ", dataset="moons", classes=2, metric="loss", hidden=frozenset({"lr", "junk"})
+    )
+    assert spec.title == "Moons, tanh only" and spec.hidden == frozenset({"lr"})
+    assert ChallengeSpec.from_json(spec.to_json()) == spec
+    assert {"data", "presets", "upload", "lr"} == spec.hidden_controls()
+
+
+@pytest.mark.parametrize("limits", [{}, {"max_layers": 0}, {"max_units": 1, "max_epochs": 1}, {"optimizers": ("sgd",)}])
+def test_the_run_a_student_starts_from_respects_the_rules(limits):
+    spec = ChallengeSpec("t", **limits)
+    assert logic.check_run(spec, spec.start_config()) == []
+
+
+def test_every_broken_rule_is_named():
+    forged = SPEC.start_config().replace(
+        hidden=(64, 8, 8), epochs=5000, optimizer="rmsprop", dataset="circles", data_seed=7
+    )
+    spec = ChallengeSpec("t", max_units=8, max_layers=2, max_epochs=300, optimizers=("adam", "sgd"))
+    problems = " ".join(logic.check_run(spec, forged))
+    for part in (
+        "3 hidden layers",
+        "64 units",
+        "5,000 epochs",
+        "RMSprop is not allowed",
+        "'circles'",
+        "Data seed is 7",
+    ):
+        assert part in problems
+    assert "uploaded points" in logic.check_run(spec, forged.replace(data_id="abc", data_points=300))[0]
+
+
+def test_the_score_is_the_servers_own_result_of_the_run():
+    result = trained(SPEC.start_config())
+    assert logic.score(SPEC, result) == result.test_accuracy and 0 < result.test_accuracy < 1
+    loss_spec = ChallengeSpec("t", metric="loss", max_units=8, max_epochs=300)
+    assert logic.score(loss_spec, result) == result.test_loss > 0
+    with pytest.raises(Refused, match="breaks the challenge's rules"):
+        logic.score(ChallengeSpec("t", max_units=4), result)
+
+
+def test_a_run_without_a_finite_held_out_score_is_refused():
+    result = trained(SPEC.start_config())
+    loss_spec = ChallengeSpec("t", metric="loss", max_units=8, max_epochs=300)
+    for broken in (dataclasses.replace(result, test_loss=float("nan")), dataclasses.replace(result, test_loss=None)):
+        with pytest.raises(Refused, match="no finite held-out score"):
+            logic.score(loss_spec, broken)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    layers=st.lists(st.integers(1, 128), max_size=4),
+    epochs=st.integers(1, 100_000),
+    optimizer=st.sampled_from(["sgd", "adam", "rmsprop", "adagrad", "notebook_gd"]),
+    max_units=st.integers(1, 128),
+    max_layers=st.integers(0, 4),
+    allowed=st.sets(st.sampled_from(["sgd", "adam", "rmsprop"]), min_size=1),
+)
+def test_clamped_controls_always_respect_the_rules(layers, epochs, optimizer, max_units, max_layers, allowed):
+    spec = ChallengeSpec("t", max_units=max_units, max_layers=max_layers, optimizers=tuple(allowed))
+    values = RunConfig(dataset="moons", classes=2, hidden=tuple(layers), epochs=epochs, optimizer=optimizer).as_dict()
+    clamped, notes = logic.clamp(spec, values)
+    assert logic.check_run(spec, RunConfig(**clamped)) == []
+    assert bool(notes) == (
+        len(layers) > max_layers
+        or any(u > max_units for u in layers[:max_layers])
+        or epochs > 2000
+        or optimizer not in allowed
+    )
+
+
+def test_display_names_are_trimmed_bounded_and_plain():
+    assert logic.check_name("  Ann   Lee \n") == ("Ann Lee", "ann lee")
+    assert logic.check_name("Ａｎｎ")[1] == logic.check_name("ann")[1]  # full-width letters are the same name
+    assert logic.check_name("x" * 24)[0] == "x" * 24
+    for bad, message in [
+        ("", "Type a display name"),
+        ("   ", "Type a display name"),
+        ("x" * 25, "this one has 25"),
+        ("<script>alert(1)</script>", "this one has 25"),
+        ("Ann\u202eeL", "control characters or invisible marks"),  # a right-to-left override
+        ("A\u200bnn", "control characters or invisible marks"),  # a zero-width space
+        ("A\x00nn", "control characters"),
+    ]:
+        with pytest.raises(Refused, match=message):
+            logic.check_name(bad)
+    for name in INJECTIONS:
+        assert logic.check_name(name)[0] == name  # allowed, and shown as text wherever shown
+
+
+def test_the_teacher_key_is_random_long_and_compared_in_constant_time(monkeypatch):
+    keys = {logic.new_key() for _ in range(500)}
+    assert len(keys) == 500 and all(len(key) * 6 >= 128 for key in keys)
+    key = keys.pop()
+    stored = logic.hash_key(key)
+    assert key not in stored and len(stored) == 64
+    compared = []
+    real = logic.hmac.compare_digest
+    monkeypatch.setattr(logic.hmac, "compare_digest", lambda a, b: compared.append(1) or real(a, b))
+    assert logic.key_matches(key, stored) and not logic.key_matches(key[:-1] + "A", stored)
+    assert compared == [1, 1]
+    assert not logic.key_matches("x" * 10_000, stored) and not logic.key_matches(None, stored)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"challenge": ["<script>"]}, "is not a challenge id"),
+        ({"challenge": ["x" * 500]}, "is not a challenge id"),
+        ({"challenge": ["AAAA AAA"]}, "is not a challenge id"),
+        ({"challenge": ["AAAAAAAA"], "max_units": ["128"], "score": ["1.0"]}, "Ignored max_units, score in the link"),
+        ({"challenge": ["AAAAAAAA"], "optimizers": ["lbfgs"], "metric": ["loss"]}, "Ignored optimizers, metric"),
+    ],
+)
+def test_hostile_challenge_links_are_read_with_a_message(query, message):
+    link = logic.read_challenge_link(query)
+    assert any(message in m for m in link.messages), link.messages
+    assert link.challenge_id in (None, "AAAAAAAA")
+
+
+def test_the_student_link_carries_no_key_and_the_teacher_link_does():
+    key = logic.new_key()
+    student = logic.student_query("AAAAAAAA", SPEC)
+    assert "key" not in student and key not in str(student)
+    assert student["challenge"] == "AAAAAAAA" and set(student["hide"].split(",")) >= {"data", "presets", "upload"}
+    assert logic.teacher_query("AAAAAAAA", key) == {"challenge": "AAAAAAAA", "key": key}
+
+
+def test_the_csv_keeps_formulas_from_running():
+    rows = [board.BoardRow(1, 1, '=HYPERLINK("http://e")', 0.9, SPEC.start_config(), 0.0, 2, False)]
+    text = board.board_csv(rows, "accuracy")
+    assert "'=HYPERLINK" in text and "\n1,=" not in text
+    assert text.splitlines()[0] == "rank,name,held-out accuracy,settings,submissions,time,hidden"
+
+
+def test_a_runs_settings_in_short():
+    config = RunConfig(hidden=(8, 4), activation="tanh", optimizer="sgd", lr=0.1, momentum=0.9, epochs=500)
+    assert board.settings(config) == "8×4 tanh · Gradient descent lr 0.1 m 0.9 · 500 epochs"
+    assert board.settings(RunConfig(hidden=())).startswith("no hidden layer · Adam lr 0.05")
+
+
+# ---- the pages ------------------------------------------------------------------------------------
+@pytest.fixture
+def board_url(tmp_path, monkeypatch, fresh_caches):
+    url = f"sqlite:///{tmp_path / 'board.sqlite'}"
+    monkeypatch.setenv("SCRATCHNET_BOARD_URL", url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_board_url(request, tmp_path, monkeypatch, fresh_caches):
+    """The board on SQLite, and on PostgreSQL when a server is given."""
+    url = f"sqlite:///{tmp_path / 'board.sqlite'}"
+    if request.param == "postgresql":
+        url = os.environ.get("SCRATCHNET_TEST_POSTGRES_URL", "")
+        if not url:
+            pytest.skip("SCRATCHNET_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+        engine = sa.create_engine(url, **store.engine_options(url))
+        store.metadata.drop_all(engine)  # a throwaway database: start from empty tables
+        engine.dispose()
+    monkeypatch.setenv("SCRATCHNET_BOARD_URL", url)
+    return url
+
+
+@pytest.fixture
+def any_db(any_board_url):
+    engine = sa.create_engine(any_board_url, **store.engine_options(any_board_url))
+    yield Store(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def db(board_url):
+    engine = sa.create_engine(board_url, **store.engine_options(board_url))
+    yield Store(engine)
+    engine.dispose()
+
+
+def texts(at) -> str:
+    """Everything the page says, as one string (to look for what must never show)."""
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "success", "code")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(map(str, parts))
+
+
+def plain(at) -> str:
+    """What the page says, as the reader sees it (the escaping backslashes gone)."""
+    return re.sub(r"\\(.)", r"\1", texts(at))
+
+
+def student(challenge_id: str, spec: ChallengeSpec = SPEC, **extra: str):
+    """A student's Playground, opened with the student link, its first run trained."""
+    return settle(app("streamlit_app.py", logic.student_query(challenge_id, spec) | extra))
+
+
+def submit(at, name: str):
+    at.text_input(key=session.CHALLENGE_NAME).set_value(name)
+    at.button(key=session.CHALLENGE_SUBMIT).click().run()
+    return at
+
+
+def test_a_teacher_creates_a_challenge_and_gets_a_student_link_and_a_teacher_link(db):
+    at = app("pages/5_Challenges.py").run()
+    at.text_input(key=session.challenge_form_key("title")).set_value("Spiral, at most 8 units")
+    at.slider(key=session.challenge_form_key("max_units")).set_value(8)
+    at.button[0].click().run()
+    assert not at.exception
+    challenge_id = at.query_params["challenge"]
+    challenge = db.challenge(challenge_id)
+    assert challenge.spec.title == "Spiral, at most 8 units" and challenge.spec.max_units == 8
+    student_link, teacher_link = (code.value for code in at.code)
+    assert f"challenge={challenge_id}" in student_link and "key=" not in student_link
+    key = teacher_link.split("key=")[1]
+    assert logic.key_matches(key, challenge.key_hash) and "hide=data" in student_link
+    assert "No submissions yet" in texts(at)
+
+
+def test_students_submit_from_the_playground_and_the_board_ranks_them(any_db):
+    db = any_db
+    challenge_id, key = db.create(SPEC)
+    first = submit(student(challenge_id), "Ann")
+    assert not first.exception
+    done = first.success[0].value
+    assert "Submitted as Ann" in done and "number 1 of 1" in done
+    result = first.session_state[session.RUN].result
+    assert db.submissions(challenge_id)[0].score == result.test_accuracy  # the server's own number
+    second = student(challenge_id, hidden="4")
+    assert submit(second, "Bob").success[0].value.endswith("on the board\\.")
+    at = app("pages/5_Challenges.py", {"challenge": challenge_id}).run()
+    table = at.dataframe[0].value
+    assert sorted(table["Name"]) == ["Ann", "Bob"] and list(table["Rank"]) in ([1, 2], [1, 1])
+    assert all(link.startswith("http") and f"challenge={challenge_id}" in link for link in table["Open"])
+    assert key not in texts(at) and "Hidden" not in table.columns  # read-only: no key, no moderation
+    assert not at.get("download_button")
+
+
+def test_names_that_try_markdown_or_html_are_shown_as_text(db):
+    challenge_id, _ = db.create(SPEC)
+    for i, name in enumerate(INJECTIONS):
+        at = submit(student(challenge_id, seed=str(i)), name)
+        assert not at.exception
+        message = at.success[0].value
+        assert escape(name) in message, message  # escaped in Markdown: shows as typed, does nothing
+    at = app("pages/5_Challenges.py", {"challenge": challenge_id}).run()
+    assert sorted(at.dataframe[0].value["Name"]) == sorted(INJECTIONS)  # a table cell shows its text as it is
+    assert not any(name in texts(at) for name in INJECTIONS if escape(name) != name)
+
+
+def test_a_link_cannot_loosen_the_rules_or_set_the_score(db):
+    challenge_id, _ = db.create(SPEC)
+    at = student(challenge_id, hidden="64", max_units="128", score="1.0", epochs="1000")
+    said = plain(at)
+    assert "Ignored max_units, score in the link" in said
+    assert "breaks the challenge's rules" in said and "64 units in a hidden layer" in said and "1,000 epochs" in said
+    assert at.button(key=session.CHALLENGE_SUBMIT).disabled
+    assert at.session_state[session.control_key("epochs")] == 300  # the controls are back inside the limits
+    assert at.session_state[session.units_key(0)] == 8
+    assert db.submissions(challenge_id) == []
+
+
+def test_one_name_per_person_and_one_submission_every_few_seconds(db):
+    challenge_id, _ = db.create(SPEC)
+    ann = submit(student(challenge_id), "Ann")
+    assert ann.text_input(key=session.CHALLENGE_NAME).disabled  # the session's name is kept
+    other = submit(student(challenge_id, seed="1"), "ANN")
+    assert "has that name already" in other.warning[0].value
+    ann.session_state[session.RUN] = TrainingJob.finished(trained(SPEC.start_config().replace(seed=3)))
+    ann.run()
+    ann.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "One submission every" in ann.warning[0].value
+    assert len(db.submissions(challenge_id)) == 1
+
+
+def test_the_teacher_key_moderates_and_a_wrong_key_shows_the_board_read_only(db):
+    challenge_id, key = db.create(SPEC)
+    db.submit(challenge_id, "s1", "rude word", SPEC.start_config(), 0.9)
+    wrong = app("pages/5_Challenges.py", {"challenge": challenge_id, "key": "junk" + key}).run()
+    assert "does not belong to this challenge" in wrong.warning[0].value
+    assert not wrong.get("download_button") and "key" not in wrong.query_params
+    at = app("pages/5_Challenges.py", {"challenge": challenge_id, "key": key}).run()
+    assert "key" not in at.query_params  # the key leaves the address bar at once
+    assert "Hidden" in at.dataframe[0].value.columns
+    csv = at.get("download_button")[0]
+    assert csv.proto.label == "Board (.csv)"
+    entrant = db.submissions(challenge_id)[0].entrant_id
+    at.selectbox(key=session.CHALLENGE_PICK).set_value(entrant).run()
+    at.button(key=session.CHALLENGE_HIDE).click().run()
+    assert board.ranked(db.submissions(challenge_id), "accuracy") == []
+    at.button(key=session.CHALLENGE_CLOSE).click().run()
+    assert db.challenge(challenge_id).closed()
+    closed = student(challenge_id)
+    assert "This challenge is closed" in plain(closed) and not closed.exception
+    at.button(key=session.CHALLENGE_CLOSE).click().run()
+    assert not db.challenge(challenge_id).closed()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"challenge": "ZZZZZZZZ"}, "There is no challenge ZZZZZZZZ"),
+        ({"challenge": "<img src=x>"}, "is not a challenge id"),
+    ],
+)
+def test_unknown_or_malformed_challenge_links_get_their_messages(board_url, query, message):
+    playground = settle(app("streamlit_app.py", query))
+    assert message in plain(playground) and not playground.exception
+    assert playground.session_state[session.RUN].result is not None  # the Playground trained as usual
+    page = app("pages/5_Challenges.py", query).run()
+    assert message in plain(page) and page.button[0].label == "Create challenge"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:////nonexistent-folder/board.sqlite", "nosuchdatabase://x", "postgresql+psycopg://u:pw@127.0.0.1:9/x"],
+    ids=["sqlite-no-folder", "unknown-dialect", "postgres-no-server"],
+)
+def test_an_unreachable_board_leaves_the_playground_working(monkeypatch, fresh_caches, url):
+    monkeypatch.setenv("SCRATCHNET_BOARD_URL", url)
+    monkeypatch.setattr(view, "_unreachable", store.Unreachable())
+    tries = []
+    monkeypatch.setattr(view, "board_store", lambda real=view.board_store: tries.append(1) or real())
+    playground = settle(app("streamlit_app.py", {"challenge": "AAAAAAAA"}))
+    assert not playground.exception
+    assert "The challenge board is unavailable" in playground.warning[0].value
+    assert playground.session_state[session.RUN].result is not None
+    asked = len(tries)
+    playground.run()  # redraws soon after do not wait on the database again
+    assert len(tries) == asked and "The challenge board is unavailable" in playground.warning[0].value
+    page = app("pages/5_Challenges.py", {"challenge": "AAAAAAAA"}).run()
+    assert not page.exception and "The board's database cannot be" in page.error[0].value
+    assert "pw@" not in texts(page)
+
+
+def test_a_locked_board_says_so_and_the_student_can_submit_afterwards(db, board_url):
+    challenge_id, _ = db.create(SPEC)
+    at = student(challenge_id)
+    holder = sqlite3.connect(board_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program writes and does not let go
+    try:
+        submit(at, "Ann")
+        assert "busy" in at.error[0].value and not at.exception
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    at.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "Submitted as Ann" in at.success[0].value
+
+
+def test_the_board_url_comes_from_the_environment_then_the_secrets_then_the_data_folder(
+    tmp_path, monkeypatch, fresh_caches
+):
+    monkeypatch.delenv("SCRATCHNET_BOARD_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert store.default_url() == f"sqlite:///{tmp_path / 'data' / 'scratchnet' / 'board.sqlite'}"
+    assert (tmp_path / "data" / "scratchnet").is_dir()  # made on first use, outside the repository
+    secret = f"sqlite:///{tmp_path / 'from-secrets.sqlite'}"
+    at = app("pages/5_Challenges.py")
+    at.secrets["connections"] = {"board": {"url": secret}}
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    made = at.query_params["challenge"]
+    engine = sa.create_engine(secret)
+    assert Store(engine).challenge(made) is not None  # stored where secrets.toml said
+    engine.dispose()
+    default = app("pages/5_Challenges.py", {"challenge": made}).run()  # no secrets: the data folder's file
+    assert "There is no challenge" in plain(default) and (tmp_path / "data" / "scratchnet" / "board.sqlite").exists()

@@ -1,0 +1,288 @@
+"""Draw your points: the drawing, its checks, its link code (hostile links too), the panel, and a
+click on the canvas in a real browser."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+from app_helpers import CHROMIUM, DRAWN, IDLE, app, app_started, chromium, page_kept_on_timeout, served_app, settle
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scratchnet.app.playground import draw
+from scratchnet.app.runs import upload
+from scratchnet.app.runs.points import MIN_PER_CLASS, Points, points_csv, to_data
+from scratchnet.app.ui import session
+
+
+def two_clusters(per_class: int = 8) -> draw.Drawing:
+    drawing = draw.Drawing()
+    for i in range(per_class):
+        drawing = drawing.add(-1 + 0.05 * i, -1, 0).add(1 - 0.05 * i, 1, 2)
+    return drawing
+
+
+# ---- the drawing ----------------------------------------------------------------------------------
+def test_points_snap_to_the_grid_and_stay_on_the_canvas() -> None:
+    drawing = draw.Drawing().add(0.1234, -0.5, 1).add(5.0, -9.0, 0)
+    step = 2 * draw.BOUND / draw.STEPS
+    np.testing.assert_allclose(drawing.X[0], (0.1234, -0.5), atol=step / 2 + 1e-12)
+    np.testing.assert_allclose(drawing.X[1], (draw.BOUND, -draw.BOUND))  # clamped to the canvas
+    assert drawing.y.tolist() == [1, 0] and len(drawing) == 2
+
+
+def test_a_point_that_is_not_a_number_or_of_no_class_is_not_added() -> None:
+    drawing = draw.Drawing().add(0, 0, 0)
+    assert drawing.add(float("nan"), 0, 0) is drawing
+    assert drawing.add(0, float("inf"), 0) is drawing
+    assert drawing.add(0, 0, draw.MAX_CLASSES) is drawing and drawing.add(0, 0, -1) is drawing
+
+
+def test_a_full_drawing_takes_no_more_points() -> None:
+    drawing = draw.Drawing(tuple((i % 1000, i // 1000, 0) for i in range(draw.MAX_DRAWN)))
+    assert drawing.full and drawing.add(0.5, 0.5, 1) is drawing
+    with pytest.raises(ValueError, match=f"at most {draw.MAX_DRAWN}"):
+        draw.Drawing((*drawing.cells, (0, 0, 0)))
+
+
+def test_remove_takes_the_nearest_point_within_reach_only() -> None:
+    drawing = draw.Drawing().add(0, 0, 0).add(1, 1, 1).add(-1, 1, 2)
+    assert drawing.remove_near(0.9, 1.05).y.tolist() == [0, 2]
+    assert drawing.remove_near(0.05, 0).y.tolist() == [1, 2]
+    assert drawing.remove_near(0.5, -1.5) is drawing  # nothing near
+    assert draw.Drawing().remove_near(0, 0) == draw.Drawing()
+
+
+def test_drawn_points_are_points_like_an_uploaded_file() -> None:
+    drawing = two_clusters()
+    points = drawing.to_points()
+    assert isinstance(points, Points)
+    assert points.class_names == ("class 0", "class 2") and points.counts == (8, 8)
+    assert upload.read_points(points_csv(points)) == points  # the CSV download reads back the same
+    data = to_data(points, 0.25, seed=0)
+    assert len(data.y_train) + len(data.y_test) == 16
+
+
+@pytest.mark.parametrize(
+    ("drawing", "words"),
+    [
+        (draw.Drawing(), ["at least 2 classes", "none yet"]),
+        (draw.Drawing().add(0, 0, 1), ["class 1: 1"]),
+        (two_clusters(MIN_PER_CLASS - 1), [f"{MIN_PER_CLASS} or more", f"class 0: {MIN_PER_CLASS - 1}"]),
+        (draw.Drawing(tuple((i, i, 3) for i in range(20))), ["at least 2 classes", "class 3: 20"]),
+    ],
+    ids=["empty", "one-point", "too-few-each", "one-class"],
+)
+def test_a_drawing_that_cannot_train_says_why(drawing: draw.Drawing, words: list[str]) -> None:
+    problem = drawing.problem()
+    assert problem is not None
+    for word in words:
+        assert word in problem
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        drawing.to_points()
+
+
+def test_starting_from_a_dataset_takes_its_points_up_to_the_cap() -> None:
+    drawing = draw.from_dataset("spiral", 3, 0.2, seed=0)
+    assert len(drawing) == draw.MAX_DRAWN and drawing.counts() == {0: 100, 1: 100, 2: 100}
+    assert draw.from_dataset("spiral", 3, 0.2, seed=0) == drawing  # seeded
+    moons = draw.from_dataset("moons", 2, 0.2, seed=1)
+    assert set(moons.counts()) == {0, 1} and len(moons) <= draw.MAX_DRAWN
+    assert moons.problem() is None
+
+
+def test_points_off_the_canvas_are_left_out_when_starting_from_points() -> None:
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [np.nan, 0.0], [0.5, -0.5]])
+    drawing = draw.from_points(X, np.array([0, 1, 1, 1]))
+    assert len(drawing) == 2 and sorted(drawing.y.tolist()) == [0, 1]
+
+
+# ---- the link code ----------------------------------------------------------------------------------
+def test_a_drawing_round_trips_through_its_link_code() -> None:
+    drawing = draw.from_dataset("spiral", 3, 0.2, seed=0)
+    code = drawing.encode()
+    assert len(code) == draw.MAX_CODE_CHARS  # 300 points: the longest code
+    assert code.startswith(draw.VERSION) and all(c.isalnum() or c in "-_" for c in code)
+    again = draw.decode(code)
+    assert again == drawing and again.to_points() == drawing.to_points()
+    assert draw.decode(draw.Drawing().add(0, 0, 0).encode()) == draw.Drawing().add(0, 0, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, draw.STEPS), st.integers(0, draw.STEPS), st.integers(0, 9)), max_size=300))
+def test_any_drawing_round_trips(cells) -> None:
+    drawing = draw.Drawing(tuple(cells))
+    assert draw.decode(drawing.encode()) == drawing
+
+
+def _code(*values: int) -> str:
+    return draw.VERSION + base64.urlsafe_b64encode(b"".join(v.to_bytes(3, "big") for v in values)).decode().rstrip("=")
+
+
+HOSTILE = {
+    "empty": ("", "empty"),
+    "nan": ("nan", "not in a form"),
+    "junk": ("a!!!$$%%", "not in a form"),
+    "other version": ("zAAAA", "not in a form"),
+    "bad length": ("aAAAAA", "not in a form"),
+    "cut short": ("aAAA", "cut short"),
+    "too many points": (draw.VERSION + "A" * 4 * (draw.MAX_DRAWN + 1), f"at most {draw.MAX_DRAWN}"),
+    "huge": ("a" + "A" * 200_000, f"at most {draw.MAX_DRAWN}"),
+    "x off the canvas": (_code((draw.STEPS + 1) << 14), "off the canvas"),
+    "y off the canvas": (_code(5 << 14 | 1023 << 4), "off the canvas"),
+    "class 10": (_code(0, 5 << 14 | 10), "point 2"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_link_code_gets_its_message(case: str) -> None:
+    code, words = HOSTILE[case]
+    with pytest.raises(ValueError, match=words) as info:
+        draw.decode(code)
+    assert len(str(info.value)) < 200
+
+
+def test_anything_but_text_is_refused() -> None:
+    for code in (None, 5, b"aAAAA", ["aAAAA"]):
+        with pytest.raises(ValueError):
+            draw.decode(code)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_text_gives_a_drawing_or_a_value_error(text: str) -> None:
+    try:
+        drawing = draw.decode(text)
+    except ValueError as error:
+        assert str(error)
+    else:
+        assert isinstance(drawing, draw.Drawing) and len(drawing) <= draw.MAX_DRAWN
+
+
+# ---- where a click landed -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("selection", "spot"),
+    [
+        ({draw.CLICK: [{"x": 0.5, "y": -1.0}]}, (0.5, -1.0)),
+        ({draw.CLICK: [{"x": "0.5", "y": 1}]}, (0.5, 1.0)),
+        ({draw.CLICK: []}, None),
+        ({}, None),
+        (None, None),
+        ({draw.CLICK: [{"x": float("nan"), "y": 0}]}, None),
+        ({draw.CLICK: [{"x": "left", "y": 0}]}, None),
+        ({draw.CLICK: [{"y": 0}]}, None),
+        ({draw.CLICK: "x"}, None),
+    ],
+)
+def test_a_click_is_read_from_the_selection_or_ignored(selection, spot) -> None:
+    assert draw.clicked(selection, draw.CLICK) == spot
+
+
+def test_the_canvas_has_a_click_target_grid_and_the_points() -> None:
+    spec = draw.canvas_chart(two_clusters()).to_dict()
+    params = [*spec.get("params", []), *(param for layer in spec["layer"] for param in layer.get("params", []))]
+    assert [param["name"] for param in params] == [draw.CLICK]
+    assert params[0]["select"]["nearest"] is True and params[0]["select"]["fields"] == ["x", "y"]
+    targets = draw.grid()
+    assert targets.min() == -draw.BOUND and targets.max() == draw.BOUND and len(targets) == draw.GRID_TICKS**2
+
+
+# ---- the panel on the Playground -------------------------------------------------------------------
+pytestmark_app = pytest.mark.usefixtures("fresh_caches")
+
+
+def _button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytestmark_app
+def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
+    at = settle(app(query={"epochs": "100"}))
+    assert not at.exception
+    _button(at, "Start from spiral").click()
+    at.run()
+    drawing = at.session_state[session.DRAWING]
+    assert len(drawing) == draw.MAX_DRAWN
+    assert any("300 points drawn" in m.value for m in at.markdown)
+    _button(at, "Train on these points").click()
+    at.run()
+    points = at.session_state[session.POINTS]
+    assert points == drawing.to_points() and at.session_state[session.USE_POINTS] is True
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    assert not at.exception
+    result = at.session_state["run"].result
+    assert result.config.data_id == points.fingerprint and result.config.classes == 3
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert "The points (.csv)" in labels
+    link = next(t for t in at.text_input if t.label == "Link to this drawing").value
+    assert f"draw={drawing.encode()}" in link
+
+    _button(at, "Clear").click()
+    at.run()
+    assert len(at.session_state[session.DRAWING]) == 0
+    assert any("0 points drawn" in m.value for m in at.markdown)
+
+
+@pytestmark_app
+def test_a_drawing_opens_from_its_link_ready_to_train() -> None:
+    drawing = two_clusters(6)
+    at = settle(app(query={"epochs": "100", "draw": drawing.encode()}))
+    assert not at.exception
+    assert at.session_state[session.DRAWING] == drawing
+    assert at.session_state[session.POINTS] == drawing.to_points()
+    assert any("a drawing of 12 points" in w.value and "Press Train" in w.value for w in at.warning)
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    assert at.session_state["run"].result.config.data_id == drawing.to_points().fingerprint
+
+
+@pytestmark_app
+@pytest.mark.parametrize("case", ["junk", "too many points", "x off the canvas"])
+def test_a_hostile_drawing_link_gets_a_message_and_the_page_works(case: str) -> None:
+    at = settle(app(query={"epochs": "100", "draw": HOSTILE[case][0]}))
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "Ignored the drawn points from the link" in shown and HOSTILE[case][1] in shown
+    assert session.DRAWING not in at.session_state or len(at.session_state[session.DRAWING]) == 0
+    assert at.session_state["run"].result is not None  # the link's run trained as usual
+
+
+# ---- a click in a real browser -----------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)")
+def test_clicking_on_the_canvas_adds_and_removes_points() -> None:
+    pytest.importorskip("playwright.sync_api")
+    with served_app() as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/?epochs=50")
+        app_started(page)
+        page.get_by_text("Draw your points").click()
+        canvas = page.locator("[data-testid=stExpander] [data-testid=stVegaLiteChart]").last
+        with page_kept_on_timeout(page, "draw-canvas", "the drawing canvas showing"):
+            canvas.wait_for(timeout=30_000)
+            page.get_by_text("0 points drawn").wait_for(timeout=30_000)
+
+        def click(fx: float, fy: float) -> None:
+            """A click at the fraction ``fx`` across and ``fy`` down the canvas, in view."""
+            page.wait_for_selector(IDLE, timeout=30_000)
+            page.evaluate(DRAWN)  # the canvas of the last click redrawn: a click lands on the chart now shown
+            target = canvas.locator("canvas, svg.marks").first  # the chart itself, not its toolbar's icons
+            target.scroll_into_view_if_needed()
+            box = target.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+
+        # fractions of the chart's box inside its plot (the axes and the legend take its edges and its foot)
+        for count, (fx, fy) in enumerate([(0.35, 0.2), (0.7, 0.35), (0.5, 0.5)], start=1):
+            click(fx, fy)
+            with page_kept_on_timeout(page, f"draw-click-{count}", f"the drawing showing {count} points"):
+                page.get_by_text(f"{count} point{'s' if count > 1 else ''} drawn").wait_for(timeout=30_000)
+                page.wait_for_selector(IDLE, timeout=30_000)
+        page.get_by_text("removes the nearest point").click()
+        page.wait_for_selector(IDLE, timeout=30_000)
+        click(0.7, 0.35)
+        with page_kept_on_timeout(page, "draw-remove", "the drawing showing 2 points after a remove"):
+            page.get_by_text("2 points drawn").wait_for(timeout=30_000)
