@@ -210,6 +210,16 @@ def estimate_against_training() -> list[tuple[RunConfig, float, float]]:
     return rows
 
 
+def seed_input(page):
+    """The sidebar's Seed box, its group opened first if it is collapsed (a collapsed group's
+    widgets are in the page but hidden, and cannot be filled)."""
+    seed_box = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
+    if not seed_box.is_visible():
+        page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Training").click()
+        seed_box.wait_for(state="visible", timeout=30_000)
+    return seed_box
+
+
 def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[float], list[float]]:
     """Click Train to final charts, per seed. ``browser_aside``: the browser runs at the lowest CPU
     priority, as if on the student's own computer rather than on the server's two cores."""
@@ -227,9 +237,7 @@ def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, pid, 19)
         for seed in seeds:
-            seed_box = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
-            if not seed_box.count():
-                page.locator("[data-testid=stSidebar] summary", has_text="Training").click()
+            seed_box = seed_input(page)
             seed_box.fill(str(seed))
             seed_box.press("Enter")
             page.wait_for_selector(IDLE)

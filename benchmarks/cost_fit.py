@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 import scratchnet as sn  # noqa: E402
 from scratchnet.app.runs import cost  # noqa: E402
 from scratchnet.app.runs.config import RunConfig  # noqa: E402
-from scratchnet.app.runs.result import DataSplit, make_data, train_run  # noqa: E402
+from scratchnet.app.runs.result import DataSplit, make_data, make_network, train_run  # noqa: E402
 from scratchnet.app.runs.trainer import PUBLISH_SECONDS  # noqa: E402
 
 FEATURE_SETS = (("x1", "x2"), ("x1", "x2", "x1^2", "x2^2"), ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))
@@ -54,12 +54,14 @@ def with_features(config: RunConfig, features: tuple[str, ...]) -> RunConfig:
 def timed(config: RunConfig, features: tuple[str, ...]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of training ``config`` as a trainer does."""
     data = make_data(config)
-    inputs = len(features)
-    if data.X_train.shape[1] != inputs:
+    if hasattr(config, "features"):  # train_run expands the points into the config's features itself
+        net = make_network(config, data.classes)
+    else:
+        inputs = len(features)
         data = DataSplit(
             expanded(data.X_train, inputs), data.y_train, expanded(data.X_test, inputs), data.y_test, data.class_names
         )
-    net = sn.mlp([inputs, *config.hidden, config.classes], activation=config.activation, seed=config.seed)
+        net = sn.mlp([inputs, *config.hidden, config.classes], activation=config.activation, seed=config.seed)
     last = time.perf_counter()
 
     def callback(epoch: int, history: sn.History) -> bool:  # what the trainer's callback costs
@@ -126,14 +128,18 @@ def fit(count: int, seconds: float, seed: int) -> None:
     """Time ``count`` random short runs and fit the cost terms (non-negative least squares on CPU time)."""
     rng = np.random.default_rng(seed)
     rows, times, runs = [], [], []
-    for _ in range(count):
+    anchors = [RunConfig(), RunConfig(classes=10, samples=1000), RunConfig(classes=10, samples=1000, hidden=(128, 128))]
+    for i in range(count):
         depth = int(rng.integers(0, 5))
         hidden = tuple(int(rng.choice([2, 4, 8, 16, 32, 64, 96, 128])) for _ in range(depth))
-        classes = int(rng.integers(2, 11))
-        samples = int(rng.choice([10, 50, 100, 300, 600, 1000]))
+        big = i % 3 == 0  # a third of the runs on the costliest data: many classes, many points
+        classes = int(rng.integers(6, 11) if big else rng.integers(2, 11))
+        samples = int(rng.choice([600, 1000] if big else [10, 50, 100, 300, 600, 1000]))
         batch = int(rng.choice([0, 0, 0, 1, 4, 16, 64, 256]))
         features = FEATURE_SETS[int(rng.integers(0, 3))]
         config = RunConfig(classes=classes, samples=samples, hidden=hidden, batch_size=batch)
+        if i < len(anchors):  # the runs the app meets most, and the one its estimate missed
+            config, features = anchors[i], FEATURE_SETS[0]
         config = with_features(config, features)
         config = config.replace(epochs=30)
         wall, cpu = timed(config, features)
@@ -145,9 +151,7 @@ def fit(count: int, seconds: float, seed: int) -> None:
         runs.append((config, len(features), wall, cpu))
     A, b = np.array(rows), np.array(times)
     np.savez(ROOT / "artifacts" / "cost_fit.npz", terms=A, seconds_per_epoch=b)  # to fit again without timing
-    weights = A / b[:, None]  # relative errors count alike for small and big runs
-    coefficients = _nnls(weights, np.ones(len(b)))
-    ratios = b / (A @ coefficients)
+    coefficients, ratios = fit_costs(A, b)
     for name, value in zip((*cost.TERMS, "per run"), coefficients):
         print(f"{name:>28} = {value:.3g}")
     print(f"measured / fitted over {count} runs: {ratios.min():.2f} to {ratios.max():.2f}; the worst:")
@@ -157,6 +161,28 @@ def fit(count: int, seconds: float, seed: int) -> None:
             f"  {ratios[i]:.2f}: {config.classes} classes, {config.points} points, hidden {config.hidden}, "
             f"batch {config.batch_size}, {inputs} inputs, {config.epochs} epochs: cpu {cpu:.2f} s, wall {wall:.2f} s"
         )
+
+
+def fit_costs(A: np.ndarray, b: np.ndarray, rounds: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Non-negative costs for the terms ``A`` (runs x terms) that fit the times ``b`` with the
+    smallest worst relative miss: least squares on relative errors, re-weighted towards the runs it
+    underestimates. Returns the costs and measured / fitted per run."""
+    weights = np.ones(len(b))
+    for _ in range(rounds):
+        coefficients = _nnls(A / b[:, None] * weights[:, None], weights)
+        ratios = b / (A @ coefficients)
+        weights *= np.maximum(ratios, 1.0) ** 2
+        weights /= weights.mean()
+    return coefficients, ratios
+
+
+def refit(path: Path) -> None:
+    """Fit again from the times a ``--fit`` saved."""
+    saved = np.load(path)
+    coefficients, ratios = fit_costs(saved["terms"], saved["seconds_per_epoch"])
+    for name, value in zip((*cost.TERMS, "per run"), coefficients):
+        print(f"{name:>28} = {value:.3g}")
+    print(f"measured / fitted over {len(ratios)} runs: {ratios.min():.2f} to {ratios.max():.2f}")
 
 
 def _nnls(A: np.ndarray, b: np.ndarray, iterations: int = 20_000) -> np.ndarray:
@@ -174,11 +200,14 @@ def _nnls(A: np.ndarray, b: np.ndarray, iterations: int = 20_000) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fit", action="store_true", help="time random short runs and fit the costs")
+    parser.add_argument("--refit", action="store_true", help="fit again from the last --fit's saved times")
     parser.add_argument("--runs", type=int, default=120)
     parser.add_argument("--seconds", type=float, default=2.0, help="each run's estimated length")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    if args.fit:
+    if args.refit:
+        refit(ROOT / "artifacts" / "cost_fit.npz")
+    elif args.fit:
         fit(args.runs, args.seconds, args.seed)
     else:
         check(args.seconds)

@@ -61,6 +61,9 @@ def wait_result(page, seed: int) -> None:
 def train_from_sidebar(page, query: dict[str, str]) -> None:
     """Set this session's seed in the sidebar and press Train (the other settings are the link's)."""
     seed = page.locator("[data-testid=stSidebar] input[aria-label='Seed']")
+    if not seed.is_visible():  # its group is collapsed: its widgets are in the page, hidden, and cannot be filled
+        page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Training").click()
+        seed.wait_for(state="visible", timeout=TIMEOUT_MS)
     seed.fill(query["seed"])
     seed.press("Enter")
     page.wait_for_timeout(300)

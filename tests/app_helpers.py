@@ -76,7 +76,8 @@ class FragmentTimers:
     Records, after every ``at.run()``, the timers that run left set (``timers[-1]``: fragment id ->
     seconds; empty when nothing polls) and whether its last script run was the whole page
     (``whole[-1]``). ``rerun_fragment(fragment_id)`` makes the next ``at.run()`` a rerun of that
-    fragment alone, as the browser's timer, or a click on a button inside the fragment, does."""
+    fragment alone, as the browser's timer, or a click on a button inside the fragment, does. (In a
+    page of the multipage app, a click's callback may still turn into a whole-page run here.)"""
 
     def __init__(self, monkeypatch) -> None:
         from streamlit.runtime.scriptrunner import ScriptRunnerEvent
@@ -95,7 +96,12 @@ class FragmentTimers:
                 request = runner.request_rerun
 
                 def scoped(data: RerunData) -> bool:
-                    return request(dataclasses.replace(data, fragment_id_queue=[fragment]))
+                    accepted = request(data)
+                    # the runner's first request comes out as a whole-page run whatever it asks for:
+                    # put the fragment on the pending request itself, as the browser's request has it
+                    pending = runner._requests
+                    pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
+                    return accepted
 
                 runner.request_rerun = scoped
             tree = original(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)

@@ -199,7 +199,9 @@ def test_a_projector_shows_the_map_the_network_and_the_loss_on_its_first_screen(
     the_map, loss, network = page.evaluate(BOX, CHART)[:3]
     for name, box in (("map", the_map), ("loss", loss), ("network", network)):
         assert box["y"] >= 0 and box["bottom"] <= 720, f"the {name} chart is not all on the first screen: {box}"
-        assert box["x"] >= sidebar["right"] - 1 and box["right"] <= 1280, f"the {name} chart is off the side: {box}"
+        assert box["x"] >= sidebar["x"] + sidebar["width"] - 1 and box["right"] <= 1280, (
+            f"the {name} chart is off the side: {box}"
+        )
     assert the_map["right"] <= loss["x"] + 1 and loss["right"] <= network["x"] + 1  # side by side: map, loss, network
     metrics = page.evaluate(BOX, "[data-testid=stMetric]")
     assert len(metrics) == 6
@@ -222,7 +224,7 @@ def test_a_phone_shows_the_map_first_then_the_loss_and_nothing_overflows(server,
     assert status["y"] < the_map["y"] < loss["y"] < network["y"]  # the result, the map, the loss, then the rest
     assert the_map["y"] < 844  # the map starts on the first screen
     for selector in (CHART, "[data-testid=stMetric]", "[data-testid=stButton]", "[data-testid=stAlert]"):
-        for box in page.evaluate(BOX, selector):
+        for box in page.evaluate(BOX, f"[data-testid=stMain] {selector}"):  # the closed sidebar lies to the left
             assert box["x"] >= -1 and box["right"] <= 391, f"{selector} sticks out sideways: {box}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert main.evaluate("e => e.scrollWidth <= e.clientWidth + 1")

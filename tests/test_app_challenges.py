@@ -172,6 +172,7 @@ def test_the_teacher_key_is_random_long_and_compared_in_constant_time(monkeypatc
         ({"challenge": ["AAAA AAA"]}, "is not a challenge id"),
         ({"challenge": ["AAAAAAAA"], "max_units": ["128"], "score": ["1.0"]}, "Ignored max_units, score in the link"),
         ({"challenge": ["AAAAAAAA"], "optimizers": ["lbfgs"], "metric": ["loss"]}, "Ignored optimizers, metric"),
+        ({"challenge": ["BBBBBBBB", "AAAAAAAA"]}, "challenge was given 2 times in the link; using the last one"),
     ],
 )
 def test_hostile_challenge_links_are_read_with_a_message(query, message):
@@ -430,3 +431,12 @@ def test_the_board_url_comes_from_the_environment_then_the_secrets_then_the_data
     engine.dispose()
     default = app("pages/5_Challenges.py", {"challenge": made}).run()  # no secrets: the data folder's file
     assert "There is no challenge" in plain(default) and (tmp_path / "data" / "scratchnet" / "board.sqlite").exists()
+
+
+def test_the_challenge_stays_in_the_address_bar_after_train(db):
+    challenge_id, _ = db.create(SPEC)
+    at = student(challenge_id)
+    at.session_state[session.units_key(0)] = 4
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    assert at.query_params["challenge"] == challenge_id and at.query_params["hidden"] == "4"

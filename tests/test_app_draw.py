@@ -201,7 +201,7 @@ def _button(at, label: str):
 def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
     at = settle(app(query={"epochs": "100"}))
     assert not at.exception
-    _button(at, "Start from spiral").click()
+    _button(at, "Start from Spiral").click()
     at.run()
     drawing = at.session_state[session.DRAWING]
     assert len(drawing) == draw.MAX_DRAWN

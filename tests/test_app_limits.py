@@ -182,3 +182,56 @@ def test_a_run_stopped_by_the_time_limit_is_kept_not_trained_again(monkeypatch) 
     assert 0 < job.result.history.epochs_run < config.epochs
     assert job.result.status == "cancelled" and "Stopped at epoch" in job.result.message
     assert not job.stopped_early
+
+
+def test_letting_a_run_go_never_changes_what_a_session_holds(monkeypatch) -> None:
+    """The shared store drops its reference to the oldest run; a session still showing it keeps it
+    whole (the same object, the same numbers), and a new request for it trains a new one."""
+    monkeypatch.setattr(cache, "MAX_CACHED_RUNS", 2)
+    configs = [RunConfig(epochs=30, seed=seed) for seed in (41, 42, 43)]
+    held = cache.start_run(configs[0])  # a session holds this one
+    assert held.wait(60)
+    result, loss = held.result, held.result.train_loss
+    for config in configs[1:]:
+        assert cache.start_run(config).wait(60)
+    assert len(cache.shared_runs()) == 2  # the oldest was let go ...
+    assert held.done and held.result is result and result.train_loss == loss  # ... and is unchanged
+    assert cache.start_run(configs[0]) is not held
+
+
+def _polling_script() -> None:
+    """An app script: a fragment that follows a flag through ``live.poll``."""
+    import streamlit as st
+
+    from scratchnet.app.ui import live
+
+    st.session_state.setdefault("draws", 0)
+
+    def draw() -> None:
+        st.session_state["draws"] += 1
+        st.write("live" if st.session_state.get("live") else "done")
+
+    live.poll(lambda: bool(st.session_state.get("live")), draw, key="follow")
+    st.write("the rest of the page")
+
+
+def test_polling_redraws_while_live_then_the_whole_page_once_then_stops(monkeypatch) -> None:
+    from app_helpers import FragmentTimers
+    from streamlit.testing.v1 import AppTest
+
+    from scratchnet.app.ui.live import POLL_SECONDS
+
+    timers = FragmentTimers(monkeypatch)
+    at = AppTest.from_function(_polling_script)
+    at.session_state["live"] = True
+    at.run()
+    ((fragment, interval),) = timers.timers[-1].items()
+    assert interval == POLL_SECONDS and timers.whole[-1]
+    timers.rerun_fragment(fragment)  # a tick while live: the fragment alone
+    at.run()
+    assert not timers.whole[-1] and at.session_state["draws"] == 2
+    at.session_state["live"] = False
+    timers.rerun_fragment(fragment)  # the first tick after it ended: the whole page, once, and no timer
+    at.run()
+    assert timers.whole[-1] and timers.timers[-1] == {}
+    assert "the rest of the page" in [m.value for m in at.markdown] and "done" in [m.value for m in at.markdown]

@@ -409,3 +409,19 @@ def test_robust_top_leaves_a_curve_without_a_spike_alone():
     spiked = smooth.assign(loss=np.where(epochs == 2, 40.0, smooth["loss"]))
     top = robust_top(spiked)
     assert top is not None and 2.0 <= top < 40 / 2  # the first epoch's loss still shows
+
+
+def test_my_runs_hold_only_what_this_session_trained_or_opened():
+    """Two students (two sessions, one server): each one's "My runs" holds its own runs, even when
+    the other trained first, and a shared run counts only for the session that opened it (issue 15 item 3)."""
+    from scratchnet.app.ui import session
+
+    first = settle(app(query={"epochs": "60", "seed": "21"}))
+    settle(app(query={"epochs": "60", "seed": "22"}))  # someone else's run, trained in the same process
+    second = settle(app(query={"epochs": "70", "seed": "23"}))
+    mine = [run.config for run in second.session_state[session.MY_RUNS]]
+    assert mine == [RunConfig(epochs=70, seed=23)]
+    assert [run.config.seed for run in first.session_state[session.MY_RUNS]] == [21]
+    reopened = settle(app(query={"epochs": "60", "seed": "21"}))  # a third opens the first one's link: shared
+    assert [run.config.seed for run in reopened.session_state[session.MY_RUNS]] == [21]
+    assert reopened.session_state[session.RUN].result is first.session_state[session.RUN].result

@@ -302,6 +302,8 @@ def read_challenge_link(query: dict[str, list[str]]) -> ChallengeLink:
     for every part that is refused (a malformed id, forged limits)."""
     messages = []
     ids = query.get("challenge") or []
+    if len(ids) > 1:
+        messages.append(f"challenge was given {len(ids)} times in the link; using the last one.")
     challenge_id = ids[-1].strip() if ids else None
     if challenge_id is not None and not ID_PATTERN.fullmatch(challenge_id):
         messages.append(

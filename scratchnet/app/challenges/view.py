@@ -224,17 +224,18 @@ def page() -> None:
     link = logic.read_challenge_link({key: st.query_params.get_all(key) for key in st.query_params})
     for message in link.messages:
         st.warning(escape(message), icon=":material/link:")
+    if link.challenge_id is None:  # nothing to read yet: the database is opened only once there is
+        create_form()
+        return
     try:
         db = board_store()
-        challenge = db.challenge(link.challenge_id) if link.challenge_id else None
+        challenge = db.challenge(link.challenge_id)
     except BoardUnavailable as error:
-        st.error(escape(error), icon=":material/database:")
-        st.info("The Playground and the other pages work as usual; the board comes back with its database.")
+        st.error(f"{escape(error)} The Playground and the other pages work as usual.", icon=":material/database:")
         return
-    if link.challenge_id and challenge is None:
-        st.error(f"There is no challenge {escape(link.challenge_id)} on this board: check the link, or make one below.")
     if challenge is None:
-        create_form(db)
+        st.error(f"There is no challenge {escape(link.challenge_id)} on this board: check the link, or make one below.")
+        create_form()
         return
     teacher = _teacher_key(challenge, link.key)
     _header(challenge)
@@ -320,7 +321,7 @@ def _when_refused(action: Callable[[], Any]) -> None:
         st.session_state[session.TEACHER_ERROR] = str(error)
 
 
-def create_form(db: Store) -> None:
+def create_form() -> None:
     """The teacher's form: the points, the metric, the limits, the controls to hide, a closing time."""
     key = session.challenge_form_key
     with st.form(session.CHALLENGE_FORM, border=True):
@@ -349,13 +350,14 @@ def create_form(db: Store) -> None:
             hideable = {name: spec.label for name, spec in FIELDS.items() if spec.group != "data"}
             st.multiselect("Controls to hide", list(hideable), format_func=hideable.get, key=key("hidden"))
             st.number_input("Closes after (minutes; 0 = stays open)", 0, 10_080, 0, key=key("minutes"))
-        st.form_submit_button("Create challenge", type="primary", on_click=_create, args=(db,))
+        st.form_submit_button("Create challenge", type="primary", on_click=_create)
     if st.session_state.get(session.TEACHER_ERROR):
         st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
 
 
-def _create(db: Store) -> None:
+def _create() -> None:
     def create() -> None:
+        db = board_store()
         values = {name: st.session_state[session.challenge_form_key(name)] for name in logic.FORM_FIELDS}
         minutes = values.pop("minutes")
         spec = ChallengeSpec(

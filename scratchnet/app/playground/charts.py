@@ -10,14 +10,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from scratchnet.app.playground.logic import NEGATIVE, POSITIVE, Diagram
+from scratchnet.app.playground.logic import NEGATIVE, NOT_A_NUMBER, POSITIVE, Diagram
+from scratchnet.app.plots.charts import props
 
 ROW_PIXELS = 20  # the height of one row of the tallest column
 BOX_SHARE = 0.8  # of a unit's row, its map takes this much
+MIN_HEIGHT = 220  # pixels
 BIAS_GAP = 26  # pixels right of a unit for its bias (its outgoing lines start after it)
 NARROW_COLUMN = 60  # pixels per layer under which biases are written with one decimal
 LABEL_COLOR = "#555"
-SIGNS = {"positive": POSITIVE, "negative": NEGATIVE}
+SIGNS = {"positive": POSITIVE, "negative": NEGATIVE, "not a number": NOT_A_NUMBER}
 FONT_SIZES = {"bias": 8, "title": 11, "more": 10}
 SELECTED_COLOR = "#1b1b1b"
 
@@ -30,7 +32,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
     is rebuilt on every redraw."""
     columns = len(diagram.titles)
     rows = max(diagram.rows, 3)
-    height = rows * ROW_PIXELS
+    height = max(rows * ROW_PIXELS, MIN_HEIGHT)  # a small network's maps grow instead of leaving a thin strip
     x_pixels, y_pixels = width / columns, height / rows  # per unit of each drawing coordinate
     units = diagram.units
     box = (BOX_SHARE * units["spacing"] * y_pixels).clip(upper=0.42 * x_pixels)  # a square map, in pixels
@@ -75,8 +77,8 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
         ],
         ignore_index=True,
     )
-    x_scale = alt.Scale(domain=[-0.5, columns - 0.5], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[-rows / 2 - 0.1, rows / 2 + 0.9], nice=False, zero=False)  # room for the titles
+    x_scale = props(domain=[-0.5, columns - 0.5], nice=False, zero=False)
+    y_scale = props(domain=[-rows / 2 - 0.1, rows / 2 + 0.9], nice=False, zero=False)  # room for the titles
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     x2, y2 = alt.X2("x2:Q"), alt.Y2("y2:Q")
     rules = (
@@ -87,7 +89,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
             x2=alt.X2("end:Q"),
             y=y,
             y2=y2,
-            color=alt.Color("sign:N", scale=alt.Scale(domain=list(SIGNS), range=list(SIGNS.values())), legend=None),
+            color=alt.Color("sign:N", scale=props(domain=list(SIGNS), range=list(SIGNS.values())), legend=None),
             strokeWidth=alt.StrokeWidth("width:Q", scale=None),
             tooltip=[
                 alt.Tooltip("source:N", title="from"),
@@ -119,9 +121,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
             x=x,
             y=y,
             text=alt.Text("text:N"),
-            size=alt.Size(
-                "kind:N", scale=alt.Scale(domain=list(FONT_SIZES), range=list(FONT_SIZES.values())), legend=None
-            ),
+            size=alt.Size("kind:N", scale=props(domain=list(FONT_SIZES), range=list(FONT_SIZES.values())), legend=None),
         )
     )
     layers = [rules, pictures, text]
@@ -132,7 +132,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
         layers.append(
             alt.Chart(chosen).mark_rect(fill=None, stroke=SELECTED_COLOR, strokeWidth=2).encode(x=x, x2=x2, y=y, y2=y2)
         )
-    return alt.layer(*layers, width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
+    return alt.layer(*layers, width=width, height=height, autosize=props(type="pad"))
 
 
 def unit_chart(url: str, window: tuple[float, float, float, float], *, title: str, size: int = 220) -> alt.Chart:
@@ -140,14 +140,14 @@ def unit_chart(url: str, window: tuple[float, float, float, float], *, title: st
     x_low, x_high, y_low, y_high = window
     picture = pd.DataFrame({"url": [url], "x": [x_low], "x2": [x_high], "y": [y_low], "y2": [y_high]})
     return (
-        alt.Chart(picture, title=alt.Title(title, fontSize=12, fontWeight="normal"))
+        alt.Chart(picture, title=props(text=title, fontSize=12, fontWeight="normal"))
         .mark_image(aspect=False, smooth=True)
         .encode(
-            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), title="x₁"),
+            x=alt.X("x:Q", scale=props(domain=[x_low, x_high], nice=False, zero=False), title="x₁"),
             x2=alt.X2("x2:Q"),
-            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), title="x₂"),
+            y=alt.Y("y:Q", scale=props(domain=[y_low, y_high], nice=False, zero=False), title="x₂"),
             y2=alt.Y2("y2:Q"),
             url=alt.Url("url:N"),
         )
-        .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+        .properties(width=size, height=size, autosize=props(type="pad"))
     )

@@ -30,6 +30,7 @@ THUMB_RESOLUTION = 24  # a unit's small map: 24 x 24 cells over the decision map
 LARGE_RESOLUTION = 100  # the selected unit's map: the decision map's own grid
 #: Weights and unit maps share one convention: orange positive, blue negative, white 0.
 POSITIVE, NEGATIVE = PALETTE[1], PALETTE[0]
+NOT_A_NUMBER = "#9a9a9a"  # a weight that blew up
 LINE_WIDTH = (0.3, 4.0)  # a weight's line: its thinnest and its thickest
 WIDTH_PER_WEIGHT = 0.8  # pixels per unit of |w|, on one fixed scale: a growing weight thickens
 FRAME = (200, 200, 200, 255)  # a unit map's edge
@@ -79,7 +80,8 @@ def drawn_units(net: sn.Network, limit: int = MAX_DRAWN) -> list[np.ndarray]:
     dense = net.dense_layers
     chosen = [np.arange(net.sizes[0])]
     for k in range(1, len(dense)):
-        outgoing = np.linalg.norm(np.nan_to_num(np.asarray(dense[k].params["W"], dtype=float)), axis=1)
+        with np.errstate(all="ignore"):  # a blown-up weight is as strong as it gets
+            outgoing = np.linalg.norm(np.nan_to_num(np.asarray(dense[k].params["W"], dtype=float)), axis=1)
         if len(outgoing) <= limit:
             chosen.append(np.arange(len(outgoing)))
         else:  # stable sort: equal norms keep the lower index
@@ -213,7 +215,7 @@ def diagram(
             "source": columns["source"],
             "target": columns["target"],
             "weight": weight,
-            "sign": np.where(weight >= 0, "positive", "negative"),
+            "sign": np.where(np.isnan(weight), "not a number", np.where(weight >= 0, "positive", "negative")),
             "width": line_width(weight),
             "x": columns["x"],
             "y": columns["y"],

@@ -1,15 +1,11 @@
-"""Your own data from a file: a CSV of labelled 2-D points, read safely, as ``Points``.
+"""Your own data from a file: a CSV of labelled 2-D points, read safely, as ``Points`` (``runs.points``).
 
-The file is a table with an x column, a y column and a label column. A header row is optional
-(``x, y, label``; also ``x1, x2, class`` / ``target``); without one the first three columns are
-used. Separators ``,`` ``;`` tab ``|`` or spaces are recognised (Excel's ``sep=`` line too), and so
-are UTF-8 (with or without a byte-order mark), UTF-16/32 and Windows-1252 / Latin-1 text. Labels
-may be words or numbers.
-
-Reading never executes, unpickles or writes anything: the bytes are decoded to text and split
+Columns x, y and label, found by a header row (``x, y, label``; ``x1, x2, class`` / ``target``) or
+taken as the first three; separators ``,`` ``;`` tab ``|`` or spaces (or Excel's ``sep=`` line);
+UTF-8 (with or without a byte-order mark), UTF-16/32 or Windows-1252 / Latin-1 text; labels words
+or numbers. Reading never executes, unpickles or writes anything: the bytes are decoded and split
 by the ``csv`` module, in memory. Anything wrong raises ``ValueError`` with one or two plain
-sentences saying what is wrong and what is allowed. What ``Points`` are, and how they become a
-run's data, is ``runs.points``.
+sentences saying what is wrong and what is allowed.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ import io
 import itertools
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -35,11 +30,11 @@ make_points, points_csv, sample_csv, to_data = points.make_points, points.points
 
 MAX_BYTES = 2_000_000
 FORMAT_HINT = "one point per row: x, y, label"
-SEPARATORS = (",", ";", "\t", "|", " ")  # " " stands for any run of spaces and tabs
 LABEL_NAMES = ("label", "labels", "class", "classes", "classlabel", "target", "category")
 #: Header names (lower case, letters and digits only) for x, y and the label, tried in order.
 HEADER_NAMES = (("x", "y", LABEL_NAMES), ("x1", "x2", (*LABEL_NAMES, "y")))
 SNIFF_LINES = 50
+SEPARATORS = ",;\t|"  # and runs of spaces and tabs, when none of these separates the fields
 SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook (.xlsx) or a zip archive",
     b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
@@ -51,8 +46,12 @@ SIGNATURES = {
     b"\x93NUMPY": "a NumPy array file",
 }
 #: Byte-order marks, UTF-32's first: its little-endian mark begins with UTF-16's.
-MARKS = {codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32", codecs.BOM_UTF16_LE: "utf-16"}
-MARKS |= {codecs.BOM_UTF16_BE: "utf-16", codecs.BOM_UTF8: "utf-8-sig"}
+MARKS = dict(
+    zip(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8),
+        ("utf-32", "utf-32", "utf-16", "utf-16", "utf-8-sig"),
+    )
+)
 NOT_TEXT = (
     "This is not a text file (it holds bytes that are not text, such as {what}); it may be a binary file "
     "renamed .csv. Upload a plain-text CSV saved as UTF-8, UTF-16 or Latin-1."
@@ -145,20 +144,14 @@ def _rows(text: str, separator: str, limit: int | None = None) -> Iterator[tuple
 
 
 def _separator(text: str) -> str:
-    """The separator that splits the first lines most like a table of numbers with labels."""
-
-    def fit(order: int, separator: str) -> tuple:
-        try:
-            rows = [fields for _, fields in _rows(text, separator, SNIFF_LINES)]
-        except ValueError:
-            rows = []
-        if not rows:
-            return (False, -1.0, 0.0, -order)
-        width, frequent = Counter(map(len, rows)).most_common(1)[0]
-        numeric = sum(sum(_number(f, separator != ",") is not None for f in fields) >= 2 for fields in rows)
-        return (width >= 3, numeric / len(rows), frequent / len(rows), -order)
-
-    return max(SEPARATORS, key=lambda separator: fit(SEPARATORS.index(separator), separator))
+    """The separator ``csv.Sniffer`` finds in the first lines (runs of spaces when it finds none)."""
+    sample = "".join(
+        itertools.islice((line for line in io.StringIO(text, newline="") if not line.isspace()), SNIFF_LINES)
+    )
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return " "
 
 
 def _columns(header: list[str] | None) -> tuple[int, int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scratchnet.app.playground import draw
-from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.config import DATASET_LABELS, RunConfig
 from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.points import points_csv
 from scratchnet.app.text import escape
@@ -117,11 +117,12 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset()) -> None:
         if current.full:
             st.caption(f"The drawing is full: {draw.MAX_DRAWN} points travel in a link. Remove some to add more.")
         start, clear = st.columns(2)
+        base = config if not config.data_id else RunConfig()  # on own points: the default dataset
         start.button(
-            f"Start from {config.dataset}" if not config.data_id else "Start from the dataset",
+            f"Start from {DATASET_LABELS[base.dataset]}",
             on_click=_start_from,
-            args=(config if not config.data_id else RunConfig(),),
-            help=f"Replace the drawing with the points of the dataset the controls show (up to {draw.MAX_DRAWN}).",
+            args=(base,),
+            help=f"Replace the drawing with the points of this dataset as the controls set it (up to {draw.MAX_DRAWN}).",
             width="stretch",
         )
         clear.button("Clear", on_click=_set, args=(draw.Drawing(),), width="stretch", disabled=not len(current))

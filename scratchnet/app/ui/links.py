@@ -3,7 +3,7 @@ and the Share popover. The parsing and building of links is ``runs/links.py`` (n
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -30,12 +30,15 @@ def open_link() -> Link:
 def share_url(query: dict[str, str]) -> str:
     """The full address of this app with ``query`` (the page's own URL, as the browser sees it)."""
     address = st.context.url or "http://localhost:8501/"
+    if not urlsplit(address).path:
+        address += "/"  # http://host:8501/?lr=0.1, as a browser writes it
     return f"{address}?{urlencode(query)}" if query else address
 
 
 def write_link(config: RunConfig) -> None:
     """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
-    st.query_params.from_dict(link_query(config, session.hidden()))
+    kept = {"challenge": st.query_params["challenge"]} if "challenge" in st.query_params else {}  # a student link's
+    st.query_params.from_dict(link_query(config, session.hidden()) | kept)
 
 
 def _hideable() -> dict[str, str]:
@@ -75,12 +78,16 @@ def share_panel(config: RunConfig) -> None:
         st.markdown("**A classroom link** hides the controls you choose and starts from a preset.")
         labels = _hideable()
         hide = st.multiselect("Hide", list(labels), format_func=labels.get, key=session.SHARE_HIDE)
-        presets = [None, *PRESETS] if not config.data_id else list(PRESETS)
-        preset = st.selectbox(
-            "Start from",
-            presets,
-            format_func=lambda p: "these settings" if p is None else PRESETS[p].label,
-            key=session.SHARE_PRESET,
+        # "" is "these settings" (a None option would show as an empty choice); uploaded points cannot travel
+        presets = ["", *PRESETS] if not config.data_id else list(PRESETS)
+        preset = (
+            st.selectbox(
+                "Start from",
+                presets,
+                format_func=lambda p: PRESETS[p].label if p else "these settings",
+                key=session.SHARE_PRESET,
+            )
+            or None
         )
         start = config if preset is None else PRESETS[preset].config()
         _copyable("Classroom link", share_url(link_query(start, frozenset(hide), preset)), session.SHARE_CLASSROOM_URL)

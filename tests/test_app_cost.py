@@ -1,0 +1,107 @@
+"""The training-time estimate: one verdict for runs and sweeps, messages that name the cause, an
+estimate that grows with every cost driver, and real runs that finish inside it."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+
+import pytest
+
+from scratchnet.app.runs import cost
+from scratchnet.app.runs.config import MAX_UNITS, RunConfig
+from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, COST_WARN_SECONDS, Verdict, cost_verdict, estimate_seconds
+from scratchnet.app.runs.result import make_data, make_network, train_run
+from scratchnet.app.sweep import logic as sw
+
+
+# ---- one verdict type -----------------------------------------------------------------------------
+def test_runs_and_sweeps_are_judged_in_one_verdict_type() -> None:
+    run = cost_verdict(RunConfig())
+    sweep = sw.sweep_cost(sw.make_sweep(sw.default_base(), "lr", (0.01, 0.1), "decay", (0.0, 0.01)))
+    assert type(run) is Verdict and type(sweep) is Verdict
+    assert run.level == "ok" and not run.refused and run.seconds == pytest.approx(estimate_seconds(RunConfig()))
+    with pytest.raises(ValueError, match="level"):
+        Verdict("maybe", "", 0.0)
+
+
+def test_each_level_says_the_estimate_and_what_to_do() -> None:
+    ok = cost_verdict(RunConfig())
+    assert ok.level == "ok" and f"about {ok.seconds:.1f} s" in ok.message
+    warn = next(v for e in range(2000, 100_001, 2000) if (v := cost_verdict(RunConfig(epochs=e))).level == "warn")
+    assert COST_WARN_SECONDS < warn.seconds <= COST_LIMIT_SECONDS and "long for a demo" in warn.message
+    refuse = cost_verdict(RunConfig(epochs=100_000))
+    assert refuse.refused and refuse.seconds > COST_LIMIT_SECONDS
+    assert f"{COST_LIMIT_SECONDS:.0f} s limit" in refuse.message and "fewer epochs" in refuse.message
+
+
+def test_a_batch_size_of_one_is_refused_because_of_the_batch_size() -> None:
+    verdict = cost_verdict(RunConfig(batch_size=1))
+    assert verdict.refused
+    assert "batch size" in verdict.message and "240 steps an epoch" in verdict.message  # 240 training points
+    assert "bigger batch size" in verdict.message
+    assert cost_verdict(RunConfig(batch_size=0)).level == "ok"  # the same run, full batch, is fine
+
+
+def test_a_run_refused_for_its_size_names_epochs_points_and_units() -> None:
+    verdict = cost_verdict(RunConfig(samples=1000, classes=10, hidden=(MAX_UNITS,) * 2, epochs=5000))
+    assert verdict.refused and "fewer epochs, points or hidden units" in verdict.message
+    assert "batch size" not in verdict.message
+
+
+# ---- it grows with every cost driver ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("classes", range(2, 11)),
+        ("samples", (5, 50, 100, 300, 600, 1000)),
+        ("epochs", (1, 10, 100, 1000, 10_000)),
+        ("hidden", ((), (4,), (16,), (64,), (128,), (128, 128), (128,) * 4)),
+    ],
+)
+def test_the_estimate_grows_with_each_cost_driver(field: str, values) -> None:
+    estimates = [estimate_seconds(RunConfig(**{field: value})) for value in values]
+    assert all(a < b for a, b in itertools.pairwise(estimates)), estimates
+
+
+def test_smaller_batches_cost_more() -> None:
+    estimates = [estimate_seconds(RunConfig(batch_size=b)) for b in (1, 4, 16, 64, 240)]
+    assert all(a > b for a, b in itertools.pairwise(estimates)), estimates
+
+
+def test_more_input_features_cost_more() -> None:
+    if "features" not in RunConfig.__dataclass_fields__:
+        pytest.skip("RunConfig has no input features")
+    two = RunConfig(features=("x1", "x2"))
+    seven = RunConfig(features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))
+    assert cost.inputs(seven) == 7 and estimate_seconds(seven) > estimate_seconds(two)
+
+
+def test_ten_classes_cost_more_than_three_on_the_same_points() -> None:
+    """The miss the estimate once had: classes count, not only points per class."""
+    three, ten = RunConfig(samples=1000, classes=3), RunConfig(samples=1000, classes=10)
+    assert estimate_seconds(ten) > 3 * estimate_seconds(three)
+
+
+# ---- real runs finish inside it ------------------------------------------------------------------------
+SMALL_RUNS = (
+    RunConfig(epochs=150),
+    RunConfig(classes=10, samples=100, epochs=60),
+    RunConfig(hidden=(32, 32, 32), batch_size=8, epochs=8),
+    RunConfig(hidden=(), batch_size=1, samples=20, epochs=10),
+)
+
+
+@pytest.mark.parametrize("config", SMALL_RUNS, ids=["default", "ten-classes", "deep-minibatch", "batch-of-one"])
+def test_a_short_real_run_takes_less_than_its_estimate(config: RunConfig) -> None:
+    """Timed as a trainer trains (``train_run``), on the CPU clock: the work itself, whatever else
+    this machine is doing; the estimate's allowance for sharing the cores comes on top of it."""
+    if os.environ.get("OPENBLAS_NUM_THREADS", "1") != "1":
+        pytest.skip("the trainers run one BLAS thread")
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    start = time.process_time()
+    train_run(config, data, net)
+    taken = time.process_time() - start
+    assert taken < estimate_seconds(config) / cost.CONTENTION, (taken, estimate_seconds(config))
