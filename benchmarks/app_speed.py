@@ -16,6 +16,10 @@ Prints, for the default run (3-class spiral, 2 → 64 → 3, Adam, 2 000 epochs)
   from where the run ended, and the redraw), median over steps;
 - Under the hood's **Take this step**: server time of one click (the whole step-through redrawn),
   median over clicks;
+- toggles and the replay on the largest run the controls allow (10 classes x 1 000 points, 2 x 128):
+  server time of a Log-scale, Confidence or Points toggle and of a replay-slider move, each rerunning
+  only its fragment as in the browser, against a baseline (a replay move with nothing kept) measured
+  in the same run;
 - the training-time estimate the app shows (and limits runs by) against the measured training
   time of eight configurations, each trained alone by the app's trainer pool;
 - click to final charts: in headless Chromium against `streamlit run`, from pressing Train on a
@@ -185,6 +189,102 @@ def step_seconds(repeats: int = 10, epochs: int = 10) -> tuple[float, float]:
     return statistics.median(servers), statistics.median(walls)
 
 
+def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]]:
+    """Server time of the Playground's chart options on the largest run the controls allow
+    (10 classes x 1 000 points, 20 % held out, 2 x 128 hidden, as many epochs as the limit lets),
+    done as the browser does them: a widget in a fragment reruns that fragment alone. For each of
+    "Log scale", "Confidence", "Points" (each toggled back and forth) and "replay move" (each move to
+    a snapshot not drawn before): (median, worst) of the script's time. "baseline": the same replay
+    move with every chart cache emptied first, everything worked out again (the cost before the
+    charts were kept). The machine is shared: compare the ratio to the baseline, not the seconds."""
+    import dataclasses
+
+    from app_helpers import app
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    import streamlit as st
+    from scratchnet.app.runs.config import to_query
+    from scratchnet.app.runs.cost import cost_verdict
+    from scratchnet.app.ui import session
+
+    sizes = dict(samples=1000, classes=10, test_share=0.2, hidden=(128, 128))
+    epochs = next(e for e in (200, 100, 50, 20) if not cost_verdict(RunConfig(**sizes, epochs=e)).refused)
+    config = RunConfig(**sizes, epochs=epochs)
+    script_times: list[float] = []
+    fragment_of: dict[str, str] = {}  # widget id -> the fragment it is drawn in ("" = the page)
+    rerun_only: list[str] = []
+    run_script, run_page = script_runner.exec_func_with_error_handling, LocalScriptRunner.run
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return run_script(*args, **kwargs)
+        finally:
+            script_times.append(time.perf_counter() - start)
+
+    def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
+        if rerun_only:  # what the browser asks for when a widget in a fragment changes
+            request, fragment = runner.request_rerun, rerun_only.pop()
+
+            def scoped(data):
+                accepted = request(data)
+                pending = runner._requests
+                pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
+                return accepted
+
+            runner.request_rerun = scoped
+        tree = run_page(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
+        for message in runner.forward_msgs():
+            if message.HasField("delta") and message.delta.HasField("new_element"):
+                element = message.delta.new_element
+                widget = getattr(getattr(element, element.WhichOneof("type")), "id", "")
+                if widget:
+                    fragment_of[widget] = message.delta.fragment_id
+        return tree
+
+    script_runner.exec_func_with_error_handling, LocalScriptRunner.run = timed, run
+    try:
+        at = app(query=to_query(config))
+        at.run(timeout=600)
+        assert at.session_state[session.RUN].wait(600), "the largest run did not finish"
+        at.run(timeout=120)
+
+        def change(find, value, *, cold: bool = False) -> float:
+            widget = find()
+            widget.set_value(value)
+            if fragment_of.get(widget.id):
+                rerun_only.append(fragment_of[widget.id])
+            if cold:
+                st.cache_data.clear()
+            script_times.clear()
+            at.run(timeout=120)
+            assert not at.exception, at.exception
+            return sum(script_times)
+
+        options = {
+            "Log scale": (lambda: at.toggle(key=session.view_key(session.RESULT, "log")), [True, False]),
+            "Confidence": (lambda: at.toggle(key=session.view_key(session.RESULT, "confidence")), [False, True]),
+            "Points": (
+                lambda: at.segmented_control(key=session.view_key(session.RESULT, "show")),
+                [["training"], ["training", "held out"]],
+            ),
+        }
+        figures = {}
+        for name, (find, values) in options.items():
+            times = [change(find, values[i % 2]) for i in range(repeats)]
+            figures[name] = (statistics.median(times), max(times))
+        snapshots = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+        replay = lambda: at.select_slider(key=session.view_key(session.RESULT, "replay"))  # noqa: E731
+        moves = [change(replay, epoch) for epoch in snapshots[: 2 * repeats : 2]]
+        figures["replay move"] = (statistics.median(moves), max(moves))
+        baseline = [change(replay, epoch, cold=True) for epoch in snapshots[1 : 2 * repeats : 2]]
+        figures["baseline"] = (statistics.median(baseline), max(baseline))
+    finally:
+        script_runner.exec_func_with_error_handling, LocalScriptRunner.run = run_script, run_page
+    return figures
+
+
 ESTIMATED = (
     RunConfig(),
     RunConfig(optimizer="sgd", lr=1.0),
@@ -223,7 +323,7 @@ def seed_input(page):
 def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[float], list[float]]:
     """Click Train to final charts, per seed. ``browser_aside``: the browser runs at the lowest CPU
     priority, as if on the student's own computer rather than on the server's two cores."""
-    from app_helpers import DRAWN, IDLE, chromium, process_tree, served_app
+    from app_helpers import DRAWN, IDLE, chromium, page_kept_on_timeout, process_tree, served_app
 
     walls, trainings = [], []
     with served_app() as url, chromium() as browser:
@@ -244,15 +344,16 @@ def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[
             page.evaluate(DRAWN)  # the click lands on a page at rest, not one still drawing the last change
             start = time.perf_counter()
             page.get_by_role("button", name="Train", exact=True).click()
-            page.wait_for_function(  # the old run is gone; the new one's result and both charts are drawn
-                """() => !document.body.innerText.includes('The settings have changed')
-                    && !document.querySelector('[data-testid=stProgress], [data-testid=stSpinner]')
-                    && document.body.innerText.includes('Trained 2,000 epochs')
-                    && document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
-                    && document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg').length >= 2""",
-                timeout=120_000,
-                polling=50,
-            )
+            with page_kept_on_timeout(page, f"app-speed-seed-{seed}", f"the finished run of seed {seed} drawn"):
+                page.wait_for_function(  # the old run is gone; the new one's result and both charts are drawn
+                    """() => !document.body.innerText.includes('The settings have changed')
+                        && !document.querySelector('[data-testid=stProgress], [data-testid=stSpinner]')
+                        && document.body.innerText.includes('Trained 2,000 epochs')
+                        && document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
+                        && document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg').length >= 2""",
+                    timeout=120_000,
+                    polling=50,
+                )
             walls.append(time.perf_counter() - start)
             metric = page.locator("[data-testid=stMetric]", has_text="Time").inner_text()
             trainings.append(float(metric.split()[-2]))
@@ -276,6 +377,15 @@ def main() -> None:
     print(f"Step +10 click to redraw, server:   {step:7.3f} s    (target <= 0.5 s; {whole:.3f} s with AppTest's own)")
     hood, whole = hood_step_seconds()
     print(f"Take this step (Under the hood):    {hood:7.3f} s    (target <= 0.3 s; {whole:.3f} s with AppTest's own)")
+    speeds = toggle_and_replay_seconds()
+    base = speeds.pop("baseline")[0]
+    for name, (median, worst) in speeds.items():
+        label = name if name == "replay move" else f"toggle {name}"
+        print(
+            f"  {label + ', largest run, server:':33} {median:7.3f} s    (target <= 0.3 s; worst {worst:.3f} s; "
+            f"{median / base:.2f} of the baseline)"
+        )
+    print(f"  baseline, nothing kept, server:   {base:7.3f} s    (a replay move with every chart worked out again)")
     print("training-time estimate against the training itself (the estimate should stay above):")
     for config, estimate, took in estimate_against_training():
         shape = " x ".join(map(str, config.hidden))

@@ -1,16 +1,17 @@
 """The training-time estimate against training itself: fit its costs, and check it stays above.
 
-    python benchmarks/cost_fit.py            # the check: worst measured / estimated over a grid
-    python benchmarks/cost_fit.py --fit      # time many short runs and print fitted costs
+    python benchmarks/cost_fit.py            # the check: worst measured / estimated over a grid (minutes)
+    python benchmarks/cost_fit.py --fit      # time the grid and random runs, print fitted costs (longer)
+    python benchmarks/cost_fit.py --refit    # fit again from the times the last --fit saved
 
 Runs are timed the way the app's trainers train them: ``runs.result.train_run`` with the trainer's
 own callback (a clock read every epoch, the parameters copied every ``PUBLISH_SECONDS``), one BLAS
 thread. Each run is timed on the wall clock and on the process's CPU clock: the CPU time is the
-work itself, the wall time adds whatever else the machine was doing.
+work itself (what the costs are fitted to), the wall time adds whatever else the machine was doing.
 
 The check's grid crosses every cost driver the controls allow: 2-10 classes, up to 1 000 points per
 class, 0-4 hidden layers of up to 128 units, full batch and batches down to 1, 2-7 input features.
-Each run trains for the epochs that make its estimate a few seconds. It prints the worst
+Each run trains for the epochs that make its estimate a couple of seconds. It prints the worst
 measured / estimated ratio (below 1 means the estimate held).
 """
 
@@ -79,8 +80,12 @@ def timed(config: RunConfig, features: tuple[str, ...]) -> tuple[float, float]:
 
 def epochs_for(config: RunConfig, seconds: float) -> int:
     """The epochs that make ``config``'s estimate about ``seconds``."""
-    per_epoch = cost.estimate_seconds(config.replace(epochs=1))
-    return int(max(1, min(100_000, seconds / per_epoch)))
+    one, two = (cost.estimate_seconds(config.replace(epochs=epochs)) for epochs in (1, 2))
+    return int(max(1, min(100_000, (seconds - (2 * one - two)) / (two - one))))  # less the once-per-run part
+
+
+#: Runs the app meets most, and the one its estimate once missed (10 classes x 1 000 points).
+ANCHORS = (RunConfig(), RunConfig(classes=10, samples=1000), RunConfig(classes=10, samples=1000, hidden=(128, 128)))
 
 
 def grid() -> list[tuple[RunConfig, tuple[str, ...]]]:
@@ -125,10 +130,10 @@ def check(seconds: float) -> None:
 
 
 def fit(count: int, seconds: float, seed: int) -> None:
-    """Time ``count`` random short runs and fit the cost terms (non-negative least squares on CPU time)."""
+    """Time the check's grid and ``count`` random runs, and fit the cost terms to their CPU time."""
     rng = np.random.default_rng(seed)
     rows, times, runs = [], [], []
-    anchors = [RunConfig(), RunConfig(classes=10, samples=1000), RunConfig(classes=10, samples=1000, hidden=(128, 128))]
+    plan = [(config, FEATURE_SETS[0]) for config in ANCHORS] + grid()
     for i in range(count):
         depth = int(rng.integers(0, 5))
         hidden = tuple(int(rng.choice([2, 4, 8, 16, 32, 64, 96, 128])) for _ in range(depth))
@@ -136,19 +141,20 @@ def fit(count: int, seconds: float, seed: int) -> None:
         classes = int(rng.integers(6, 11) if big else rng.integers(2, 11))
         samples = int(rng.choice([600, 1000] if big else [10, 50, 100, 300, 600, 1000]))
         batch = int(rng.choice([0, 0, 0, 1, 4, 16, 64, 256]))
-        features = FEATURE_SETS[int(rng.integers(0, 3))]
         config = RunConfig(classes=classes, samples=samples, hidden=hidden, batch_size=batch)
-        if i < len(anchors):  # the runs the app meets most, and the one its estimate missed
-            config, features = anchors[i], FEATURE_SETS[0]
+        plan.append((config, FEATURE_SETS[int(rng.integers(0, 3))]))
+    for config, features in plan:
         config = with_features(config, features)
-        config = config.replace(epochs=30)
+        probe = 30 if cost.estimate_seconds(config.replace(epochs=30)) < 10 else 5
+        config = config.replace(epochs=probe)
         wall, cpu = timed(config, features)
         if cpu < seconds / 2:  # long enough that a run's own set-up is a small part of it
-            config = config.replace(epochs=int(min(100_000, 30 * seconds / max(cpu, 1e-3))))
+            config = config.replace(epochs=int(min(100_000, probe * seconds / max(cpu, 1e-3))))
             wall, cpu = timed(config, features)
         rows.append((*cost.cost_terms(config), 1 / config.epochs))  # the last: once per run
         times.append(cpu / config.epochs)
         runs.append((config, len(features), wall, cpu))
+        count = len(runs)
     A, b = np.array(rows), np.array(times)
     np.savez(ROOT / "artifacts" / "cost_fit.npz", terms=A, seconds_per_epoch=b)  # to fit again without timing
     coefficients, ratios = fit_costs(A, b)

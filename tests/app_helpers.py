@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from altair import load_schema
 from altair.utils.schemapi import validate_jsonschema
 from PIL import Image
@@ -44,6 +45,11 @@ DRAWN = """() => new Promise(resolve => {  // the browser has drawn: ten smooth 
     requestAnimationFrame(frame);
 })"""
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # Debian's, as CI installs it
+#: A browser test module's marks (``pytestmark = BROWSER``): chosen with ``-m browser``, skipped without Chromium.
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
+]
 LOAD_PORTS = range(8620, 8641)  # servers for load tests and benchmarks, apart from the browser tests'
 AS_DEPLOYED = ("--server.fileWatcherType", "none")  # the app as deployed: no reloading when files change
 VEGA_LITE_SCHEMA = load_schema()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scratchnet.app.challenges import board, logic, store, view
 from scratchnet.app.challenges.logic import ChallengeSpec, Refused
 from scratchnet.app.challenges.store import Store
-from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.text import escape
 from scratchnet.app.ui import session
@@ -225,18 +225,21 @@ def any_board_url(request, tmp_path, monkeypatch, fresh_caches):
     return url
 
 
-@pytest.fixture
-def any_db(any_board_url):
-    engine = sa.create_engine(any_board_url, **store.engine_options(any_board_url))
+def store_at(url: str):
+    """A store on the board at ``url`` for a test to read and write, closed after it."""
+    engine = sa.create_engine(url, **store.engine_options(url))
     yield Store(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def any_db(any_board_url):
+    yield from store_at(any_board_url)
 
 
 @pytest.fixture
 def db(board_url):
-    engine = sa.create_engine(board_url, **store.engine_options(board_url))
-    yield Store(engine)
-    engine.dispose()
+    yield from store_at(board_url)
 
 
 def texts(at) -> str:
@@ -440,3 +443,28 @@ def test_the_challenge_stays_in_the_address_bar_after_train(db):
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
     assert at.query_params["challenge"] == challenge_id and at.query_params["hidden"] == "4"
+
+
+def test_the_students_controls_stop_at_the_challenges_limits(db):
+    """The sliders themselves end at the limits (not set back after a run): the most layers, units
+    per layer and epochs, and only the allowed optimizers to pick from."""
+    spec = ChallengeSpec("Small nets", max_units=8, max_layers=2, max_epochs=300, optimizers=("sgd", "adam"))
+    challenge_id, _ = db.create(spec)
+    at = student(challenge_id, spec, hidden="4,4")
+    assert not at.exception
+    assert at.slider(key=session.control_key("layers")).max == 2
+    assert all(at.slider(key=session.units_key(i)).max == 8 for i in range(2))
+    epochs = at.select_slider(key=session.control_key("epochs"))
+    assert epochs.options[-1] == "300" and "500" not in epochs.options
+    optimizers = at.selectbox(key=session.control_key("optimizer")).options
+    labels = dict(FIELDS["optimizer"].choices)
+    assert optimizers == [labels[name] for name in labels if name in ("sgd", "adam")]
+    tight = ChallengeSpec("One unit", max_units=1, max_layers=1, max_epochs=10, optimizers=("sgd",))
+    tight_id, _ = db.create(tight)
+    at = student(tight_id, tight)
+    assert not at.exception
+    assert at.slider(key=session.control_key("layers")).max == 1
+    assert not [s for s in at.slider if s.key == session.units_key(0)]  # one value allowed: said, not slid
+    assert at.session_state[session.units_key(0)] == 1 and at.session_state[session.control_key("epochs")] == 10
+    assert at.selectbox(key=session.control_key("optimizer")).options == [labels["sgd"]]
+    assert at.session_state[session.RUN].result.config.hidden == (1,)

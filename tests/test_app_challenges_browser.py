@@ -4,13 +4,10 @@ and the teacher's board, left open as on a projector, shows the entry by itself.
 from __future__ import annotations
 
 import pytest
-from app_helpers import ARTIFACTS, CHROMIUM, IDLE, app_started, chromium, page_kept_on_timeout, served_app
+from app_helpers import ARTIFACTS, BROWSER, IDLE, app_started, chromium, page_kept_on_timeout, served_app
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
-]
+pytestmark = BROWSER
 NAME = "<b>Ann</b> **x**"  # shown as typed, never as bold or HTML
 
 

@@ -104,7 +104,7 @@ def test_a_selected_unit_shows_its_map_and_its_formula_with_its_weights():
 
 
 def test_the_diagram_follows_a_run_while_it_trains():
-    at = app(query={"epochs": "20000", "seed": "11"})
+    at = app(query={"epochs": "20000", "seed": "11", "hidden": "16"})  # long, yet well within the time limit
     at.run()
     job = at.session_state["run"]
     deadline = time.monotonic() + 30
@@ -117,7 +117,7 @@ def test_the_diagram_follows_a_run_while_it_trains():
         assert not at.exception
         assert not job.done, "the run ended before the page was drawn again"
         lines = dataset_with(diagram_of(at), *LINE_COLUMNS)
-        net = trained(RunConfig(epochs=1)).network.with_params(progress.params)
+        net = trained(RunConfig(epochs=1, hidden=(16,))).network.with_params(progress.params)
         assert_lines_match(lines, net, ("x1", "x2"), job.data.class_names)
     finally:
         del job.progress
@@ -234,7 +234,7 @@ def test_ten_classes_of_a_thousand_points_leave_the_map_readable():
         assert shown <= plot_charts.MAX_SHOWN_POINTS  # an even share of each kind, neither burying the map
     sizes = _size_range(spec)
     assert sizes[1] <= 40 and sizes[0] <= 12  # small marks, not 120-pixel crosses over the map
-    assert "points shown" in str(spec["title"])  # and the chart says so
+    assert "wrong shown" in str(spec["title"]) or "right shown" in str(spec["title"])  # and the chart says so
     few = plot_charts.boundary_chart(
         grid, points.iloc[:300], result.data.class_names, window=frames.extent(result.data)
     )

@@ -286,3 +286,13 @@ def test_clicking_on_the_canvas_adds_and_removes_points() -> None:
         click(0.7, 0.35)
         with page_kept_on_timeout(page, "draw-remove", "the drawing showing 2 points after a remove"):
             page.get_by_text("2 points drawn").wait_for(timeout=30_000)
+
+
+@pytestmark_app
+def test_a_drawing_given_twice_in_a_link_uses_the_last_and_says_so() -> None:
+    first, last = two_clusters(5), two_clusters(7)
+    at = app(query={"epochs": "100"})
+    at.query_params["draw"] = [first.encode(), last.encode()]
+    settle(at)
+    assert not at.exception and at.session_state[session.DRAWING] == last
+    assert any("draw was given 2 times" in w.value for w in at.warning)

@@ -7,7 +7,7 @@ import pytest
 from app_helpers import (
     ARTIFACTS,
     AS_DEPLOYED,
-    CHROMIUM,
+    BROWSER,
     IDLE,
     app_started,
     chromium,
@@ -18,10 +18,7 @@ from app_helpers import (
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
-]
+pytestmark = BROWSER
 LESSON = BY_KEY["relu_bug"]
 
 

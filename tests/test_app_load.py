@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from app_helpers import (
     AS_DEPLOYED,
-    CHROMIUM,
+    BROWSER,
     IDLE,
     LOAD_PORTS,
     app_started,
@@ -28,10 +28,7 @@ from app_helpers import (
 )
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
-]
+pytestmark = BROWSER
 SESSIONS = 20
 TIMEOUT_MS = 300_000  # generous: twenty tabs of one headless browser draw in software on two cores
 VIEWPORT = {"width": 1024, "height": 720}  # a laptop; smaller pages cost the shared machine less to draw

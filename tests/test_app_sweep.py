@@ -424,3 +424,39 @@ def test_a_classroom_link_and_its_hidden_controls_travel_to_the_sweep_and_back()
     assert address["hide"] == "network,presets,upload" and address["lr"] == "0.1" and "preset" not in address
     labels = [w.label for w in at.sidebar if hasattr(w, "label")]
     assert "Hidden layers" not in labels and "Train" in labels
+
+
+def test_a_setting_the_classroom_link_hides_is_no_axis_choice():
+    """A teacher who hides a setting keeps it fixed: the Sweep must not let the student vary it on an
+    axis either. The default axis it hid gives way to another setting."""
+    assert sw.axis_choices(frozenset()) == tuple(sw.AXES)
+    assert sw.axis_choices(frozenset({"lr", "presets"})) == ("decay", "hidden", "epochs", "momentum")
+    assert sw.axis_choices(frozenset({"network"})) == (
+        "lr",
+        "decay",
+        "epochs",
+        "momentum",
+    )  # hidden is a network setting
+    at = app(query={"hide": "lr,network", "epochs": "10"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    for side in ("x", "y"):
+        options = at.selectbox(key=session.sweep_axis_key(side)).options
+        assert options == [sw.AXES[name].label for name in ("decay", "epochs", "momentum")]
+    assert {at.session_state[session.sweep_axis_key(side)] for side in ("x", "y")} == {"decay", "epochs"}
+
+
+def test_a_link_that_hides_all_but_one_axis_setting_says_a_sweep_needs_two():
+    assert sw.too_few_axes(frozenset({"lr"})) is None
+    message = sw.too_few_axes(frozenset({"training"}))
+    assert "two" in message and "hidden units" in message.lower()
+    assert "none" in sw.too_few_axes(frozenset({"training", "network"}))
+    at = app(query={"hide": "training", "epochs": "10"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert any("two" in error.value for error in at.error), [e.value for e in at.error]
+    assert next(b for b in at.sidebar.button if b.label == "Run sweep").disabled
+    assert not [w for w in at.sidebar if getattr(w, "key", None) == session.sweep_axis_key("x")]
+    assert not at.expander or all("Learning rate" not in e.label for e in at.expander)  # no axes to explain

@@ -336,6 +336,32 @@ def test_step_advances_by_exactly_1_and_10_epochs_and_the_curves_extend() -> Non
 
 
 @pytest.mark.usefixtures("fresh_caches")
+def test_a_stepped_run_stays_one_entry_in_my_runs() -> None:
+    """Each Step or Continue grows the newest run of "My runs" (same settings, more epochs): it takes
+    that entry's place instead of adding one. Another run, shorter or with other settings, adds one."""
+    at = settle(app(query={"epochs": "100", "seed": "26"}))
+    for epochs in (1, 10, 1, 1):
+        at.button(key=session.step_key(epochs)).click()
+        settle(at)
+    at.number_input(key=session.CONTINUE_EPOCHS).set_value(20)
+    at.button(key=session.CONTINUE).click()
+    settle(at)
+    assert [run.history.epochs_run for run in at.session_state[session.MY_RUNS]] == [133]
+    at.select_slider(key=session.control_key("epochs")).set_value(50)  # a shorter run of the same settings
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    at.button(key=session.step_key(1)).click()
+    settle(at)
+    assert [run.history.epochs_run for run in at.session_state[session.MY_RUNS]] == [133, 51]
+    at.number_input(key=session.control_key("seed")).set_value(27)  # other settings, a little longer
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    runs = at.session_state[session.MY_RUNS]
+    assert [(run.config.seed, run.history.epochs_run) for run in runs] == [(26, 133), (26, 51), (27, 51)]
+    assert not at.exception
+
+
+@pytest.mark.usefixtures("fresh_caches")
 def test_step_from_an_untrained_network() -> None:
     at = settle(app(query={"epochs": "100", "seed": "22"}))
     at.button(key=session.RESET).click().run()

@@ -176,6 +176,16 @@ def small_result(hidden: tuple[int, ...] = (8,), epochs: int = 150) -> object:
     return summarize(config, data, net, history)
 
 
+def inside(result) -> object:
+    """The page's "Inside a trained network" tab, drawn for ``result`` as the session's run."""
+    at = app(PAGE)
+    at.session_state[session.RUN] = TrainingJob.finished(result)
+    at.session_state[session.HOOD_TAB] = "Inside a trained network"
+    at.run()
+    assert not at.exception
+    return at
+
+
 def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     result = small_result(hidden=(6, 5))
     net = result.network
@@ -279,11 +289,7 @@ def test_the_gradient_check_tab_flags_the_notebooks_relu() -> None:
 
 def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     result = small_result(hidden=(8,))
-    at = app(PAGE)
-    at.session_state[session.RUN] = TrainingJob.finished(result)
-    at.session_state[session.HOOD_TAB] = "Inside a trained network"
-    at.run()
-    assert not at.exception
+    at = inside(result)
     drawn = charts(at)
     maps = next(c for c in drawn if "facet" in c["spec"])
     frame = dataset_with(maps, "unit", "ix", "iy", "level")
@@ -378,11 +384,7 @@ def test_inside_a_network_on_more_inputs_each_map_and_weight_is_the_engines() ->
     cell = frame[(frame["ix"] == 2) & (frame["iy"] == 7)]
     np.testing.assert_allclose(cell["value"], np.maximum(seen @ W1 + b1, 0)[0], atol=1e-4)
 
-    at = app(PAGE)
-    at.session_state[session.RUN] = TrainingJob.finished(result)
-    at.session_state[session.HOOD_TAB] = "Inside a trained network"
-    at.run()
-    assert not at.exception
+    at = inside(result)
     drawn = charts(at)
     w1 = next(c for c in drawn if str(c["spec"].get("title", "")).startswith("W1"))
     weights = dataset_with(w1, "from", "to", "weight")
@@ -411,6 +413,6 @@ def test_a_stage_table_marks_sign_and_size() -> None:
     table = hood_charts.table_markdown(values, ("1", "2"), ("a", "b", "c"), row_title="point")
     lines = table.splitlines()
     assert lines[0] == "| point | a | b | c |" and len(lines) == 4
-    assert lines[2] == "| **1** | :red-background[1.0000] | :blue-background[-0.9000] | :red[0.3000] |"
+    assert lines[2] == "| **1** | :orange-background[1.0000] | :blue-background[-0.9000] | :orange[0.3000] |"
     assert lines[3] == "| **2** | -0.1000 | 0.0000 | 0.0500 |"
     assert markdown_table(table) == [["1.0000", "-0.9000", "0.3000"], ["-0.1000", "0.0000", "0.0500"]]

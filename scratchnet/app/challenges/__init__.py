@@ -1,0 +1,2 @@
+"""Class challenges: a teacher's challenge link and a live class board, kept in a database. ``database``
+and ``store`` (SQLAlchemy, no Streamlit), ``logic`` (rules, limits, scores, names, keys), ``board``, ``view``."""

@@ -204,6 +204,17 @@ def score(spec: ChallengeSpec, result: RunResult) -> float:
     return float(value)
 
 
+def control_limits(spec: ChallengeSpec) -> dict[str, tuple]:
+    """The Playground controls' own ranges under ``spec`` (``ui.controls.Limits``): the sliders stop
+    at the challenge's limits and the optimizer offers only those allowed."""
+    return {
+        "layers": (0, spec.max_layers),
+        "units": (1, spec.max_units),
+        "epochs": (1, spec.max_epochs),
+        "optimizer": tuple(spec.optimizers),
+    }
+
+
 def clamp(spec: ChallengeSpec, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Control values brought inside the challenge's limits (the data fixed to the challenge's);
     a note for each limit that moved a value the student chose."""

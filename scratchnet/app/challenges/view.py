@@ -32,8 +32,7 @@ PAGE_PATH = "Challenges"  # the page's address, after the app's own
 
 # ---- the database ----------------------------------------------------------------------------------
 def board_url() -> str:
-    configured = os.environ.get("SCRATCHNET_BOARD_URL")
-    if configured:
+    if configured := os.environ.get("SCRATCHNET_BOARD_URL"):
         return configured
     try:
         configured = st.secrets.get("connections", {}).get("board", {}).get("url")
@@ -126,6 +125,7 @@ def playground_challenge() -> None:
         )
         return
     spec = challenge.spec
+    session.set_control_limits(logic.control_limits(spec))  # the sidebar's sliders stop at the limits
     notes = _keep_within(spec)
     with st.container(border=True):
         st.markdown(

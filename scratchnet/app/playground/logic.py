@@ -19,6 +19,7 @@ import pandas as pd
 import scratchnet as sn
 from scratchnet.app.plots.charts import MAP_OPACITY, PALETTE, rgb
 from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
 from scratchnet.app.plots.picture import data_url
 from scratchnet.app.runs.config import FEATURE_LABELS
 from scratchnet.app.runs.result import DataSplit
@@ -28,8 +29,6 @@ MAX_DRAWN = 16  # units drawn per layer; a wider layer shows its strongest
 MAX_SPACING = 2.5  # rows between the units of a short column (inputs, outputs): bigger maps, not a sparse strip
 THUMB_RESOLUTION = 24  # a unit's small map: 24 x 24 cells over the decision map's window
 LARGE_RESOLUTION = 100  # the selected unit's map: the decision map's own grid
-#: Weights and unit maps share one convention: orange positive, blue negative, white 0.
-POSITIVE, NEGATIVE = PALETTE[1], PALETTE[0]
 NOT_A_NUMBER = "#9a9a9a"  # a weight that blew up
 LINE_WIDTH = (0.3, 4.0)  # a weight's line: its thinnest and its thickest
 WIDTH_PER_WEIGHT = 0.8  # pixels per unit of |w|, on one fixed scale: a growing weight thickens

@@ -8,6 +8,7 @@ slider's epoch after — and the downloads. Streamlit calls only: the diagram is
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 import scratchnet as sn
@@ -21,7 +22,7 @@ from scratchnet.app.runs.cost import Verdict, cost_verdict
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import escape
-from scratchnet.app.ui import controls, draw_points, links, run_panel, session, take_home
+from scratchnet.app.ui import cache, controls, draw_points, links, run_panel, session, take_home
 
 DIAGRAM_WIDTH = 260  # beside the map and the loss curve on a projector; fits a phone's width too
 UNIT_MAP_SIZE = 200
@@ -114,8 +115,18 @@ def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str)
         picked = NOBODY
         st.session_state[session.DIAGRAM_UNIT] = NOBODY
     selected = tuple(map(int, picked.split(":"))) if picked != NOBODY else None
-    diagram = logic.diagram(net, data, config.features)
-    run_panel.show_chart(charts.diagram_chart(diagram, width=DIAGRAM_WIDTH, selected=selected), width="content")
+    live = key == "live"  # a training network changes every redraw: nothing of it is worth keeping
+    network = None if live else cache.network_key(config, net)
+    if live:
+        chart = charts.diagram_chart(logic.diagram(net, data, config.features), width=DIAGRAM_WIDTH, selected=selected)
+        run_panel.show_chart(chart, width="content")
+    else:
+
+        def build() -> alt.LayerChart:
+            diagram = cache.diagram(network, net, config, data)
+            return charts.diagram_chart(diagram, width=DIAGRAM_WIDTH, selected=selected)
+
+        cache.draw(cache.chart_spec("diagram", network, (DIAGRAM_WIDTH, selected), build), width="content")
     st.caption(DIAGRAM_KEY)
     st.selectbox(
         "Look at a unit",
@@ -127,7 +138,10 @@ def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str)
     if selected is None:
         return
     layer, unit = selected
-    url, low, high = logic.unit_map(net, data, config.features, layer, unit)
+    if live:
+        url, low, high = logic.unit_map(net, data, config.features, layer, unit)
+    else:
+        url, low, high = cache.unit_map(network, net, config, data, layer, unit)
     st.code(
         logic.formula(net, config.features, data.class_names, layer, unit, config.activation),
         language=None,

@@ -15,10 +15,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from scratchnet.app.plots.palette import PALETTE  # the class colours, defined there; read here too
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
-#: Class colours (Vega's "tableau10"), shared with the app theme so legends and charts agree.
-PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D", "#FF9DA6", "#BAB0AC")
 SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
 MARKER_COLOR = "#E45756"
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
@@ -27,7 +26,7 @@ MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certa
 FLAT_OPACITY = 0.4  # every cell's opacity without confidence shading
 POINTS_KEY = "● training point · ■ held-out point · ✚ misclassified (filled with its true class)"
 ROOMY_POINTS = 600  # up to this many points, markers keep their full size; past it they shrink
-MAX_SHOWN_POINTS = 1500  # right points drawn at most, and misclassified ones at most: past it, an even share
+MAX_SHOWN_POINTS = 1000  # right points drawn at most, and misclassified ones at most: past it, an even share
 MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, with room to spare
 SMALLEST_MARKERS = (8, 24)
 
@@ -65,7 +64,7 @@ def loss_chart(
     The legend sits above the plot, off the curves, and names only the series there are.
     """
     x_scale = props(domain=[1, max(epochs, 2)], nice=False)
-    x = alt.X("epoch:Q", scale=x_scale, title="epoch", axis=props(labelFlush=True, format=",.0f"))
+    x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
     if log_scale:
         y_scale = props(type="log")
@@ -91,8 +90,7 @@ def loss_chart(
         ]
         layers += hover_layers(base, x, series, tooltip)
     if marker is not None:
-        replay = pd.DataFrame({"epoch": [marker]})
-        layers.append(alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
+        layers.append(replay_marker(marker, epochs))
     if best_epoch is not None:
         best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
         layers.append(best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x))
@@ -118,6 +116,20 @@ def loss_chart(
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=props(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
+
+
+def epoch_axis(epochs: int) -> alt.X:
+    """The loss chart's x axis: epoch 1 to all ``epochs`` planned."""
+    scale = props(domain=[1, max(epochs, 2)], nice=False)
+    return alt.X("epoch:Q", scale=scale, title="epoch", axis=props(labelFlush=True, format=",.0f"))
+
+
+def replay_marker(epoch: int, epochs: int) -> alt.Chart:
+    """The dashed rule at the replay's ``epoch``, a layer of ``loss_chart(marker=epoch)``; alone,
+    so that a replay move can add it to a loss chart drawn once without it (``ui/cache``)."""
+    replay = pd.DataFrame({"epoch": [epoch]})
+    rule = alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2)
+    return rule.encode(x=epoch_axis(epochs))
 
 
 def robust_top(losses: pd.DataFrame, spike: float = 2.0) -> float | None:
@@ -227,7 +239,9 @@ def boundary_chart(
         .encode(
             x=x,
             y=y,
-            fill=alt.Fill("true:N", scale=colors, legend=props(title="true class", orient="bottom", columns=5)),
+            fill=alt.Fill(
+                "true:N", scale=colors, legend=props(title="true class", orient="bottom", columns=max(2, size // 60))
+            ),
             shape=alt.Shape(
                 "kind:N",
                 scale=props(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
@@ -237,7 +251,7 @@ def boundary_chart(
                 "correct:N", scale=props(domain=wrong["domain"], range=["white", "#1b1b1b"]), legend=None
             ),
             strokeWidth=alt.StrokeWidth(
-                "correct:N", scale=props(domain=wrong["domain"], range=[0.6, 0.9 if crowded else 1.4]), legend=None
+                "correct:N", scale=props(domain=wrong["domain"], range=[0.6, 0.5 if crowded else 1.4]), legend=None
             ),
             size=alt.Size(
                 "correct:N", scale=props(domain=wrong["domain"], range=[right_size, wrong_size]), legend=None
@@ -254,7 +268,8 @@ def boundary_chart(
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
     chart = alt.layer(cells, dots, width=size, height=size, autosize=props(type="pad"))
     if note:
-        chart = chart.properties(title=props(text=note, fontSize=11, fontWeight="normal", color="#555"))
+        # one short line per kind thinned: a title wider than the map would widen the whole chart
+        chart = chart.properties(title=props(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555"))
     return chart
 
 
@@ -275,7 +290,7 @@ def drawn_points(points: pd.DataFrame, limit: int = MAX_SHOWN_POINTS) -> tuple[p
         every = max(1, math.ceil(len(rows) / limit))
         keep.append(rows[::every])
         if every > 1:
-            notes.append(f"1 in {every} {kind} points shown ({len(rows[::every]):,} of {len(rows):,})")
+            notes.append(f"1 in {every} {kind} shown ({len(rows[::every]):,} of {len(rows):,})")
     if not notes:
         return points, ""
     return points.iloc[np.sort(np.concatenate(keep))], "; ".join(notes)

@@ -112,26 +112,25 @@ def points_frame(net: sn.Network, data: DataSplit, *, features: Sequence[str] = 
     """One row per point: ``x, y`` (display units), ``true`` and ``predicted`` class, ``correct``,
     ``split``; the network sees each point through ``features``."""
     names = np.asarray(data.class_names)
-    parts = []
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("x", "y", "true", "predicted", "correct", "split")}
     for split, X, y in (("training", data.X_train, data.y_train), ("held out", data.X_test, data.y_test)):
         if not len(y):
             continue
         with np.errstate(all="ignore"):
             predicted = net.predict(sn.expand_features(X, features))
         shown = data.shown(X)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "x": shown[:, 0],
-                    "y": shown[:, 1],
-                    "true": names[y],
-                    "predicted": names[predicted],
-                    "correct": np.where(predicted == y, "right", "wrong"),
-                    "split": split,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+        for name, column in (
+            ("x", shown[:, 0]),
+            ("y", shown[:, 1]),
+            ("true", names[y]),
+            ("predicted", names[predicted]),
+            ("correct", np.where(predicted == y, "right", "wrong")),
+            ("split", np.full(len(y), split)),
+        ):
+            parts[name].append(column)
+    # one table built from whole columns (not one per split joined): its text columns are one piece
+    # each, so the same points always give the same bytes to draw (and the same cached chart)
+    return pd.DataFrame({name: np.concatenate(columns) for name, columns in parts.items()})
 
 
 def confusion_frame(y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[str, ...]) -> pd.DataFrame:

@@ -335,3 +335,12 @@ def resumes(parent: RunResult, config: RunConfig) -> bool:
     if parent.config.replace(epochs=config.epochs, patience=config.patience) != config:
         return False
     return config.patience == 0 or (config.patience == parent.config.patience and parent.status != "stopped_early")
+
+
+def grew_from(later: RunResult, earlier: RunResult) -> bool:
+    """True when ``later`` is ``earlier`` trained on further (a Step or Continue): the same settings
+    apart from the epochs, and more epochs trained. The patience may differ too: a run that stopped
+    early goes on without it."""
+    if later.history.epochs_run <= earlier.history.epochs_run:
+        return False
+    return earlier.config.replace(epochs=later.config.epochs, patience=later.config.patience) == later.config

@@ -351,6 +351,23 @@ def hidden_fields(hidden: frozenset[str]) -> frozenset[str]:
     return frozenset(name for name, spec in FIELDS.items() if name in hidden or spec.group in hidden)
 
 
+def axis_choices(hidden: frozenset[str]) -> tuple[str, ...]:
+    """The settings an axis may vary: every one but those a teacher's hide list keeps fixed (an axis
+    would hand the student the very setting the link holds)."""
+    fixed = hidden_fields(hidden)
+    return tuple(name for name in AXES if name not in fixed)
+
+
+def too_few_axes(hidden: frozenset[str]) -> str | None:
+    """Why no sweep can be set up under this hide list (it leaves fewer than two axis settings), or None."""
+    choices = axis_choices(hidden)
+    if len(choices) >= 2:
+        return None
+    kept = " and ".join(AXES[name].label.lower() for name in AXES if name not in choices)
+    left = f"only {AXES[choices[0]].label.lower()} is left" if choices else "none is left"
+    return f"This classroom link keeps {kept} fixed. A sweep varies two settings, and {left}."
+
+
 def first_base(link: RunConfig | None, hidden: frozenset[str]) -> RunConfig:
     """The base a session starts from: the default base, with the link's values for the settings it hides
     (the student cannot change them here either, so they are the teacher's)."""

@@ -39,8 +39,14 @@ def _first_base() -> RunConfig:
 def _defaults() -> None:
     """Every control's starting value (set once per session, before any control is drawn)."""
     state = st.session_state
+    choices = sw.axis_choices(session.hidden())
     for side, name in DEFAULT_AXES.items():
-        state.setdefault(session.sweep_axis_key(side), name)
+        key = session.sweep_axis_key(side)
+        if state.get(key, name) not in choices:  # the link hides it: another setting not on the other axis
+            taken = {state.get(session.sweep_axis_key(other), DEFAULT_AXES[other]) for other in SIDES if other != side}
+            name = next((choice for choice in choices if choice not in taken), name)
+            state[key] = name
+        state.setdefault(key, name)
         for axis, spec in sw.AXES.items():
             _, count_key, typed_key = session.sweep_value_keys(side, axis)
             state.setdefault(count_key, spec.default_count)
@@ -73,6 +79,9 @@ def read_base() -> tuple[RunConfig | None, list[str]]:
 def read_sweep() -> sw.Reading:
     """The sweep the controls describe, or what is wrong with them."""
     _defaults()
+    problem = sw.too_few_axes(session.hidden())
+    if problem is not None:
+        return sw.Reading(None, problem)
     base, notes = read_base()
     if base is None:
         return sw.Reading(None, sw.sentence(notes[0]))
@@ -92,7 +101,7 @@ def axis_controls(side: str) -> None:
     st.subheader(SIDES[side])
     st.selectbox(
         "Setting",
-        list(sw.AXES),
+        sw.axis_choices(session.hidden()),
         format_func=lambda name: sw.AXES[name].label,
         key=session.sweep_axis_key(side),
         persist_state="session",
@@ -168,8 +177,9 @@ def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
         st.error(reading.problem, icon=":material/error:")
         if "momentum" in reading.problem:
             st.button("Use gradient descent", on_click=use_gradient_descent, width="stretch")
-    for side in SIDES:
-        axis_controls(side)
+    if sw.too_few_axes(session.hidden()) is None:
+        for side in SIDES:
+            axis_controls(side)
     base_controls()
 
 
@@ -347,9 +357,10 @@ def page() -> None:
         "One network per square, each trained from the same start on the same points, with the settings of its "
         "column and row. Two trainers run at once; a square someone already trained is ready at once."
     )
-    title, bullets = sw.explainer(*(st.session_state[session.sweep_axis_key(side)] for side in SIDES))
-    with st.expander(title, expanded=current() is None):
-        st.markdown(bullets)
+    if sw.too_few_axes(session.hidden()) is None:  # else there are no axes to explain (the sidebar says why)
+        title, bullets = sw.explainer(*(st.session_state[session.sweep_axis_key(side)] for side in SIDES))
+        with st.expander(title, expanded=current() is None):
+            st.markdown(bullets)
     metric = st.segmented_control(
         "Colour by",
         list(sw.METRICS),

@@ -1,0 +1,3 @@
+"""Streamlit views shared by pages: ``session`` (the one owner of ``st.session_state``), ``live`` (the one
+polling fragment), ``cache`` (the runs shared between sessions), ``nav``, ``controls`` (the one control
+renderer), ``run_panel``, ``run_controls``, ``take_home``, ``links`` (the share panel), ``draw_points``."""

@@ -7,16 +7,45 @@ memory its jobs hold (``MAX_CACHED_BYTES``; the least recently asked-for go firs
 go only drops the store's reference: a session that holds it keeps it, unchanged.
 
 The notebook's fresh-points test (``runs/fresh.py``) is cached here too, per run.
+
+The speed devices for a finished run's charts live here too (``# ---- chart pieces ----``), so that
+a toggle or a replay move redraws from what was already worked out:
+
+- ``network_key(config, net)``: what a network's charts are keyed by, a digest of its
+  configuration (which fixes the data, the features and the classes) and of its parameters — a
+  replay snapshot, the final network or a paused one each get their own, and two sessions with the
+  same network share one. ``history_key`` does the same for a run's loss curve.
+- ``map_frames``: the decision map's grid and the points' predictions (the forward passes), per
+  network: Confidence and Points redraw the map without predicting again.
+- ``diagram``: the network diagram's unit maps and lines (``playground.logic.diagram``), per network.
+- ``unit_map``: the selected unit's large map, per network and unit.
+- ``chart_spec`` + ``draw``: a chart as Streamlit sends it (the Vega-Lite spec with its tables as
+  Arrow), built once per (kind, key, options) and redrawn with ``st.vega_lite_chart``: no Altair
+  objects, no schema check, no table conversion on a cached redraw.
+
+All of it is ``st.cache_data``: each session gets its own copy of what it reads, so nothing a
+session holds is ever changed by another, and every cache is bounded by entries.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
+import altair as alt
+import numpy as np
+import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+import scratchnet as sn
+from scratchnet.app.playground import logic
+from scratchnet.app.plots import frames
 from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
@@ -108,3 +137,112 @@ def _fresh_accuracy(config: RunConfig, epoch: int, _result: RunResult) -> float:
 def fresh_accuracy(result: RunResult) -> float:
     """``runs.fresh.fresh_accuracy``, computed once per run (keyed by its config and shown epoch)."""
     return _fresh_accuracy(result.config, result.shown_epoch, result)
+
+
+# ---- chart pieces ------------------------------------------------------------------------------
+MAX_CHARTS = 256  # chart specs kept (a 10 000-point map with its picture is ~0.2 MB; most are smaller)
+MAX_NETWORKS = 64  # networks whose predictions, diagram and unit maps are kept
+
+
+def _digest(config: RunConfig, arrays: list[np.ndarray]) -> str:
+    hasher = hashlib.blake2b(repr(config).encode(), digest_size=16)
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        hasher.update(f"{array.dtype}{array.shape}".encode())
+        hasher.update(array.data)
+    return hasher.hexdigest()
+
+
+def network_key(config: RunConfig, net: sn.Network) -> str:
+    """What ``net``'s charts are cached by: its configuration and its parameters, as a digest
+    (a millisecond for the largest network the controls allow)."""
+    return _digest(config, [net.params[name] for name in sorted(net.params)])
+
+
+def history_key(config: RunConfig, history: sn.History) -> str:
+    """What a run's loss curve is cached by: its configuration and every column it draws."""
+    run = history.epochs_run
+    columns = [history.loss[:run], history.accuracy[:run], history.lr[:run]]
+    if history.has_validation:
+        columns += [history.val_loss[:run], history.val_accuracy[:run]]
+    return _digest(config, columns)
+
+
+@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
+def _map_frames(
+    key: str, resolution: int, _net: sn.Network, _config: RunConfig, _data: DataSplit
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (
+        frames.grid_frame(_net, _data, resolution, features=_config.features),
+        frames.points_frame(_net, _data, features=_config.features),
+    )
+
+
+def map_frames(
+    key: str, net: sn.Network, config: RunConfig, data: DataSplit, resolution: int = frames.GRID_RESOLUTION
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The decision map's grid and the points with their predictions, for the network ``key`` names."""
+    return _map_frames(key, resolution, net, config, data)
+
+
+@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
+def _diagram(key: str, _net: sn.Network, _config: RunConfig, _data: DataSplit) -> logic.Diagram:
+    return logic.diagram(_net, _data, _config.features)
+
+
+def diagram(key: str, net: sn.Network, config: RunConfig, data: DataSplit) -> logic.Diagram:
+    """``playground.logic.diagram`` of the network ``key`` names."""
+    return _diagram(key, net, config, data)
+
+
+@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
+def _unit_map(
+    key: str, layer: int, unit: int, _net: sn.Network, _config: RunConfig, _data: DataSplit
+) -> tuple[str, float, float]:
+    return logic.unit_map(_net, _data, _config.features, layer, unit)
+
+
+def unit_map(
+    key: str, net: sn.Network, config: RunConfig, data: DataSplit, layer: int, unit: int
+) -> tuple[str, float, float]:
+    """``playground.logic.unit_map`` of one unit of the network ``key`` names."""
+    return _unit_map(key, layer, unit, net, config, data)
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart as ``st.altair_chart`` sends it: its Vega-Lite spec, its tables as Arrow bytes.
+
+    The schema check is skipped: the builders are pure functions checked against the schema by the
+    tests (and a third of a redraw went on checking the same spec again)."""
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+@st.cache_data(max_entries=MAX_CHARTS, show_spinner=False)
+def _chart_spec(kind: str, key: str, options: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
+    return spec_of(_build())
+
+
+def chart_spec(kind: str, key: str, options: tuple, build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
+    """The spec of the chart ``build()`` makes, built once per ``kind`` ("map", "loss", "diagram"…),
+    ``key`` (``network_key`` / ``history_key``) and ``options`` (everything else the chart reads)."""
+    return _chart_spec(kind, key, options, build)
+
+
+def with_marker(loss: dict[str, Any], marker: dict[str, Any], *, below: int = 0) -> dict[str, Any]:
+    """A loss chart's spec (``charts.loss_chart`` drawn without a marker) with the replay marker's
+    (``charts.replay_marker``) added to its top plot, ``below`` layers from the top (the best-epoch
+    rule and label stay over it, as ``loss_chart(marker=...)`` draws them). Nothing is changed in place."""
+    top = loss["vconcat"][0]
+    layers = list(top["layer"])
+    layers.insert(len(layers) - below, {name: marker[name] for name in ("data", "mark", "encoding")})
+    return {
+        **loss,
+        "vconcat": [{**top, "layer": layers}, *loss["vconcat"][1:]],
+        "datasets": {**loss.get("datasets", {}), **marker["datasets"]},
+    }
+
+
+def draw(spec: dict[str, Any], **options: Any) -> None:
+    """Draw a ``chart_spec`` (``options`` as for ``st.altair_chart``: ``width=``…)."""
+    st.vega_lite_chart(spec, **options)

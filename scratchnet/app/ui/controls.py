@@ -1,8 +1,13 @@
 """The sidebar's controls, drawn from ``config.FIELDS``. Values live in ``st.session_state``
-under ``session.control_key(field)`` and survive page switches (``persist_state="session"``)."""
+under ``session.control_key(field)`` and survive page switches (``persist_state="session"``).
+
+A page may narrow the controls' own ranges (``limits``, e.g. a class challenge's most units and
+epochs and its optimizers): the widgets then cannot go past them, rather than being set back after.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -42,6 +47,9 @@ EPOCH_STEPS = (10, 50, 100, 200, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 30
 BATCH_STEPS = (0, 1, 8, 16, 32, 64, 128, 256, 512)
 STEPS = {"lr": LR_STEPS, "decay": DECAY_STEPS, "l2": L2_STEPS, "epochs": EPOCH_STEPS, "batch_size": BATCH_STEPS}
 GROUPS = {"data": "Data", "network": "Network", "training": "Training"}
+#: Per control, a page's bounds: (low, high) for a number ("epochs", "layers", "units": each hidden
+#: layer's, or any numeric field), the allowed values for a choice ("optimizer").
+Limits = Mapping[str, tuple]
 
 
 def load(config: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> None:
@@ -74,23 +82,67 @@ def read(base: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> tuple[RunC
         return None, [str(error)]
 
 
-def _stepped(name: str, label: str, help: str, formatter=fmt, prefix: str = session.CONTROL_PREFIX) -> None:
+def _within(key: str, low: float, high: float, default: float) -> float:
+    """The control's value kept inside ``low``..``high`` (set before the widget is drawn, so a value
+    from a link or another page never sits outside the range the widget offers)."""
+    value = st.session_state.get(key, default)
+    kept = min(max(value, low), high)
+    if kept != value or key not in st.session_state:
+        st.session_state[key] = kept
+    return kept
+
+
+def _only_value(label: str, value: str) -> None:
+    """A range of one value: nothing to slide (Streamlit refuses a slider whose ends are equal)."""
+    st.markdown(f"**{escape(label)}:** {escape(value)} (the only value allowed here)")
+
+
+def _bounded_slider(label: str, low: int, high: int, key: str, limit: tuple | None, default: int, **more) -> None:
+    """An integer slider from ``low`` to ``high``, narrowed to ``limit`` when a page sets one."""
+    if limit is not None:
+        low, high = max(low, int(limit[0])), min(high, int(limit[1]))
+        _within(key, low, high, default)
+        if low >= high:
+            _only_value(label, f"{low:,}")
+            return
+    st.slider(label, low, high, step=1, key=key, persist_state="session", **more)
+
+
+def _stepped(
+    name: str,
+    label: str,
+    help: str,
+    formatter=fmt,
+    prefix: str = session.CONTROL_PREFIX,
+    limit: tuple | None = None,
+) -> None:
     key = session.control_key(name, prefix)
-    options = sorted({*STEPS[name], st.session_state.get(key, FIELDS[name].default)})
-    st.select_slider(label, options, key=key, help=help, format_func=formatter, persist_state="session")
+    options = {*STEPS[name], st.session_state.get(key, FIELDS[name].default)}
+    if limit is not None:  # the steps inside the bounds, and the top bound itself (it may be no step)
+        low, high = max(FIELDS[name].low, limit[0]), min(FIELDS[name].high, limit[1])
+        current = _within(key, low, high, FIELDS[name].default)
+        options = {value for value in options if low <= value <= high} | {current, high}
+        if len(options) == 1:
+            _only_value(label, formatter(current))
+            return
+    st.select_slider(label, sorted(options), key=key, help=help, format_func=formatter, persist_state="session")
 
 
-def _control(name: str, prefix: str = session.CONTROL_PREFIX) -> None:
+def _control(name: str, prefix: str = session.CONTROL_PREFIX, limits: Limits | None = None) -> None:
     spec = FIELDS[name]
     key = session.control_key(name, prefix)
     common = {"key": key, "help": spec.help or None, "persist_state": "session"}
+    limit = (limits or {}).get(name)
     if name in STEPS:
         named = {"epochs": lambda v: fmt(v, ","), "batch_size": lambda v: "full" if v == 0 else str(v)}
         formatter = named.get(name, fmt)
-        _stepped(name, spec.label, spec.help, formatter, prefix)
+        _stepped(name, spec.label, spec.help, formatter, prefix, limit)
     elif spec.kind == "choice":
         labels = dict(spec.choices)
-        st.selectbox(spec.label, list(labels), format_func=labels.get, **common)
+        allowed = [choice for choice in labels if limit is None or choice in limit]
+        if limit is not None and st.session_state.get(key) not in allowed:
+            st.session_state[key] = allowed[0]
+        st.selectbox(spec.label, allowed, format_func=labels.get, **common)
     elif spec.kind == "features":  # toggles, one per input the network may see
         labels = dict(spec.choices)
         st.session_state.setdefault(key, list(spec.default))
@@ -98,24 +150,30 @@ def _control(name: str, prefix: str = session.CONTROL_PREFIX) -> None:
     elif name in ("data_seed", "seed"):
         st.number_input(spec.label, int(spec.low), int(spec.high), step=1, **common)
     elif spec.kind == "int":
-        st.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
+        _bounded_slider(spec.label, int(spec.low), int(spec.high), key, limit, int(spec.default), help=common["help"])
     else:
-        st.slider(spec.label, float(spec.low), float(spec.high), step=0.01, **common)
+        low, high = float(spec.low), float(spec.high)
+        if limit is not None:
+            low, high = max(low, float(limit[0])), min(high, float(limit[1]))
+            _within(key, low, high, float(spec.default))
+        st.slider(spec.label, low, high, step=0.01, **common)
 
 
-def _hidden_layers(prefix: str = session.CONTROL_PREFIX) -> None:
+def _hidden_layers(prefix: str = session.CONTROL_PREFIX, limits: Limits | None = None) -> None:
     layers = session.control_key("layers", prefix)
-    st.slider(
+    limits = limits or {}
+    _bounded_slider(
         "Hidden layers",
         0,
         MAX_HIDDEN_LAYERS,
-        key=layers,
-        persist_state="session",
+        layers,
+        limits.get("layers"),
+        1,
         help="0 = a linear softmax: straight boundaries only.",
     )
     for i in range(st.session_state.get(layers, 1)):
         st.session_state.setdefault(session.units_key(i, prefix), 16)
-        st.slider(f"Units in layer {i + 1}", 1, MAX_UNITS, key=session.units_key(i, prefix), persist_state="session")
+        _bounded_slider(f"Units in layer {i + 1}", 1, MAX_UNITS, session.units_key(i, prefix), limits.get("units"), 16)
 
 
 def controls(
@@ -124,14 +182,19 @@ def controls(
     prefix: str = session.CONTROL_PREFIX,
     only: frozenset[str] | None = None,
     expanded: bool = True,
+    limits: Limits | None = None,
 ) -> None:
     """Draw every control not listed in ``hidden`` (field names or group names), grouped.
 
     The Playground's data group also takes an uploaded CSV; while the student trains on it, the
     built-in dataset's controls step aside. Another page drawing controls for its own
     configuration (the Sweep's base) gives its own key ``prefix`` and the fields it uses (``only``).
+    ``limits`` narrows the controls' ranges (see ``Limits``); the Playground's controls take the
+    session's own (``session.control_limits()``: a class challenge sets them) unless given.
     """
     playground = prefix == session.CONTROL_PREFIX
+    if limits is None and playground:
+        limits = session.control_limits()
     for group, title in GROUPS.items():
         skip = hidden | (DATA_CONTROLS if playground and own_points() is not None else frozenset())
         names = [
@@ -149,11 +212,11 @@ def controls(
                     points_uploader()
                     continue
                 if name == "hidden":
-                    _hidden_layers(prefix)
+                    _hidden_layers(prefix, limits)
                 elif name == "momentum" and st.session_state.get(session.control_key("optimizer", prefix)) != "sgd":
                     continue
                 else:
-                    _control(name, prefix)
+                    _control(name, prefix, limits)
 
 
 def preset_picker(on_pick) -> None:

@@ -51,14 +51,16 @@ def open_drawing_link() -> None:
     codes = st.query_params.get_all(LINK_KEY)
     if not codes:
         return
+    repeated = (f"{LINK_KEY} was given {len(codes)} times in the link; using the last one.",) if len(codes) > 1 else ()
     try:
         opened = draw.decode(codes[-1])
     except ValueError as error:
-        st.session_state[session.DRAW_LINK_MESSAGES] = (f"Ignored the drawn points from the link: {error}.",)
+        st.session_state[session.DRAW_LINK_MESSAGES] = (*repeated, f"Ignored the drawn points from the link: {error}.")
         return
     _set(opened)
     _use(opened)
     st.session_state[session.DRAW_LINK_MESSAGES] = (
+        *repeated,
         f"The link holds a drawing of {len(opened)} points: see “Draw your points”. "
         + st.session_state.pop(session.DRAW_NOTE, ""),
     )

@@ -21,7 +21,7 @@ from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
 from scratchnet.app.text import escape, fmt
-from scratchnet.app.ui import live, run_controls, session
+from scratchnet.app.ui import cache, live, run_controls, session
 from scratchnet.app.ui.cache import fresh_accuracy, start_run
 from scratchnet.app.ui.live import POLL_SECONDS
 
@@ -236,16 +236,47 @@ def boundary(
     show: tuple[str, ...] = ("training", "held out"),
     resolution: int = frames.GRID_RESOLUTION,
     size: int = MAP_SIZE,
+    cached: bool = False,
 ) -> None:
-    """The decision map with the points on it."""
-    grid = frames.grid_frame(net, data, resolution, features=config.features)
-    points = frames.points_frame(net, data, features=config.features)
-    points = points[points["split"].isin(show)]
-    chart = charts.boundary_chart(
-        grid, points, data.class_names, window=frames.extent(data), confidence=confidence, size=size
-    )
-    show_chart(chart, width="content")
+    """The decision map with the points on it. ``cached``: a finished run's network, whose map is
+    kept (``cache``) per network and options, so a toggle or a replay move redraws it at once."""
+
+    def build() -> alt.LayerChart:
+        if cached:
+            grid, points = cache.map_frames(key, net, config, data, resolution)
+        else:
+            grid = frames.grid_frame(net, data, resolution, features=config.features)
+            points = frames.points_frame(net, data, features=config.features)
+        points = points[points["split"].isin(show)]
+        return charts.boundary_chart(
+            grid, points, data.class_names, window=frames.extent(data), confidence=confidence, size=size
+        )
+
+    if cached:
+        key = cache.network_key(config, net)
+        cache.draw(cache.chart_spec("map", key, (confidence, tuple(show), resolution, size), build), width="content")
+    else:
+        show_chart(build(), width="content")
     st.caption(charts.POINTS_KEY)
+
+
+def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
+    """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per
+    run and options, drawn once without the marker; a replay move only adds its marker to it."""
+    history, epochs = result.history, result.history.epochs_planned
+
+    def curve() -> alt.VConcatChart:
+        losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
+        return charts.loss_chart(
+            losses, lrs, epochs=epochs, log_scale=log_scale, height=height, best_epoch=result.best_epoch
+        )
+
+    key = cache.history_key(result.config, history)
+    spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs), curve)
+    if marker is not None:
+        rule = cache.chart_spec("marker", "", (marker, epochs), lambda: charts.replay_marker(marker, epochs))
+        spec = cache.with_marker(spec, rule, below=2 if result.best_epoch is not None else 0)
+    cache.draw(spec, width="stretch")
 
 
 def _advance(key: str, epochs: list[int]) -> None:
@@ -305,17 +336,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
         )
         map_col, loss_col, side_col = _chart_columns(side, charts_row)
         with loss_col:
-            losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
-            chart = charts.loss_chart(
-                losses,
-                lrs,
-                epochs=result.history.epochs_planned,
-                log_scale=log_scale,
-                marker=epoch if can_replay else None,
-                height=LOSS_BESIDE if side else LOSS_HEIGHT,
-                best_epoch=result.best_epoch,
-            )
-            show_chart(chart, width="stretch")
+            loss_view(result, log_scale, epoch if can_replay else None, LOSS_BESIDE if side else LOSS_HEIGHT)
         with map_col:
             boundary(
                 net,
@@ -324,6 +345,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
                 confidence=confidence,
                 show=tuple(show or ()),
                 size=SIDE_MAP_SIZE if side else MAP_SIZE,
+                cached=True,
             )
             if can_replay:
                 slider, play = st.columns([6, 1], vertical_alignment="bottom")

@@ -17,7 +17,7 @@ import streamlit as st
 
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.links import Link
-from scratchnet.app.runs.result import RunResult
+from scratchnet.app.runs.result import RunResult, grew_from
 
 MY_RUNS_COUNT = 30  # runs remembered per browser session ...
 MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run is always kept)
@@ -48,10 +48,13 @@ def show_result(result: RunResult) -> None:
 
 
 def remember(result: RunResult) -> None:
-    """Add a run this session trained or opened to its "My runs" (once; the newest last)."""
+    """Add a run this session trained or opened to its "My runs" (once; the newest last). A run that
+    grew from the newest entry (Step, Continue) takes its place: stepping 30 times is one run, not 30."""
     runs: list[RunResult] = st.session_state.setdefault(MY_RUNS, [])
     if any(run is result for run in runs):
         return
+    if runs and grew_from(result, runs[-1]):
+        runs.pop()
     runs.append(result)
     del runs[:-MY_RUNS_COUNT]
     while len(runs) > 1 and sum(run.nbytes for run in runs) > MY_RUNS_BYTES:
@@ -102,6 +105,18 @@ def control_key(field: str, prefix: str = CONTROL_PREFIX) -> str:
 def units_key(layer: int, prefix: str = CONTROL_PREFIX) -> str:
     """The widget key of the units slider of hidden layer ``layer`` (from 0)."""
     return prefix + f"units{layer}"
+
+
+CONTROL_LIMITS = "control_limits"  # bounds the session's Playground controls keep (a class challenge's)
+
+
+def control_limits() -> dict[str, tuple]:
+    """The bounds this session's Playground controls are drawn with (``controls.controls``'s ``limits``)."""
+    return st.session_state.get(CONTROL_LIMITS, {})
+
+
+def set_control_limits(limits: dict[str, tuple]) -> None:
+    st.session_state[CONTROL_LIMITS] = dict(limits)
 
 
 # ---- the run panel ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pandas as pd
 
 from scratchnet.app.plots.charts import class_scale
 from scratchnet.app.plots.frames import extent
+from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import escape
 from scratchnet.app.under_the_hood.step import Stage
@@ -43,7 +44,7 @@ def _marked(value: float, level: int, decimals: int) -> str:
     text = f"{value:.{decimals}f}"
     if level == 0 or value == 0:
         return text
-    colour = "red" if value > 0 else "blue"
+    colour = POSITIVE_MARK if value > 0 else NEGATIVE_MARK
     return f":{colour}-background[{text}]" if level == 2 else f":{colour}[{text}]"
 
 
@@ -56,7 +57,7 @@ def table_markdown(
     decimals: int = 4,
     plain: Sequence[str] = (),
 ) -> str:
-    """A table of numbers in Markdown: ``decimals`` decimals, red when positive and blue when negative,
+    """A table of numbers in Markdown: ``decimals`` decimals, orange when positive and blue when negative,
     on a shaded background when large (``shade_levels``); the columns in ``plain`` as whole numbers,
     unmarked. Plain NumPy and strings: this runs for some twenty tables on every click."""
     values = np.asarray(values, dtype=float)
@@ -142,7 +143,7 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
     unit's output is high, blue where it is negative, white where it is 0."""
     units = list(frame["unit"].cat.categories) if hasattr(frame["unit"], "cat") else sorted(frame["unit"].unique())
     resolution = int(frame["ix"].max()) + 1 if len(frame) else 1
-    levels = alt.Scale(scheme="blueorange", domain=[-1, 1], domainMid=0)
+    levels = alt.Scale(**signed_scale(1.0))
     return (
         alt.Chart(frame)
         .transform_calculate(edge="datum.level")
@@ -191,7 +192,7 @@ def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, siz
 
 
 def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.Chart:
-    """A weight matrix as a heatmap: red positive, blue negative, white 0.
+    """A weight matrix as a heatmap: orange positive, blue negative, white 0 (the diagram's colours).
 
     The longer side runs across the page: a tall matrix (more rows than columns, like the
     64 × 3 matrix into the class scores) is drawn transposed, and its title says so.
@@ -231,7 +232,7 @@ def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.C
             ),
             color=alt.Color(
                 "weight:Q",
-                scale=alt.Scale(scheme="redblue", reverse=True, domain=[-peak, peak], domainMid=0),
+                scale=alt.Scale(**signed_scale(peak)),
                 legend=alt.Legend(orient="right", gradientLength=max(40, min(160, row * len(down))), title="weight"),
             ),
             tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],

@@ -283,7 +283,7 @@ CHECK_KINK = (
     "ReLU's kink, where a finite difference straddles two slopes and matches no derivative."
 )
 WEIGHTS_TEXT = (
-    "Red weights excite the unit they feed, blue ones inhibit it, white ones hardly matter. The hidden units "
+    "Orange weights excite the unit they feed, blue ones inhibit it, white ones hardly matter. The hidden units "
     "run across the page, in the same order as the maps above; hover over a cell for its value."
 )
 GRADIENT_NORM_TEXT = (

@@ -198,7 +198,7 @@ def _step_tab() -> None:
     st.markdown(
         "A tiny network and a tiny batch, so every number fits on the screen. These are the engine's own passes "
         "(`layer.forward`, `layer.backward`, `SGD.step`) on a copy of the network; each table is a copy of the "
-        "array at that moment. Red numbers are positive, blue negative; the largest in each table are shaded."
+        "array at that moment. Orange numbers are positive, blue negative; the largest in each table are shaded."
     )
     _step_controls()
     state = _tiny_state()

@@ -1,0 +1,112 @@
+"""The speed devices of a finished run's charts (``ui/cache.py``, chart pieces): what is kept draws
+exactly what a fresh drawing draws, and a toggle or a replay move works out only what changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from app_helpers import app, charts, settle
+
+from scratchnet.app.plots import charts as plot_charts
+from scratchnet.app.plots import frames
+from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
+from scratchnet.app.ui import cache, session
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
+
+LOG, CONFIDENCE, SHOW, REPLAY = (
+    session.view_key(session.RESULT, name) for name in ("log", "confidence", "show", "replay")
+)
+
+
+def trained(config: RunConfig):
+    data = make_data(config)
+    net = make_network(config, data.classes)
+    return summarize(config, data, net, train_run(config, data, net))
+
+
+def _views(spec: dict) -> list[dict]:
+    """The top plot's layers, each with the data it draws (its own, or the plot's it inherits)."""
+    top = spec["vconcat"][0]
+    return [{**layer, "data": layer.get("data", top.get("data"))} for layer in top["layer"]]
+
+
+@pytest.mark.parametrize("best_epoch", [None, 40])
+def test_a_loss_curve_with_the_marker_added_draws_what_loss_chart_draws(best_epoch) -> None:
+    result = trained(RunConfig(epochs=120))
+    losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
+    drawn = dict(epochs=120, height=170, best_epoch=best_epoch)
+    whole = cache.spec_of(plot_charts.loss_chart(losses, lrs, marker=70, **drawn))
+    base = cache.spec_of(plot_charts.loss_chart(losses, lrs, **drawn))
+    joined = cache.with_marker(base, cache.spec_of(plot_charts.replay_marker(70, 120)), below=2 if best_epoch else 0)
+    assert json.dumps(_views(joined), sort_keys=True) == json.dumps(_views(whole), sort_keys=True)
+    assert joined["vconcat"][1] == whole["vconcat"][1] and joined["datasets"] == whole["datasets"]
+    assert "layer" in base["vconcat"][0] and len(base["vconcat"][0]["layer"]) == len(whole["vconcat"][0]["layer"]) - 1
+
+
+def test_network_keys_tell_networks_apart_and_copies_alike() -> None:
+    result = trained(RunConfig(epochs=60))
+    _, first = result.network_at(0)
+    final = result.network
+    assert cache.network_key(result.config, final) == cache.network_key(result.config, final.copy())
+    assert cache.network_key(result.config, first) != cache.network_key(result.config, final)
+    assert cache.network_key(result.config.replace(seed=1), final) != cache.network_key(result.config, final)
+    longer = trained(RunConfig(epochs=61))
+    assert cache.history_key(result.config, result.history) != cache.history_key(longer.config, longer.history)
+
+
+def _drawn(at) -> list[str]:
+    """Every chart on the page, spec and tables, as text to compare."""
+    return [
+        json.dumps(chart["spec"], sort_keys=True)
+        + repr({name: frame.to_dict() for name, frame in chart["datasets"].items()})
+        for chart in charts(at)
+    ]
+
+
+def test_what_is_kept_draws_the_same_page_as_working_it_out_again() -> None:
+    at = settle(app(query={"epochs": "300", "hidden": "6"}))
+    epochs = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+    for change in (
+        lambda: at.toggle(key=LOG).set_value(True),
+        lambda: at.toggle(key=CONFIDENCE).set_value(False),
+        lambda: at.segmented_control(key=SHOW).set_value(["training"]),
+        lambda: at.select_slider(key=REPLAY).set_value(epochs[1]),
+        lambda: at.selectbox(key=session.DIAGRAM_UNIT).set_value("1:2"),
+        lambda: at.toggle(key=CONFIDENCE).set_value(True),
+        lambda: at.select_slider(key=REPLAY).set_value(epochs[-1]),
+    ):
+        change()
+        at.run()
+        assert not at.exception
+        kept = _drawn(at)
+        st.cache_data.clear()  # the same page, everything worked out again
+        at.run()
+        assert _drawn(at) == kept
+
+
+def test_a_toggle_predicts_nothing_again_and_a_replay_move_predicts_its_snapshot_once(monkeypatch) -> None:
+    at = settle(app(query={"epochs": "300", "hidden": "6"}))
+    epochs = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+    calls: list[str] = []
+    for name in ("grid_frame", "points_frame"):
+        original = getattr(frames, name)
+        monkeypatch.setattr(frames, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    for change in (
+        lambda: at.toggle(key=LOG).set_value(True),
+        lambda: at.toggle(key=CONFIDENCE).set_value(False),
+        lambda: at.segmented_control(key=SHOW).set_value(["training"]),
+        lambda: at.toggle(key=CONFIDENCE).set_value(True),
+    ):
+        change()
+        at.run()
+        assert not at.exception and calls == []  # the map's predictions were kept
+    at.select_slider(key=REPLAY).set_value(epochs[2]).run()
+    assert sorted(calls) == ["grid_frame", "points_frame"]  # a snapshot not drawn yet: predicted once
+    calls.clear()
+    at.select_slider(key=REPLAY).set_value(epochs[-1]).run()
+    at.select_slider(key=REPLAY).set_value(epochs[2]).run()
+    assert not at.exception and calls == []  # both drawn before
