@@ -1,4 +1,4 @@
-"""What the app shares between sessions, through Streamlit's resource cache.
+"""What the app shares between sessions and keeps for its redraws, through Streamlit's caches.
 
 ``SharedRuns`` is one store of ``TrainingJob``s keyed by configuration, handed to every session
 (it is itself the ``st.cache_resource`` object), so a class opening one link trains it once. It
@@ -19,12 +19,16 @@ a toggle or a replay move redraws from what was already worked out:
   network: Confidence and Points redraw the map without predicting again.
 - ``diagram``: the network diagram's unit maps and lines (``playground.logic.diagram``), per network.
 - ``unit_map``: the selected unit's large map, per network and unit.
+- ``show_chart``: ``st.altair_chart`` without the schema check (what is not kept: live charts, pages).
 - ``chart_spec`` + ``draw``: a chart as Streamlit sends it (the Vega-Lite spec with its tables as
   Arrow), built once per (kind, key, options) and redrawn with ``st.vega_lite_chart``: no Altair
   objects, no schema check, no table conversion on a cached redraw.
+- ``with_marker``: the replay's marker added to a loss curve kept without it, so a replay move
+  rebuilds no curve.
 
-All of it is ``st.cache_data``: each session gets its own copy of what it reads, so nothing a
-session holds is ever changed by another, and every cache is bounded by entries.
+What is kept is kept with ``st.cache_data``: each session gets its own copy of what it reads, so
+nothing a session holds is ever changed by another, and every cache is bounded by entries. Live
+charts (a run still training) are drawn afresh: their network changes with every redraw.
 """
 
 from __future__ import annotations
@@ -140,8 +144,8 @@ def fresh_accuracy(result: RunResult) -> float:
 
 
 # ---- chart pieces ------------------------------------------------------------------------------
-MAX_CHARTS = 256  # chart specs kept (a 10 000-point map with its picture is ~0.2 MB; most are smaller)
-MAX_NETWORKS = 64  # networks whose predictions, diagram and unit maps are kept
+MAX_CHARTS = 128  # chart specs kept: at most ~0.6 MB each (a 10 000-point map), most a few kB
+MAX_NETWORKS = 32  # networks whose predictions (~1 MB for 10 000 points), diagram and unit maps are kept
 
 
 def _digest(config: RunConfig, arrays: list[np.ndarray]) -> str:
@@ -207,6 +211,16 @@ def unit_map(
 ) -> tuple[str, float, float]:
     """``playground.logic.unit_map`` of one unit of the network ``key`` names."""
     return _unit_map(key, layer, unit, net, config, data)
+
+
+def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
+    """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
+
+    That check is a third of a cached page's redraw. The chart builders are pure functions,
+    checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
+    """
+    object.__setattr__(figure, "to_dict", functools.partial(figure.to_dict, validate=False))
+    st.altair_chart(figure, **options)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:

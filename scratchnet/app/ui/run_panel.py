@@ -7,7 +7,6 @@ shared ``TrainingJob`` or ``RunResult`` and never changes it. This session's run
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import cache, live, run_controls, session
-from scratchnet.app.ui.cache import fresh_accuracy, start_run
+from scratchnet.app.ui.cache import fresh_accuracy, show_chart, start_run  # show_chart: pages draw with it
 from scratchnet.app.ui.live import POLL_SECONDS
 
 PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick
@@ -40,17 +39,6 @@ def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
     job.watch(session.watcher_id())
     session.set_current_run(job)
     return job
-
-
-# ---- charts ----------------------------------------------------------------------------------
-def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
-    """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
-
-    That check is a third of a cached page's redraw. The chart builders are pure functions,
-    checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
-    """
-    object.__setattr__(figure, "to_dict", functools.partial(figure.to_dict, validate=False))
-    st.altair_chart(figure, **options)
 
 
 # ---- the run panel ---------------------------------------------------------------------------
