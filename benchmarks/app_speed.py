@@ -90,9 +90,10 @@ def diagram_ms(repeats: int = 30) -> tuple[float, float]:
     return statistics.median(logic_times) * 1e3, statistics.median(chart_times) * 1e3
 
 
-def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
-    """(the page script's own run time, the whole AppTest rerun) for a rerun with its run cached."""
-    from app_helpers import app, settle
+@contextlib.contextmanager
+def script_timer():
+    """A list that collects the server time of every page-script run made inside the block (Streamlit's
+    own script runner, timed around the call that runs a page)."""
     from streamlit.runtime.scriptrunner import script_runner
 
     script_times: list[float] = []
@@ -107,6 +108,16 @@ def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
 
     script_runner.exec_func_with_error_handling = timed
     try:
+        yield script_times
+    finally:
+        script_runner.exec_func_with_error_handling = run_script
+
+
+def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
+    """(the page script's own run time, the whole AppTest rerun) for a rerun with its run cached."""
+    from app_helpers import app, settle
+
+    with script_timer() as script_times:
         at = settle(app())
         at.run()
         script_times.clear()
@@ -115,8 +126,6 @@ def cached_rerun_seconds(repeats: int = 10) -> tuple[float, float]:
             start = time.perf_counter()
             at.run()
             walls.append(time.perf_counter() - start)
-    finally:
-        script_runner.exec_func_with_error_handling = run_script
     return statistics.median(script_times), statistics.median(walls)
 
 
@@ -124,22 +133,10 @@ def hood_step_seconds(repeats: int = 10) -> tuple[float, float]:
     """(the page script's own run time, the whole AppTest rerun) of a click on Under the hood's
     **Take this step** (the 2 → 4 → 3 step-through, every array of the step drawn), median over clicks."""
     from app_helpers import app
-    from streamlit.runtime.scriptrunner import script_runner
 
     from scratchnet.app.ui import session
 
-    script_times: list[float] = []
-    run_script = script_runner.exec_func_with_error_handling
-
-    def timed(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return run_script(*args, **kwargs)
-        finally:
-            script_times.append(time.perf_counter() - start)
-
-    script_runner.exec_func_with_error_handling = timed
-    try:
+    with script_timer() as script_times:
         at = app("pages/2_Under_the_hood.py").run()
         walls, servers = [], []
         for _ in range(repeats):
@@ -148,8 +145,6 @@ def hood_step_seconds(repeats: int = 10) -> tuple[float, float]:
             at.button(key=session.STEP_TAKE).click().run()
             walls.append(time.perf_counter() - start)
             servers.append(sum(script_times))
-    finally:
-        script_runner.exec_func_with_error_handling = run_script
     return statistics.median(servers), statistics.median(walls)
 
 
@@ -157,22 +152,10 @@ def step_seconds(repeats: int = 10, epochs: int = 10) -> tuple[float, float]:
     """(server time, the whole AppTest rerun) of a click on Step +``epochs`` after a finished default
     run, to the page drawn with the step done; each click steps the run further (a new run each time)."""
     from app_helpers import app, settle
-    from streamlit.runtime.scriptrunner import script_runner
 
     from scratchnet.app.ui import session
 
-    script_times: list[float] = []
-    run_script = script_runner.exec_func_with_error_handling
-
-    def timed(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return run_script(*args, **kwargs)
-        finally:
-            script_times.append(time.perf_counter() - start)
-
-    script_runner.exec_func_with_error_handling = timed
-    try:
+    with script_timer() as script_times:
         at = settle(app())
         walls, servers = [], []
         for _ in range(repeats):
@@ -184,8 +167,6 @@ def step_seconds(repeats: int = 10, epochs: int = 10) -> tuple[float, float]:
             servers.append(sum(script_times))
             job = at.session_state[session.RUN]
             assert job.done and job.result.history.epochs_run == before + epochs, "the step was not drawn done"
-    finally:
-        script_runner.exec_func_with_error_handling = run_script
     return statistics.median(servers), statistics.median(walls)
 
 
@@ -200,11 +181,10 @@ def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]
     charts were kept). The machine is shared: compare the ratio to the baseline, not the seconds."""
     import dataclasses
 
+    import streamlit as st
     from app_helpers import app
-    from streamlit.runtime.scriptrunner import script_runner
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-    import streamlit as st
     from scratchnet.app.runs.config import to_query
     from scratchnet.app.runs.cost import cost_verdict
     from scratchnet.app.ui import session
@@ -212,17 +192,9 @@ def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]
     sizes = dict(samples=1000, classes=10, test_share=0.2, hidden=(128, 128))
     epochs = next(e for e in (200, 100, 50, 20) if not cost_verdict(RunConfig(**sizes, epochs=e)).refused)
     config = RunConfig(**sizes, epochs=epochs)
-    script_times: list[float] = []
     fragment_of: dict[str, str] = {}  # widget id -> the fragment it is drawn in ("" = the page)
     rerun_only: list[str] = []
-    run_script, run_page = script_runner.exec_func_with_error_handling, LocalScriptRunner.run
-
-    def timed(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return run_script(*args, **kwargs)
-        finally:
-            script_times.append(time.perf_counter() - start)
+    run_page = LocalScriptRunner.run
 
     def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
         if rerun_only:  # what the browser asks for when a widget in a fragment changes
@@ -244,47 +216,48 @@ def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]
                     fragment_of[widget] = message.delta.fragment_id
         return tree
 
-    script_runner.exec_func_with_error_handling, LocalScriptRunner.run = timed, run
+    LocalScriptRunner.run = run
     try:
-        at = app(query=to_query(config))
-        at.run(timeout=600)
-        assert at.session_state[session.RUN].wait(600), "the largest run did not finish"
-        at.run(timeout=120)
-
-        def change(find, value, *, cold: bool = False) -> float:
-            widget = find()
-            widget.set_value(value)
-            if fragment_of.get(widget.id):
-                rerun_only.append(fragment_of[widget.id])
-            if cold:
-                st.cache_data.clear()
-            script_times.clear()
+        with script_timer() as script_times:
+            at = app(query=to_query(config))
+            at.run(timeout=600)
+            assert at.session_state[session.RUN].wait(600), "the largest run did not finish"
             at.run(timeout=120)
-            assert not at.exception, at.exception
-            return sum(script_times)
 
-        options = {
-            "Log scale": (lambda: at.toggle(key=session.view_key(session.RESULT, "log")), [True, False]),
-            "Confidence": (lambda: at.toggle(key=session.view_key(session.RESULT, "confidence")), [False, True]),
-            "Points": (
-                lambda: at.segmented_control(key=session.view_key(session.RESULT, "show")),
-                [["training"], ["training", "held out"]],
-            ),
-        }
-        figures = {}
-        for name, (find, values) in options.items():
-            times = [change(find, values[i % 2]) for i in range(repeats)]
-            figures[name] = (statistics.median(times), max(times))
-        snapshots = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
-        replay = lambda: at.select_slider(key=session.view_key(session.RESULT, "replay"))  # noqa: E731
-        moves = [change(replay, epoch) for epoch in snapshots[: 2 * repeats : 2]]
-        figures["replay move"] = (statistics.median(moves), max(moves))
-        again = [change(replay, epoch) for epoch in reversed(snapshots[: 2 * repeats : 2])]
-        figures["replay move, drawn before"] = (statistics.median(again), max(again))
-        baseline = [change(replay, epoch, cold=True) for epoch in snapshots[1 : 2 * repeats : 2]]
-        figures["baseline"] = (statistics.median(baseline), max(baseline))
+            def change(find, value, *, cold: bool = False) -> float:
+                widget = find()
+                widget.set_value(value)
+                if fragment_of.get(widget.id):
+                    rerun_only.append(fragment_of[widget.id])
+                if cold:
+                    st.cache_data.clear()
+                script_times.clear()
+                at.run(timeout=120)
+                assert not at.exception, at.exception
+                return sum(script_times)
+
+            options = {
+                "Log scale": (lambda: at.toggle(key=session.view_key(session.RESULT, "log")), [True, False]),
+                "Confidence": (lambda: at.toggle(key=session.view_key(session.RESULT, "confidence")), [False, True]),
+                "Points": (
+                    lambda: at.segmented_control(key=session.view_key(session.RESULT, "show")),
+                    [["training"], ["training", "held out"]],
+                ),
+            }
+            figures = {}
+            for name, (find, values) in options.items():
+                times = [change(find, values[i % 2]) for i in range(repeats)]
+                figures[name] = (statistics.median(times), max(times))
+            snapshots = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+            replay = lambda: at.select_slider(key=session.view_key(session.RESULT, "replay"))  # noqa: E731
+            moves = [change(replay, epoch) for epoch in snapshots[: 2 * repeats : 2]]
+            figures["replay move"] = (statistics.median(moves), max(moves))
+            again = [change(replay, epoch) for epoch in reversed(snapshots[: 2 * repeats : 2])]
+            figures["replay move, drawn before"] = (statistics.median(again), max(again))
+            baseline = [change(replay, epoch, cold=True) for epoch in snapshots[1 : 2 * repeats : 2]]
+            figures["baseline"] = (statistics.median(baseline), max(baseline))
     finally:
-        script_runner.exec_func_with_error_handling, LocalScriptRunner.run = run_script, run_page
+        LocalScriptRunner.run = run_page
     return figures
 
 
@@ -388,7 +361,9 @@ def main() -> None:
             f"  {label + ', largest run, server:':48} {median:7.3f} s    (target <= 0.3 s; worst {worst:.3f} s; "
             f"{median / base:.2f} of the baseline)"
         )
-    print(f"  {'baseline, nothing kept, server:':48} {base:7.3f} s    (a replay move with every chart worked out again)")
+    print(
+        f"  {'baseline, nothing kept, server:':48} {base:7.3f} s    (a replay move with every chart worked out again)"
+    )
     print("training-time estimate against the training itself (the estimate should stay above):")
     for config, estimate, took in estimate_against_training():
         shape = " x ".join(map(str, config.hidden))

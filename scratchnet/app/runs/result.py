@@ -143,9 +143,9 @@ def replay_snapshots(history: sn.History, count: int) -> list[sn.Snapshot]:
 
 
 def columns_nbytes(epochs: int, validation: bool) -> int:
-    """The memory of a history's columns for ``epochs`` epochs: loss, accuracy and rate, and the
-    held-out loss and accuracy with ``validation`` (float64 each)."""
-    return epochs * (5 if validation else 3) * 8
+    """The memory of a history's columns for ``epochs`` epochs (float64 each): the engine's training
+    columns, and its held-out ones with ``validation``."""
+    return epochs * len(sn.History.column_names(validation)) * 8
 
 
 def history_nbytes(history: sn.History) -> int:

@@ -85,11 +85,6 @@ class Listener(Protocol):
 
 
 # ---- the worker side ----------------------------------------------------------------------------
-def _rows(history: sn.History, start: int) -> dict[str, np.ndarray]:
-    names = ["loss", "accuracy", "lr"] + (["val_loss", "val_accuracy"] if history.has_validation else [])
-    return {name: getattr(history, name)[start:].copy() for name in names}
-
-
 def train_task(task: Task, report: Callable[..., None], should_stop: Callable[[], bool]) -> None:
     """Train one task, reporting as it goes. ``should_stop()`` is asked after every epoch.
 
@@ -108,7 +103,7 @@ def train_task(task: Task, report: Callable[..., None], should_stop: Callable[[]
         trained += 1
         now = time.perf_counter()
         if now - last >= PUBLISH_SECONDS:
-            report("progress", task.job_id, _rows(history, sent), net.get_params(), now - started)
+            report("progress", task.job_id, history.rows(sent), net.get_params(), now - started)
             sent, last = epoch, now
         return should_stop() or now - started > TIME_LIMIT_SECONDS
 
