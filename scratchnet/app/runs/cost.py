@@ -120,7 +120,9 @@ def cost_driver(config: RunConfig) -> str:
 def cost_verdict(config: RunConfig) -> Verdict:
     """Whether ``config`` may train: refused over ``COST_LIMIT_SECONDS``, a warning over ``COST_WARN_SECONDS``."""
     seconds = estimate_seconds(config)
-    text = f"Estimated training time: about {seconds:.1f} s"
+    # The estimate allows for a busy server (two runs and the pages sharing the cores): on a quiet
+    # machine a run takes a fraction of it, so the text says "at most".
+    text = f"Estimated training time: at most about {seconds:.1f} s"
     if seconds > COST_LIMIT_SECONDS:
         return Verdict("refuse", f"{text}, over the {COST_LIMIT_SECONDS:.0f} s limit. {cost_driver(config)}", seconds)
     if seconds > COST_WARN_SECONDS:
