@@ -15,13 +15,13 @@ from app_helpers import app, settle, trained
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnet.app.challenges import board, logic, store, view
+from scratchnet.app.challenges import board, logic, store
 from scratchnet.app.challenges.logic import ChallengeSpec, Refused
 from scratchnet.app.challenges.store import Store
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.text import escape
-from scratchnet.app.ui import session
+from scratchnet.app.ui import board_connection, session
 
 SPEC = ChallengeSpec("Spiral, 8 units", max_units=8, max_layers=2, max_epochs=300)
 #: Names that try to be Markdown or HTML where they are shown (each within the 24-character limit).
@@ -385,9 +385,11 @@ def test_unknown_or_malformed_challenge_links_get_their_messages(board_url, quer
 )
 def test_an_unreachable_board_leaves_the_playground_working(monkeypatch, fresh_caches, url):
     monkeypatch.setenv("SCRATCHNET_BOARD_URL", url)
-    monkeypatch.setattr(view, "_unreachable", store.Unreachable())
+    monkeypatch.setattr(board_connection, "_unreachable", store.Unreachable())
     tries = []
-    monkeypatch.setattr(view, "board_store", lambda real=view.board_store: tries.append(1) or real())
+    monkeypatch.setattr(
+        board_connection, "board_store", lambda real=board_connection.board_store: tries.append(1) or real()
+    )
     playground = settle(app("streamlit_app.py", {"challenge": "AAAAAAAA"}))
     assert not playground.exception
     assert "The challenge board is unavailable" in playground.warning[0].value

@@ -1,86 +1,29 @@
 """The Challenges page (create a challenge, the live board, the teacher's moderation) and the
 challenge bar the Playground shows to a student who opened a challenge link.
 
-The database is reached through ``st.connection("board", type="sql")``: its URL comes from
-``SCRATCHNET_BOARD_URL``, else ``.streamlit/secrets.toml`` (``[connections.board] url``), else an
-SQLite file in the user's data folder. Whatever goes wrong with it, the page says what and the
-Playground keeps working: only the board's own parts wait for it.
+The database is reached through ``ui/board_connection.py``. Whatever goes wrong with it, the page
+says what and the Playground keeps working: only the board's own parts wait for it.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from scratchnet.app.challenges import board, logic
-from scratchnet.app.challenges.database import BoardUnavailable, Unreachable, default_url, engine_options
+from scratchnet.app.challenges.database import BoardUnavailable
 from scratchnet.app.challenges.logic import ChallengeLink, ChallengeSpec, Refused
 from scratchnet.app.challenges.store import Challenge, Store
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.text import escape
+from scratchnet.app.ui import board_connection as connection
 from scratchnet.app.ui import controls, live, session
 
 BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
-PAGE_PATH = "Challenges"  # the page's address, after the app's own
-
-
-# ---- the database ----------------------------------------------------------------------------------
-def board_url() -> str:
-    if configured := os.environ.get("SCRATCHNET_BOARD_URL"):
-        return configured
-    try:
-        configured = st.secrets.get("connections", {}).get("board", {}).get("url")
-    except (StreamlitSecretNotFoundError, FileNotFoundError, AttributeError):
-        configured = None  # no secrets file: the default database
-    return configured or default_url()
-
-
-@st.cache_resource(show_spinner=False)
-def _store(url: str, _engine: Any) -> Store:
-    return Store(_engine)  # one per database: it creates the tables once
-
-
-def board_store() -> Store:
-    """The board's store; ``BoardUnavailable`` (with a sentence for the page) when it cannot be opened."""
-    try:
-        url = board_url()
-        connection = st.connection("board", type="sql", url=url, **engine_options(url))
-        return _store(url, connection.engine)
-    except Exception as error:  # a malformed URL, a missing driver, a data folder that cannot be made
-        message = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
-        raise BoardUnavailable(f"The board's database cannot be opened ({message}).") from error
-
-
-_unreachable = Unreachable()  # process-wide: an unreachable board is not asked again on every redraw
-
-
-def board_read(read: Callable[[Store], Any]) -> Any:
-    """``read(store)`` for the Playground's challenge bar; ``BoardUnavailable`` at once while the
-    board was found unreachable a moment ago (a connect timeout must not slow every redraw)."""
-    url = board_url()
-    _unreachable.check(url)
-    try:
-        return read(board_store())
-    except BoardUnavailable as error:
-        _unreachable.note(url, error)
-        raise
-
-
-def _app_root() -> str:
-    """The app's own address (the Playground), from the page's address as the browser sees it."""
-    address = (st.context.url or "http://localhost:8501/").split("?")[0]
-    address = address.removesuffix("/" + PAGE_PATH).removesuffix(PAGE_PATH)
-    return address if address.endswith("/") else address + "/"
-
-
-def address(query: dict[str, str], page: str = "") -> str:
-    return f"{_app_root()}{page}?{urlencode(query)}"
+PAGE_PATH = connection.PAGE_PATH
 
 
 # ---- the Playground's challenge bar ------------------------------------------------------------------
@@ -113,7 +56,7 @@ def playground_challenge() -> None:
     if opened.challenge_id is None:
         return
     try:
-        challenge = board_read(lambda db: db.challenge(opened.challenge_id))
+        challenge = connection.board_read(lambda db: db.challenge(opened.challenge_id))
     except BoardUnavailable as error:
         st.warning(f"The challenge board is unavailable: {escape(error)} The Playground works as usual.")
         return
@@ -141,7 +84,9 @@ def playground_challenge() -> None:
         level, message = st.session_state.get(session.CHALLENGE_OUTCOME, (None, ""))
         if level is not None:  # the last submission's outcome (it quotes the name: text, not Markdown)
             {"success": st.success, "warning": st.warning, "error": st.error}[level](escape(message))
-        st.link_button("The board", address({"challenge": challenge.id}, PAGE_PATH), icon=":material/leaderboard:")
+        st.link_button(
+            "The board", connection.address({"challenge": challenge.id}, PAGE_PATH), icon=":material/leaderboard:"
+        )
 
 
 def _submit_form(challenge: Challenge) -> None:
@@ -183,7 +128,7 @@ def _submit_form(challenge: Challenge) -> None:
 
 def _my_name(challenge_id: str) -> str | None:
     try:
-        return board_read(lambda db: db.my_name(challenge_id, session.watcher_id()))
+        return connection.board_read(lambda db: db.my_name(challenge_id, session.watcher_id()))
     except BoardUnavailable:
         return None
 
@@ -192,7 +137,7 @@ def _submit(challenge_id: str) -> None:
     """Submit this session's current run: its score is the server's own result of that run."""
     outcome: tuple[str, str]
     try:
-        db = board_store()
+        db = connection.board_store()
         challenge = db.challenge(challenge_id)
         job = session.current_run()
         if challenge is None:
@@ -228,7 +173,7 @@ def page() -> None:
         create_form()
         return
     try:
-        db = board_store()
+        db = connection.board_store()
         challenge = db.challenge(link.challenge_id)
     except BoardUnavailable as error:
         st.error(f"{escape(error)} The Playground and the other pages work as usual.", icon=":material/database:")
@@ -277,7 +222,7 @@ def _header(challenge: Challenge) -> None:
         f"Points: {escape(spec.points())}"
     )
     st.markdown("**Student link** (opens the Playground set up for this challenge):")
-    st.code(address(logic.student_query(challenge.id, spec)), language=None, wrap_lines=True)
+    st.code(connection.address(logic.student_query(challenge.id, spec)), language=None, wrap_lines=True)
 
 
 def _still_open(db: Store, challenge_id: str) -> bool:
@@ -301,7 +246,7 @@ def _board(db: Store, challenge_id: str, teacher: bool) -> None:
     if not rows:
         st.info("No submissions yet: students submit from the Playground, opened with the student link.")
         return
-    links = [address(logic.student_query(challenge_id, spec, row.config)) for row in rows]
+    links = [connection.address(logic.student_query(challenge_id, spec, row.config)) for row in rows]
     st.dataframe(  # the names go into a table, never into Markdown: a table cell shows its text as it is
         board.table(rows, spec.metric, links, teacher=teacher),
         hide_index=True,
@@ -357,7 +302,7 @@ def create_form() -> None:
 
 def _create() -> None:
     def create() -> None:
-        db = board_store()
+        db = connection.board_store()
         values = {name: st.session_state[session.challenge_form_key(name)] for name in logic.FORM_FIELDS}
         minutes = values.pop("minutes")
         spec = ChallengeSpec(
@@ -378,7 +323,11 @@ def moderation(db: Store, challenge: Challenge) -> None:
         st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
     with st.expander("Teacher link: keep it to yourself, it lets whoever has it moderate"):
         teacher_key = st.session_state[session.TEACHER_KEYS][challenge.id]
-        st.code(address(logic.teacher_query(challenge.id, teacher_key), PAGE_PATH), language=None, wrap_lines=True)
+        st.code(
+            connection.address(logic.teacher_query(challenge.id, teacher_key), PAGE_PATH),
+            language=None,
+            wrap_lines=True,
+        )
     closed = challenge.closed()
     try:
         rows = board.ranked(db.submissions(challenge.id), challenge.spec.metric, include_hidden=True)

@@ -231,10 +231,11 @@ def standing(lesson: Lesson, runs: Sequence[RunResult], passed_before: bool = Fa
     """``lesson`` against ``runs`` (this session's, oldest first). A goal once met stays met
     (``passed_before``), though the run that met it may have left the session's list. A try is a
     run that trained (an untrained start is none), kept the locked settings and changed another."""
-    passing = [run for run in runs if lesson.passed(run)]
+    met = [lesson.passed(run) for run in runs]  # each run checked once
+    passing = [run for run, ok in zip(runs, met) if ok]
     tries = tuple(
         run
-        for run in runs
-        if run.history.epochs_run and not lesson.passed(run) and lesson.follows(run) and (run.config != lesson.setup)
+        for run, ok in zip(runs, met)
+        if run.history.epochs_run and not ok and lesson.follows(run) and (run.config != lesson.setup)
     )
     return Standing(passed_before or bool(passing), passing[-1] if passing else None, tries)

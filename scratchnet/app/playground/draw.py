@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.charts import PALETTE
+from scratchnet.app.plots.charts import class_scale
 from scratchnet.app.runs.points import MAX_CLASSES, MIN_PER_CLASS, Points, make_points
 
 MAX_DRAWN = 300
@@ -209,7 +209,7 @@ def canvas_chart(drawing: Drawing, size: int = 420) -> alt.LayerChart:
         frame = pd.DataFrame(drawing.X, columns=["x", "y"]).assign(label=[f"class {c}" for c in drawing.y.tolist()])
         color = alt.Color(
             "label:N",
-            scale=alt.Scale(domain=names, range=[PALETTE[i % len(PALETTE)] for i in range(len(names))]),
+            scale=class_scale(names),
             legend=alt.Legend(title=None, orient="bottom"),
         )
         layers.append(

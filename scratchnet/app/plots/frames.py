@@ -12,7 +12,6 @@ from scratchnet.app.runs.result import DataSplit
 
 MAX_CURVE_POINTS = 600  # per series: long runs are thinned for drawing, never for the metrics
 GRID_RESOLUTION = 100
-PLAIN = ("x1", "x2")  # a network that sees the points as they are
 
 
 def _thinned(epochs: int, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
@@ -81,7 +80,11 @@ def grid_points(data: DataSplit, resolution: int) -> tuple[np.ndarray, np.ndarra
 
 
 def grid_frame(
-    net: sn.Network, data: DataSplit, resolution: int = GRID_RESOLUTION, *, features: Sequence[str] = PLAIN
+    net: sn.Network,
+    data: DataSplit,
+    resolution: int = GRID_RESOLUTION,
+    *,
+    features: Sequence[str] = sn.DEFAULT_FEATURES,
 ) -> pd.DataFrame:
     """The network's decision over a ``resolution``² grid covering the points; the network sees
     each cell's centre through ``features`` (its run's ``config.features``).
@@ -108,7 +111,7 @@ def grid_frame(
     )
 
 
-def points_frame(net: sn.Network, data: DataSplit, *, features: Sequence[str] = PLAIN) -> pd.DataFrame:
+def points_frame(net: sn.Network, data: DataSplit, *, features: Sequence[str] = sn.DEFAULT_FEATURES) -> pd.DataFrame:
     """One row per point: ``x, y`` (display units), ``true`` and ``predicted`` class, ``correct``,
     ``split``; the network sees each point through ``features``."""
     names = np.asarray(data.class_names)

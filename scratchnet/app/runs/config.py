@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scratchnet import FEATURE_LABELS, FEATURES  # the inputs a network may see, and how they are written
+from scratchnet import DEFAULT_FEATURES, FEATURE_LABELS, FEATURES  # what a network may see, and how it is written
 from scratchnet.checks import check_choice, check_float, check_int
 from scratchnet.datasets import DATASETS
 
@@ -75,7 +75,7 @@ FIELDS: dict[str, Field] = {
     ),
     "features": Field(
         "features",
-        ("x1", "x2"),
+        DEFAULT_FEATURES,
         "Inputs",
         "What the network sees of each point: x₁, x₂ and functions of them.",
         choices=FEATURE_LABELS,

@@ -7,7 +7,6 @@ limit. Runs and sweeps are judged in one type, ``Verdict``.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -64,13 +63,8 @@ ESTIMATE_MARGIN = FIT_MISS * CONTENTION
 
 
 def inputs(config: RunConfig) -> int:
-    """The network's input count: one per input feature (x1 and x2 unless the config says)."""
-    return len(getattr(config, "features", ("x1", "x2")))
-
-
-def parameters(config: RunConfig) -> int:
-    sizes = [inputs(config), *config.hidden, config.classes]
-    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    """The network's input count: one per input feature."""
+    return len(config.features)
 
 
 def steps_per_epoch(config: RunConfig) -> int:
@@ -81,7 +75,7 @@ def cost_terms(config: RunConfig) -> tuple[float, ...]:
     """How many units of each of ``TERMS`` one epoch of ``config`` takes."""
     train, held_out = config.train_points, config.points - config.train_points
     steps = steps_per_epoch(config)
-    n_params = parameters(config)
+    n_params = config.n_params
     return (
         steps,
         steps * (len(config.hidden) + 1),

@@ -162,7 +162,7 @@ def reproduce_script(config: RunConfig, points: Points | None = None) -> str:
     shape = "-".join(str(units) for units in config.sizes)
     batch = f"batch_size={int(config.batch_size)}," if config.batch_size else "batch_size=None,  # full batch"
     features = tuple(config.features)
-    plain = features == ("x1", "x2")
+    plain = features == sn.DEFAULT_FEATURES
     feature_code = (
         ""
         if plain

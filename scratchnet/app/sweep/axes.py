@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet.app.runs.config import check_field
+from scratchnet.app.runs.config import FIELDS, check_field
 from scratchnet.app.text import fmt
 
 MIN_VALUES, MAX_VALUES = 2, 8  # values per axis
@@ -210,3 +210,26 @@ def explainer(x_name: str, y_name: str) -> tuple[str, str]:
     bullets = [note for name in names for note in AXIS_NOTES[name]]
     bullets.append("Good settings form a region, not a single point: look for its edges.")
     return title, "\n".join(f"- {bullet}" for bullet in bullets)
+
+
+# ---- axes under a classroom link ------------------------------------------------------------
+def hidden_fields(hidden: frozenset[str]) -> frozenset[str]:
+    """The settings a teacher's hide list hides, by name or by group."""
+    return frozenset(name for name, spec in FIELDS.items() if name in hidden or spec.group in hidden)
+
+
+def axis_choices(hidden: frozenset[str]) -> tuple[str, ...]:
+    """The settings an axis may vary: every one but those a teacher's hide list keeps fixed (an axis
+    would hand the student the very setting the link holds)."""
+    fixed = hidden_fields(hidden)
+    return tuple(name for name in AXES if name not in fixed)
+
+
+def too_few_axes(hidden: frozenset[str]) -> str | None:
+    """Why no sweep can be set up under this hide list (it leaves fewer than two axis settings), or None."""
+    choices = axis_choices(hidden)
+    if len(choices) >= 2:
+        return None
+    kept = " and ".join(AXES[name].label.lower() for name in AXES if name not in choices)
+    left = f"only {AXES[choices[0]].label.lower()} is left" if choices else "none is left"
+    return f"This classroom link keeps {kept} fixed. A sweep varies two settings, and {left}."

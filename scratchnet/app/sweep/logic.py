@@ -26,11 +26,14 @@ from scratchnet.app.sweep.axes import (  # noqa: F401 (the axes are part of a sw
     MIN_VALUES,
     Axis,
     AxisSpec,
+    axis_choices,
     check_axis_value,
     explainer,
     format_value,
+    hidden_fields,
     parse_values,
     spaced_values,
+    too_few_axes,
 )
 from scratchnet.app.text import fmt
 
@@ -344,28 +347,6 @@ BASE_FIELDS = frozenset(
         "seed",
     }
 )
-
-
-def hidden_fields(hidden: frozenset[str]) -> frozenset[str]:
-    """The settings a teacher's hide list hides, by name or by group."""
-    return frozenset(name for name, spec in FIELDS.items() if name in hidden or spec.group in hidden)
-
-
-def axis_choices(hidden: frozenset[str]) -> tuple[str, ...]:
-    """The settings an axis may vary: every one but those a teacher's hide list keeps fixed (an axis
-    would hand the student the very setting the link holds)."""
-    fixed = hidden_fields(hidden)
-    return tuple(name for name in AXES if name not in fixed)
-
-
-def too_few_axes(hidden: frozenset[str]) -> str | None:
-    """Why no sweep can be set up under this hide list (it leaves fewer than two axis settings), or None."""
-    choices = axis_choices(hidden)
-    if len(choices) >= 2:
-        return None
-    kept = " and ".join(AXES[name].label.lower() for name in AXES if name not in choices)
-    left = f"only {AXES[choices[0]].label.lower()} is left" if choices else "none is left"
-    return f"This classroom link keeps {kept} fixed. A sweep varies two settings, and {left}."
 
 
 def first_base(link: RunConfig | None, hidden: frozenset[str]) -> RunConfig:

@@ -213,14 +213,19 @@ def unit_map(
     return _unit_map(key, layer, unit, net, config, data)
 
 
+def _unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart``, its ``to_dict()`` made to skip the Vega-Lite schema check."""
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    return chart
+
+
 def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
     """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
 
     That check is a third of a cached page's redraw. The chart builders are pure functions,
     checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
     """
-    object.__setattr__(figure, "to_dict", functools.partial(figure.to_dict, validate=False))
-    st.altair_chart(figure, **options)
+    st.altair_chart(_unchecked(figure), **options)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -228,8 +233,7 @@ def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
     The schema check is skipped: the builders are pure functions checked against the schema by the
     tests (and a third of a redraw went on checking the same spec again)."""
-    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
-    return _convert_altair_to_vega_lite_spec(chart)
+    return _convert_altair_to_vega_lite_spec(_unchecked(chart))
 
 
 @st.cache_data(max_entries=MAX_CHARTS, show_spinner=False)

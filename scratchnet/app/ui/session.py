@@ -87,7 +87,6 @@ def hidden() -> frozenset[str]:
 
 # ---- the controls (the Playground's sidebar; other pages read them) ---------------------------------
 CONTROL_PREFIX = "cfg."
-LAYERS = CONTROL_PREFIX + "layers"
 USE_POINTS = CONTROL_PREFIX + "use_points"
 POINTS = "points"  # this session's uploaded Points, kept when the uploader is emptied or the page changes
 UPLOADER = "upload"

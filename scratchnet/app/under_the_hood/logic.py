@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.frames import extent
+from scratchnet.app.plots.frames import grid_points
 from scratchnet.app.runs.config import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -142,14 +142,10 @@ def unit_map_frame(
     if hidden < 1:
         raise ValueError("this network has no hidden layer: its inputs go straight to the class scores")
     resolution = check_int("resolution", resolution, low=2, high=200)
-    x_low, x_high, y_low, y_high = extent(data)
-    xs = np.linspace(x_low, x_high, resolution + 1)
-    ys = np.linspace(y_low, y_high, resolution + 1)
-    gx, gy = np.meshgrid((xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2)
-    centers = np.c_[gx.ravel(), gy.ravel()]
+    _, _, centers = grid_points(data, resolution)  # the decision map's cells, in training units
     positions = [i for i, item in enumerate(net.layers) if not isinstance(item, Dense)]
     with np.errstate(all="ignore"):
-        seen = sn.expand_features((centers - data.center) / data.scale, tuple(features))
+        seen = sn.expand_features(centers, tuple(features))
         outputs = net.activations(seen)[positions[layer - 1]]
     units = min(outputs.shape[1], max_units)
     values = np.asarray(outputs[:, :units], dtype=np.float64)
