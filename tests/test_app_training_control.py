@@ -24,8 +24,7 @@ from app_helpers import (
     settle,
 )
 
-from scratchnet.app.playground import training
-from scratchnet.app.runs import trainer
+from scratchnet.app.runs import continuing, trainer
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import estimate_seconds, steps_per_epoch
 from scratchnet.app.runs.jobs import TrainingJob
@@ -81,7 +80,7 @@ def test_continuing_trains_only_the_new_epochs_and_equals_the_longer_run(name: s
     parent = trained(config, pool).result
     assert parent.resume is not None
     before = pool.epochs_trained
-    continued = trained(training.continued_config(parent, 25), pool, parent=parent)
+    continued = trained(continuing.continued_config(parent, 25), pool, parent=parent)
     assert continued.config == config.replace(epochs=85) and continued.first_epoch == 60
     assert pool.epochs_trained - before == 25  # the pool trained only the new epochs
     fresh = trained(config.replace(epochs=85), pool)
@@ -119,7 +118,7 @@ def test_a_paused_run_continues_from_where_it_paused(pool) -> None:
     assert paused.resume is not None
     e = paused.history.epochs_run
     before = pool.epochs_trained
-    continued = trained(training.continued_config(paused, 30), pool, parent=paused)
+    continued = trained(continuing.continued_config(paused, 30), pool, parent=paused)
     assert continued.config.epochs == e + 30 and pool.epochs_trained - before == 30
     assert_same_run(continued.result, trained(config.replace(epochs=e + 30), pool).result)
 
@@ -137,8 +136,8 @@ def test_a_run_paused_while_others_watch_it_is_trained_again_to_the_same_result(
     pool.cancel(job.job_id)  # (the other session leaves too)
     assert job.wait(30) and paused.resume is None
     e = paused.history.epochs_run
-    config_k = training.continued_config(paused, 10)
-    assert training.parent(paused, config_k) is None and training.epochs_to_train(paused, config_k) == e + 10
+    config_k = continuing.continued_config(paused, 10)
+    assert continuing.parent(paused, config_k) is None and continuing.epochs_to_train(paused, config_k) == e + 10
     before = pool.epochs_trained
     continued = trained(config_k, pool, parent=paused)
     assert continued.first_epoch == 0 and pool.epochs_trained - before == e + 10
@@ -181,7 +180,7 @@ def test_early_stopping_stops_after_patience_epochs_without_a_better_held_out_lo
     )
     assert held_out == pytest.approx(result.history.val_loss.min(), rel=1e-9)
     # continuing a run that stopped early trains on without early stopping, from where it stopped
-    continued_config = training.continued_config(result, 50)
+    continued_config = continuing.continued_config(result, 50)
     assert continued_config.patience == 0 and continued_config.epochs == best + 150
     before = pool.epochs_trained
     continued = trained(continued_config, pool, parent=result)
@@ -195,7 +194,7 @@ def test_the_replay_keeps_its_snapshots_few_whatever_the_steps(pool) -> None:
     result = trained(SMALL.replace(epochs=30), pool).result
     count = snapshots_for(result.network.flat_params.nbytes)
     for _ in range(40):
-        result = trained(training.continued_config(result, 1), pool, parent=result).result
+        result = trained(continuing.continued_config(result, 1), pool, parent=result).result
     epochs = [snapshot.epoch for snapshot in result.history.snapshots]
     assert epochs == sorted(set(epochs)) and len(epochs) <= count + 2
     assert epochs[0] == 0 and epochs[-1] == 70 and result.best_epoch in epochs
@@ -220,24 +219,24 @@ def test_the_replay_keeps_its_snapshots_few_whatever_the_steps(pool) -> None:
 )
 def test_continue_by_a_number_out_of_range_is_refused_with_what_is_allowed(epochs, words, pool) -> None:
     result = trained(SMALL, pool).result
-    message = training.refusal(result, epochs)
+    message = continuing.refusal(result, epochs)
     assert message is not None and words in message, message
-    assert training.refusal(result, 10) is None and training.refusal(result, 10.0) is None
+    assert continuing.refusal(result, 10) is None and continuing.refusal(result, 10.0) is None
 
 
 def test_continuing_what_cannot_be_continued_is_refused(pool, monkeypatch) -> None:
-    assert "Train" in training.refusal(None, 10)
+    assert "Train" in continuing.refusal(None, 10)
     diverged = trained(SMALL.replace(optimizer="sgd", lr=100.0), pool).result
     assert diverged.status == "diverged" and diverged.resume is None
-    assert "blew up" in training.refusal(diverged, 10)
+    assert "blew up" in continuing.refusal(diverged, 10)
     result = trained(SMALL, pool).result
-    assert training.continue_limit(result) == 100_000 - 60
-    monkeypatch.setattr(training, "MAX_EPOCHS", 60)  # as if it had the most epochs a run may have
-    assert "already has 60 epochs" in training.refusal(result, 1)
+    assert continuing.continue_limit(result) == 100_000 - 60
+    monkeypatch.setattr(continuing, "MAX_EPOCHS", 60)  # as if it had the most epochs a run may have
+    assert "already has 60 epochs" in continuing.refusal(result, 1)
     monkeypatch.undo()
     # a continue that costs more than a run may is refused like Train is
     big = trained(RunConfig(samples=1000, hidden=(128, 128), epochs=2), pool).result
-    message = training.refusal(big, 90_000)
+    message = continuing.refusal(big, 90_000)
     assert message is not None and "limit" in message
 
 
@@ -300,7 +299,7 @@ def test_a_continued_run_waiting_for_a_trainer_shows_its_parents_epochs(pool) ->
     parent = trained(SMALL, pool).result
     busy = trainer.TrainerPool(workers=1, use_processes=False)
     long = TrainingJob(RunConfig(epochs=100_000, seed=13), pool=busy)
-    continued = TrainingJob(training.continued_config(parent, 20), pool=busy, parent=parent)
+    continued = TrainingJob(continuing.continued_config(parent, 20), pool=busy, parent=parent)
     try:
         progress = continued.progress()
         assert progress.state == "queued" and progress.epoch == 60 and progress.epochs == 80

@@ -11,6 +11,7 @@ import io
 import time
 from dataclasses import dataclass
 
+import scratchnet as sn
 from scratchnet.app.challenges.logic import METRICS
 from scratchnet.app.challenges.store import Submission
 from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig
@@ -84,8 +85,8 @@ def settings(config: RunConfig) -> str:
         training += f" decay {config.decay:g}"
     extras = [f"batch {config.batch_size}"] if config.batch_size else []
     extras += [f"L2 {config.l2:g}"] if config.l2 else []
-    features = getattr(config, "features", ("x1", "x2"))
-    if tuple(features) != ("x1", "x2"):
+    features = config.features
+    if tuple(features) != sn.DEFAULT_FEATURES:
         extras.append("inputs " + ", ".join(features))
     return " · ".join([network, training, f"{config.epochs:,} epochs", *extras])
 

@@ -86,7 +86,7 @@ class Panel:
     data: DataSplit
     subtitle: str = ""
     show: tuple[str, ...] = ("training", "held out")
-    features: tuple[str, ...] = ("x1", "x2")  # what the network sees of a point (its run's config.features)
+    features: tuple[str, ...] = sn.DEFAULT_FEATURES  # what the network sees of a point (its run's config.features)
 
 
 def boundary_panels(

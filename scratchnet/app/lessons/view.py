@@ -18,7 +18,7 @@ from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
-from scratchnet.app.ui import controls, run_panel, session
+from scratchnet.app.ui import controls, links, run_panel, session
 
 LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
@@ -45,16 +45,8 @@ def standings() -> dict[str, Standing]:
 
 
 # ---- opening a lesson ----------------------------------------------------------------------------------
-def _app_url() -> str:
-    """The app's own address (the Playground's), as the browser sees it."""
-    url = (st.context.url or "http://localhost:8501/").split("?")[0]
-    if url.rstrip("/").endswith("/" + LESSONS_PATH):
-        url = url.rstrip("/")[: -len(LESSONS_PATH)]
-    return url if url.endswith("/") else url + "/"
-
-
 def lesson_url(lesson: Lesson) -> str:
-    return f"{_app_url()}{LESSONS_PATH}?{urlencode({LESSON_PARAMETER: lesson.key})}"
+    return f"{links.app_address(LESSONS_PATH)}{LESSONS_PATH}?{urlencode({LESSON_PARAMETER: lesson.key})}"
 
 
 def playground_query(lesson: Lesson) -> dict[str, str]:
@@ -65,7 +57,7 @@ def playground_query(lesson: Lesson) -> dict[str, str]:
 
 def classroom_url(lesson: Lesson) -> str:
     """A link that opens the lesson's setup in the Playground with its controls hidden."""
-    return f"{_app_url()}?{urlencode(playground_query(lesson))}"
+    return f"{links.app_address(LESSONS_PATH)}?{urlencode(playground_query(lesson))}"
 
 
 def open_lesson(lesson: Lesson) -> None:

@@ -18,8 +18,8 @@ import pandas as pd
 from scratchnet.app.plots.palette import PALETTE  # the class colours, defined there; read here too
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
-SERIES_COLORS = {"training": "#4C78A8", "held out": "#F58518"}
-MARKER_COLOR = "#E45756"
+SERIES_COLORS = {"training": PALETTE[0], "held out": PALETTE[1]}
+MARKER_COLOR = PALETTE[3]
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
 MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certain one

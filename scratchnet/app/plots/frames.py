@@ -35,14 +35,13 @@ def loss_frame(history: sn.History) -> pd.DataFrame:
         )
     ]
     if history.has_validation and history.epochs_run:
-        val_rows = rows[rows < len(history.val_loss)]
         parts.append(
             pd.DataFrame(
                 {
-                    "epoch": val_rows + 1,
+                    "epoch": rows + 1,
                     "series": "held out",
-                    "loss": history.val_loss[val_rows],
-                    "accuracy": history.val_accuracy[val_rows],
+                    "loss": history.val_loss[rows],
+                    "accuracy": history.val_accuracy[rows],
                 }
             )
         )

@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from scratchnet.app.challenges.database import BoardUnavailable, Unreachable, default_url, engine_options
 from scratchnet.app.challenges.store import Store
+from scratchnet.app.ui import links
 
 PAGE_PATH = "Challenges"  # the Challenges page's address, after the app's own
 
@@ -63,12 +64,5 @@ def board_read(read: Callable[[Store], Any]) -> Any:
         raise
 
 
-def _app_root() -> str:
-    """The app's own address (the Playground), from the page's address as the browser sees it."""
-    address = (st.context.url or "http://localhost:8501/").split("?")[0]
-    address = address.removesuffix("/" + PAGE_PATH).removesuffix(PAGE_PATH)
-    return address if address.endswith("/") else address + "/"
-
-
 def address(query: dict[str, str], page: str = "") -> str:
-    return f"{_app_root()}{page}?{urlencode(query)}"
+    return f"{links.app_address(PAGE_PATH)}{page}?{urlencode(query)}"

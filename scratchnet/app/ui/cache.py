@@ -165,11 +165,7 @@ def network_key(config: RunConfig, net: sn.Network) -> str:
 
 def history_key(config: RunConfig, history: sn.History) -> str:
     """What a run's loss curve is cached by: its configuration and every column it draws."""
-    run = history.epochs_run
-    columns = [history.loss[:run], history.accuracy[:run], history.lr[:run]]
-    if history.has_validation:
-        columns += [history.val_loss[:run], history.val_accuracy[:run]]
-    return _digest(config, columns)
+    return _digest(config, [history.column(name) for name in history.names])
 
 
 @st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)

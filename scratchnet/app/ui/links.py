@@ -35,6 +35,13 @@ def share_url(query: dict[str, str]) -> str:
     return f"{address}?{urlencode(query)}" if query else address
 
 
+def app_address(page: str = "") -> str:
+    """The app's own address (the Playground's, ending in "/"), from the address of the page ``page``
+    as the browser sees it (its query and its own path taken off)."""
+    url = (st.context.url or "http://localhost:8501/").split("?")[0].rstrip("/")
+    return url.removesuffix("/" + page) + "/" if page else url + "/"
+
+
 def write_link(config: RunConfig) -> None:
     """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
     kept = {"challenge": st.query_params["challenge"]} if "challenge" in st.query_params else {}  # a student link's

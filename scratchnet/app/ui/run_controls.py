@@ -2,7 +2,7 @@
 
 - While a run trains: **Pause** (it keeps what was learned; the session then holds the stopped run).
 - Once it has stopped: **Step +1**, **Step +10**, **Continue for k epochs** (each the same run, longer:
-  ``playground/training.py`` says which configuration, and the shared run it grows from is reused),
+  ``runs/continuing.py`` says which configuration, and the shared run it grows from is reused),
   and **Back to epoch 0** (the untrained network of the same settings, where stepping starts).
 - Beside the replay: **Go to best epoch** (the lowest held-out loss).
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scratchnet.app.playground import training
+from scratchnet.app.runs import continuing
 from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import RunResult, untrained
@@ -45,11 +45,11 @@ def _pause(job: TrainingJob) -> None:
 # ---- once it has stopped -----------------------------------------------------------------------------
 def run_controls(result: RunResult) -> None:
     """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused."""
-    blocked = training.refusal(result, 1)
+    blocked = continuing.refusal(result, 1)
     columns = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
-    for column, epochs in zip(columns, training.STEPS, strict=False):
+    for column, epochs in zip(columns, continuing.STEPS, strict=False):
         column.button(
-            training.step_label(epochs),
+            continuing.step_label(epochs),
             key=session.step_key(epochs),
             on_click=go_on,
             args=(result, epochs),
@@ -58,13 +58,13 @@ def run_controls(result: RunResult) -> None:
             width="stretch",
             help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
         )
-    st.session_state.setdefault(session.CONTINUE_EPOCHS, training.CONTINUE_DEFAULT)
+    st.session_state.setdefault(session.CONTINUE_EPOCHS, continuing.CONTINUE_DEFAULT)
     columns[2].number_input(
         "Epochs to continue",
         step=100,
         key=session.CONTINUE_EPOCHS,
         disabled=blocked is not None,
-        help=f"How many epochs to train on, 1 to {training.continue_limit(result):,}.",
+        help=f"How many epochs to train on, 1 to {continuing.continue_limit(result):,}.",
     )
     columns[3].button(
         "Continue",
@@ -81,7 +81,7 @@ def run_controls(result: RunResult) -> None:
         key=session.RESET,
         on_click=_reset,
         args=(result,),
-        disabled=result.status == training.UNTRAINED,
+        disabled=result.status == continuing.UNTRAINED,
         icon=":material/restart_alt:",
         width="stretch",
         help="The same settings, untrained: step it through its first epochs.",
@@ -104,17 +104,17 @@ def _continue(result: RunResult) -> None:
 
 def go_on(result: RunResult, epochs: object) -> TrainingJob | None:
     """Make the session's run ``result`` continued by ``epochs`` epochs (a refusal is kept to show)."""
-    refusal = training.refusal(result, epochs)
+    refusal = continuing.refusal(result, epochs)
     if refusal is not None:
         st.session_state[session.RUN_REFUSAL] = refusal
         return None
-    config = training.continued_config(result, int(epochs))
-    job = start_run(config, result.data, parent=training.parent(result, config))
+    config = continuing.continued_config(result, int(epochs))
+    job = start_run(config, result.data, parent=continuing.parent(result, config))
     job.watch(session.watcher_id())
     _show(job)
     controls.load(config)  # the sidebar shows the run on screen, so Train asks for this same run
     links.write_link(config)
-    if estimate_seconds(config.replace(epochs=training.epochs_to_train(result, config))) < QUICK_SECONDS:
+    if estimate_seconds(config.replace(epochs=continuing.epochs_to_train(result, config))) < QUICK_SECONDS:
         job.wait(WAIT_SECONDS)  # the redraw after this click then shows it done
     return job
 

@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.charts import MARKER_COLOR, class_scale
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
@@ -265,6 +265,6 @@ def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, heigh
     parts = [lines]
     if marker is not None:
         rule = pd.DataFrame({"epoch": [marker]})
-        parts.append(alt.Chart(rule).mark_rule(color="#E45756", strokeDash=[4, 3], strokeWidth=2).encode(x=x))
+        parts.append(alt.Chart(rule).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
     fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
     return alt.layer(*parts, height=height, width="container", autosize=fit_width)

@@ -128,7 +128,7 @@ def unit_map_frame(
     *,
     resolution: int = MAP_RESOLUTION,
     max_units: int = MAX_MAP_UNITS,
-    features: Sequence[str] = ("x1", "x2"),
+    features: Sequence[str] = sn.DEFAULT_FEATURES,
 ) -> pd.DataFrame:
     """What each unit of hidden layer ``layer`` outputs over a ``resolution``² grid covering the data.
 
@@ -234,7 +234,7 @@ def describe(config: RunConfig, sizes: Sequence[int], epochs_run: int, train_acc
     dataset = "Your points" if config.data_id else DATASET_LABELS.get(config.dataset, config.dataset)
     inputs = (
         ""
-        if tuple(config.features) == ("x1", "x2")
+        if tuple(config.features) == sn.DEFAULT_FEATURES
         else ", inputs " + ", ".join(FEATURE_LABELS[name] for name in config.features)
     )
     return (
@@ -244,7 +244,7 @@ def describe(config: RunConfig, sizes: Sequence[int], epochs_run: int, train_acc
     )
 
 
-def unit_maps_text(layer: int, units: int, activation: str, features: Sequence[str] = ("x1", "x2")) -> str:
+def unit_maps_text(layer: int, units: int, activation: str, features: Sequence[str] = sn.DEFAULT_FEATURES) -> str:
     """What the unit maps of hidden layer ``layer`` show, and how to read them (Markdown)."""
     shown = min(units, MAX_MAP_UNITS)
     relu = activation in ("relu", "notebook_relu")
@@ -253,7 +253,7 @@ def unit_maps_text(layer: int, units: int, activation: str, features: Sequence[s
         f"of hidden layer {layer} outputs for a point there (orange high, blue negative, white 0), scaled by "
         "that unit's largest output."
     )
-    if layer == 1 and tuple(features) == ("x1", "x2"):
+    if layer == 1 and tuple(features) == sn.DEFAULT_FEATURES:
         text += " A first-layer unit sees a weighted sum of x₁ and x₂, so its colour changes across straight lines"
         text += ": a ReLU unit is off (white) on one side of its line." if relu else "."
     elif layer == 1:

@@ -20,7 +20,7 @@ HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)
 MIN_POINTS, MAX_POINTS = 3, 12
 LR_CHOICES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 CLASSES = 3
-DEFAULT_FEATURES = ("x1", "x2")
+DEFAULT_FEATURES = sn.DEFAULT_FEATURES
 MIN_RADIUS = 0.3  # the spiral's innermost points crowd the origin, where ReLU has a kink; stay clear of it
 
 
