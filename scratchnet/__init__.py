@@ -9,6 +9,7 @@
 """
 
 from .activations import ACTIVATIONS, Activation, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
+from .choices import ACTIVATION_CHOICES, OPTIMIZER_CHOICES, ActivationChoice, OptimizerChoice
 from .datasets import (
     DATASETS,
     blobs_data,
@@ -43,14 +44,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ACTIVATION_CHOICES",
     "DATASETS",
     "DEFAULT_FEATURES",
     "FEATURES",
     "FEATURE_LABELS",
     "INITS",
     "OPTIMIZERS",
+    "OPTIMIZER_CHOICES",
     "SGD",
     "Activation",
+    "ActivationChoice",
     "Adagrad",
     "Adam",
     "Dense",
@@ -62,6 +66,7 @@ __all__ = [
     "NotebookGD",
     "NotebookReLU",
     "Optimizer",
+    "OptimizerChoice",
     "RMSprop",
     "ReLU",
     "Sigmoid",

@@ -78,3 +78,42 @@ def expand_features(X: object, names: Sequence[str]) -> np.ndarray:
     for j, name in enumerate(names):
         columns[:, j] = FEATURES[name](X)
     return columns
+
+
+# ---- names of units ------------------------------------------------------------------------------
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(number: int) -> str:
+    """``number`` in subscript digits: 12 → ₁₂."""
+    return str(number).translate(_SUBSCRIPTS)
+
+
+def input_names(features: Sequence[str] | int) -> tuple[str, ...]:
+    """How a network's inputs are written: its features' labels (x₁, x₂, x₁², …), or for a count of
+    unnamed inputs x₁, x₂, …, xₙ."""
+    if isinstance(features, int):
+        return tuple(f"x{subscript(j + 1)}" for j in range(features))
+    return tuple(FEATURE_LABELS.get(name, name) for name in features)
+
+
+def hidden_unit_name(layer: int, unit: int, hidden_layers: int) -> str:
+    """How unit ``unit`` (from 0) of hidden layer ``layer`` (from 1) is written: ``h₃`` when the
+    network has one hidden layer, ``h2.3`` (layer 2, unit 3) when it has several."""
+    if hidden_layers == 1:
+        return f"h{subscript(unit + 1)}"
+    return f"h{layer}.{unit + 1}"
+
+
+def unit_names(
+    sizes: Sequence[int], features: Sequence[str] | None = None, class_names: Sequence[str] | None = None
+) -> list[list[str]]:
+    """Every unit's name, layer by layer (``sizes`` inputs first): the inputs (``input_names`` of
+    ``features``, else x₁, x₂, …), the hidden units (``hidden_unit_name``) and the classes
+    (``class_names``, else class 0, class 1, …)."""
+    hidden = len(sizes) - 2
+    names = [list(input_names(features if features is not None else sizes[0]))]
+    for layer in range(1, hidden + 1):
+        names.append([hidden_unit_name(layer, j, hidden) for j in range(sizes[layer])])
+    names.append(list(class_names) if class_names is not None else [f"class {c}" for c in range(sizes[-1])])
+    return names

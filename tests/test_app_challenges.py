@@ -198,7 +198,7 @@ def test_the_csv_keeps_formulas_from_running():
 
 def test_a_runs_settings_in_short():
     config = RunConfig(hidden=(8, 4), activation="tanh", optimizer="sgd", lr=0.1, momentum=0.9, epochs=500)
-    assert board.settings(config) == "8×4 tanh · Gradient descent lr 0.1 m 0.9 · 500 epochs"
+    assert board.settings(config) == "8×4 tanh · GD lr 0.1 momentum 0.9 · 500 epochs"
     assert board.settings(RunConfig(hidden=())).startswith("no hidden layer · Adam lr 0.05")
 
 

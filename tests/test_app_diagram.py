@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from app_helpers import app, charts, dataset_with, picture, settle, trained
 
+import scratchnet as sn
 from scratchnet.app.playground import charts as diagram_charts
 from scratchnet.app.playground import logic
 from scratchnet.app.plots import charts as plot_charts
@@ -161,7 +162,7 @@ def test_a_wide_layer_shows_its_16_strongest_units_and_says_how_many_more(wide):
 
 
 def test_the_biggest_network_allowed_draws_hundreds_of_lines_not_thousands():
-    config = RunConfig(epochs=1, hidden=(128,) * 4, classes=10, features=tuple(logic.FEATURE_LABELS))
+    config = RunConfig(epochs=1, hidden=(128,) * 4, classes=10, features=tuple(sn.FEATURES))
     result = trained(config)
     diagram = logic.diagram(result.network, result.data, config.features)
     assert len(diagram.weights) == 7 * 16 + 3 * 16 * 16 + 16 * 10

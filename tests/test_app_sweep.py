@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from app_helpers import ROOT, app, charts, dataset_with, trained
 
-from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig
 from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, estimate_seconds
 from scratchnet.app.sweep import charts as sweep_charts
 from scratchnet.app.sweep import logic as sw
@@ -92,7 +92,7 @@ def test_a_hidden_units_axis_gives_one_hidden_layer_per_cell():
 def test_the_two_axes_must_differ_and_momentum_needs_gradient_descent():
     with pytest.raises(ValueError, match="different settings"):
         sw.make_sweep(RunConfig(), "lr", (0.1, 1.0), "lr", (0.2, 2.0))
-    with pytest.raises(ValueError, match="gradient descent"):
+    with pytest.raises(ValueError, match="momentum acts only with Gradient descent"):
         sw.make_sweep(RunConfig(optimizer="adam"), "lr", (0.1, 1.0), "momentum", (0.0, 0.9))
     sweep = sw.make_sweep(RunConfig(optimizer="sgd"), "lr", (0.1, 1.0), "momentum", (0.0, 0.9))
     assert {cell.config.momentum for cell in sweep.cells} == {0.0, 0.9}
@@ -302,8 +302,8 @@ def test_an_over_limit_sweep_is_refused_and_starts_nothing():
 def test_momentum_without_gradient_descent_is_explained_and_fixable():
     at = app(PAGE).run()
     at.selectbox(key=session.sweep_axis_key("y")).set_value("momentum").run()
-    assert any("gradient descent" in e.value for e in at.sidebar.error)
-    next(b for b in at.sidebar.button if b.label == "Use gradient descent").click().run()
+    assert any("Gradient descent" in e.value for e in at.sidebar.error)
+    next(b for b in at.sidebar.button if b.label == f"Use {OPTIMIZER_LABELS['sgd']}").click().run()
     assert not at.sidebar.error
     assert at.session_state[session.sweep_base_key("optimizer")] == "sgd"
 

@@ -112,7 +112,7 @@ def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
     assert keys[:7] == ["X", "W1b1", "z1", "a1", "W2b2", "logits", "p"]
     assert keys[8:15] == ["dlogits", "dW2", "db2", "da1", "dz1", "dW1", "db1"]
     frame = trace.stage("dW1").frame()
-    assert list(frame.index) == ["x₁", "x₂"] and list(frame.columns) == ["h1", "h2", "h3", "h4"]
+    assert list(frame.index) == ["x₁", "x₂"] and list(frame.columns) == ["h₁", "h₂", "h₃", "h₄"]
     assert trace.stage("p").frame().shape == (6, 3)
     np.testing.assert_allclose(trace.stage("p").values.sum(axis=1), 1.0)
     assert r"\mathbf{1}[z_{1} > 0]" in trace.stage("dz1").formula

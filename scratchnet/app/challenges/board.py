@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import scratchnet as sn
 from scratchnet.app.challenges.logic import METRICS
 from scratchnet.app.challenges.store import Submission
-from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig
+from scratchnet.app.runs.config import RunConfig
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,12 @@ def rank_of(rows: list[BoardRow], name: str) -> tuple[int, int] | None:
 def settings(config: RunConfig) -> str:
     """A run's settings in a few words: ``2×8 tanh · Adam lr 0.05 · 500 epochs``."""
     layers = "×".join(map(str, config.hidden)) if config.hidden else "no hidden layer"
-    network = f"{layers} {config.activation}" if config.hidden else layers
-    optimizer = OPTIMIZER_LABELS[config.optimizer].split(" (")[0]
-    training = f"{optimizer} lr {config.lr:g}"
-    if config.optimizer == "sgd" and config.momentum:
-        training += f" m {config.momentum:g}"
+    network = f"{layers} {sn.ACTIVATION_CHOICES[config.activation].short}" if config.hidden else layers
+    optimizer = sn.OPTIMIZER_CHOICES[config.optimizer]
+    training = f"{optimizer.short} lr {config.lr:g}"
+    for name in optimizer.uses:  # the settings this optimizer reads, when set (momentum for gradient descent)
+        if getattr(config, name):
+            training += f" {name} {getattr(config, name):g}"
     if config.decay:
         training += f" decay {config.decay:g}"
     extras = [f"batch {config.batch_size}"] if config.batch_size else []

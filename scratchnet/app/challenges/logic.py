@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import scratchnet as sn
 from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, OPTIMIZER_LABELS, RunConfig, to_query
 from scratchnet.app.runs.links import parse_hidden_list
 from scratchnet.app.runs.result import RunResult
@@ -137,7 +138,7 @@ class ChallengeSpec:
     def rules(self) -> str:
         """The limits in one line, as students read them."""
         layers = "no hidden layer" if not self.max_layers else f"at most {self.max_layers} hidden layer(s)"
-        optimizers = " / ".join(OPTIMIZER_LABELS[name].split(" (")[0] for name in self.optimizers)
+        optimizers = " / ".join(sn.OPTIMIZER_CHOICES[name].short for name in self.optimizers)
         units = f" of at most {self.max_units} units" if self.max_layers else ""
         return f"{layers}{units}; at most {self.max_epochs:,} epochs; optimizers: {optimizers}."
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.plots import frames
-from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.fresh import fresh_accuracy, fresh_points  # noqa: F401 (re-exported)
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import fmt  # the one number formatter
@@ -209,6 +209,9 @@ def replay_findings(frame: pd.DataFrame) -> list[str]:
 
 
 # ---- optimizers side by side ---------------------------------------------------------------------
+OWN = ("optimizer", "lr")  # what every contender sets; its settings line names the rest
+
+
 @dataclass(frozen=True)
 class Contender:
     label: str
@@ -217,21 +220,16 @@ class Contender:
 
     def settings(self) -> str:
         parts = [f"lr {fmt(self.changes['lr'])}"]
-        if self.changes.get("decay"):
-            parts.append(f"decay {fmt(self.changes['decay'])}")
-        if self.changes.get("momentum"):
-            parts.append(f"momentum {fmt(self.changes['momentum'])}")
+        parts += [f"{name} {fmt(value)}" for name, value in self.changes.items() if name not in OWN and value]
         return ", ".join(parts) + (f" ({self.note})" if self.note else "")
 
 
-#: Settings that suit each optimizer on the 3-class spiral with 64 hidden units.
-CONTENDERS = (
-    Contender("GD", {"optimizer": "sgd", "lr": 1.0}),
-    Contender("GD + decay", {"optimizer": "sgd", "lr": 1.0, "decay": 1e-3}),
-    Contender("Momentum", {"optimizer": "sgd", "lr": 1.0, "decay": 1e-3, "momentum": 0.9}),
-    Contender("Adagrad", {"optimizer": "adagrad", "lr": 1.0, "decay": 1e-4}),
-    Contender("RMSprop", {"optimizer": "rmsprop", "lr": 0.02, "decay": 1e-5}, "ρ 0.9"),
-    Contender("Adam", {"optimizer": "adam", "lr": 0.05, "decay": 5e-7}),
+#: Settings that suit each optimizer on the 3-class spiral with 64 hidden units, from its record
+#: (``scratchnet.choices``), in the order the records give them.
+CONTENDERS = tuple(
+    Contender(comparison.label or choice.short, {"optimizer": key, **comparison.settings}, comparison.note)
+    for key, choice in sn.OPTIMIZER_CHOICES.items()
+    for comparison in choice.compared
 )
 #: The notebook's points and network, with He weights, and a fifth of the points held out to test on.
 OPTIMIZER_BASE = NOTEBOOK_BASE.replace(test_share=0.2, activation="relu", init="he")
@@ -240,7 +238,8 @@ OPTIMIZER_BASE = NOTEBOOK_BASE.replace(test_share=0.2, activation="relu", init="
 def optimizer_configs(epochs: int = 3000, seed: int = 0) -> dict[str, RunConfig]:
     """One configuration per contender: same points, same first weights (``seed``), same epochs."""
     base = OPTIMIZER_BASE.replace(epochs=epochs, seed=seed, data_seed=seed)
-    return {c.label: base.replace(**{"decay": 0.0, "momentum": 0.0, **c.changes}) for c in CONTENDERS}
+    unset = {"decay": 0.0} | {name: FIELDS[name].default for name in sn.choices.OPTIMIZER_SETTINGS}
+    return {c.label: base.replace(**(unset | dict(c.changes))) for c in CONTENDERS}
 
 
 def results_frame(
@@ -294,28 +293,20 @@ def overlay_frame(histories: Mapping[str, sn.History], series: str = "training")
 
 
 # ---- a session's own runs ------------------------------------------------------------------------
-OPTIMIZER_NAMES = {
-    "sgd": "GD",
-    "adam": "Adam",
-    "rmsprop": "RMSprop",
-    "adagrad": "Adagrad",
-    "notebook_gd": "notebook GD",
-}
-ACTIVATION_NAMES = {"notebook_relu": "notebook ReLU", "leaky_relu": "leaky ReLU", "relu": "ReLU"}
-
-
 def network_text(config: RunConfig) -> str:
     """``64 ReLU``, ``32-32 tanh`` or ``linear``."""
     if not config.hidden:
         return "linear"
-    return "-".join(map(str, config.hidden)) + " " + ACTIVATION_NAMES.get(config.activation, config.activation)
+    return "-".join(map(str, config.hidden)) + " " + sn.ACTIVATION_CHOICES[config.activation].short
 
 
 def optimizer_text(config: RunConfig) -> str:
-    """``Adam lr 0.05``, ``GD lr 1, momentum 0.9, decay 0.001``."""
-    text = f"{OPTIMIZER_NAMES.get(config.optimizer, config.optimizer)} lr {fmt(config.lr)}"
-    if config.optimizer == "sgd" and config.momentum:
-        text += f", momentum {fmt(config.momentum)}"
+    """``Adam lr 0.05``, ``GD lr 1, momentum 0.9, decay 0.001``: the settings its optimizer reads."""
+    choice = sn.OPTIMIZER_CHOICES[config.optimizer]
+    text = f"{choice.short} lr {fmt(config.lr)}"
+    for name in choice.uses:
+        if getattr(config, name):
+            text += f", {name} {fmt(getattr(config, name))}"
     if config.decay:
         text += f", decay {fmt(config.decay)}"
     return text

@@ -21,8 +21,8 @@ from scratchnet.app.plots.charts import MAP_OPACITY, PALETTE, rgb
 from scratchnet.app.plots.frames import grid_points
 from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
 from scratchnet.app.plots.picture import data_url
-from scratchnet.app.runs.config import FEATURE_LABELS
 from scratchnet.app.runs.result import DataSplit
+from scratchnet.features import subscript, unit_names  # one naming of units for every page
 from scratchnet.layers import Dense
 
 MAX_DRAWN = 16  # units drawn per layer; a wider layer shows its strongest
@@ -34,8 +34,6 @@ LINE_WIDTH = (0.3, 4.0)  # a weight's line: its thinnest and its thickest
 WIDTH_PER_WEIGHT = 0.8  # pixels per unit of |w|, on one fixed scale: a growing weight thickens
 FRAME = (200, 200, 200, 255)  # a unit map's edge
 FORMULA_TERMS = 6  # terms written out in a unit's formula; the rest are counted
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-FUNCTION_NAMES = {"relu": "ReLU", "leaky_relu": "LeakyReLU", "tanh": "tanh", "sigmoid": "σ", "notebook_relu": "ReLU"}
 
 
 @dataclass(frozen=True)
@@ -57,20 +55,6 @@ class Diagram:
     more: pd.DataFrame
     titles: tuple[str, ...]  # one per column
     rows: int  # the tallest column, in rows
-
-
-def unit_names(sizes: Sequence[int], features: Sequence[str], class_names: Sequence[str]) -> list[list[str]]:
-    """Every unit's name, layer by layer: the features (x₁, x₁², …), hidden units h₃ (or h2.3 with
-    several hidden layers), and the classes."""
-    hidden = len(sizes) - 2
-    names = [[FEATURE_LABELS.get(name, name) for name in features]]
-    for layer in range(1, hidden + 1):
-        if hidden == 1:
-            names.append([f"h{j + 1}".translate(SUBSCRIPTS) for j in range(sizes[layer])])
-        else:
-            names.append([f"h{layer}.{j + 1}" for j in range(sizes[layer])])
-    names.append(list(class_names))
-    return names
 
 
 def drawn_units(net: sn.Network, limit: int = MAX_DRAWN) -> list[np.ndarray]:
@@ -274,9 +258,9 @@ def formula(
     body = "".join(terms) + (f" + … ({rest} more terms)" if rest else "")
     body += (" − " if bias < 0 else " + ") + _number(bias)
     if layer == len(net.sizes) - 1:
-        index = str(unit).translate(SUBSCRIPTS)
+        index = subscript(unit)
         return f"z{index} = {body};  p({names[layer][unit]}) = softmax(z){index}"
-    function = FUNCTION_NAMES.get(activation)
+    function = sn.ACTIVATION_CHOICES[activation].symbol
     return f"{names[layer][unit]} = {function}({body})" if function else f"{names[layer][unit]} = {body}"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from scratchnet import DEFAULT_FEATURES, FEATURE_LABELS, FEATURES  # what a network may see, and how it is written
 from scratchnet.checks import check_choice, check_float, check_int
+from scratchnet.choices import ACTIVATION_CHOICES, OPTIMIZER_CHOICES, OPTIMIZER_SETTINGS, users, uses
 from scratchnet.datasets import DATASETS
 
 MAX_HIDDEN_LAYERS = 4
@@ -40,22 +41,16 @@ class Field:
 
 
 DATASET_LABELS = {"spiral": "Spiral", "moons": "Moons", "circles": "Circles", "xor": "XOR", "blobs": "Gaussian blobs"}
-ACTIVATION_LABELS = {
-    "relu": "ReLU",
-    "leaky_relu": "Leaky ReLU",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "linear": "linear (none)",
-    "notebook_relu": "ReLU, the notebook's derivative (bug)",
-}
 INIT_LABELS = {"he": "He", "glorot": "Glorot", "notebook": "0.01 × randn (the notebook's)"}
-OPTIMIZER_LABELS = {
-    "sgd": "Gradient descent (+ momentum)",
-    "adam": "Adam",
-    "rmsprop": "RMSprop",
-    "adagrad": "Adagrad",
-    "notebook_gd": "Gradient descent, the notebook's (decay never applied)",
-}
+#: Activations and optimizers: each one's link value and label, from its record (``scratchnet.choices``).
+ACTIVATION_LABELS = {key: choice.label for key, choice in ACTIVATION_CHOICES.items()}
+OPTIMIZER_LABELS = {key: choice.label for key, choice in OPTIMIZER_CHOICES.items()}
+
+
+def used_by(setting: str) -> str:
+    """Which optimizers read ``setting``, in words: "For GD and Nesterov only."."""
+    return f"For {' and '.join(OPTIMIZER_CHOICES[key].short for key in users(setting))} only."
+
 
 FIELDS: dict[str, Field] = {
     "dataset": Field("choice", "spiral", "Dataset", choices=DATASET_LABELS),
@@ -86,7 +81,7 @@ FIELDS: dict[str, Field] = {
     "optimizer": Field("choice", "adam", "Optimizer", choices=OPTIMIZER_LABELS, group="training"),
     "lr": Field("float", 0.05, "Learning rate", "Step size.", 1e-5, 100.0, group="training"),
     "decay": Field("float", 0.0, "Decay", "lr_t = lr / (1 + decay · t), t = steps taken.", 0.0, 1.0, group="training"),
-    "momentum": Field("float", 0.0, "Momentum", "For gradient descent only.", 0.0, 0.99, group="training"),
+    "momentum": Field("float", 0.0, "Momentum", used_by("momentum"), 0.0, 0.99, group="training"),
     "epochs": Field("int", 2000, "Epochs", "Passes over the training points.", 1, 100_000, group="training"),
     "patience": Field(
         "int",
@@ -233,6 +228,17 @@ def fit_classes(config_values: dict[str, Any]) -> tuple[dict[str, Any], str | No
     )
     note = f"The {config_values['dataset']} dataset takes {allowed} classes; using {fitted}."
     return {**config_values, "classes": fitted}, note
+
+
+def without_unused(config: RunConfig) -> RunConfig:
+    """``config`` with each optimizer setting its optimizer does not read (momentum for Adam) at its
+    default: a control that is hidden for that optimizer changes nothing."""
+    unused = {
+        name: FIELDS[name].default
+        for name in OPTIMIZER_SETTINGS
+        if not uses(config.optimizer, name) and getattr(config, name) != FIELDS[name].default
+    }
+    return config.replace(**unused) if unused else config
 
 
 # ---- URLs -----------------------------------------------------------------------------

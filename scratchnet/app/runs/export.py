@@ -61,26 +61,6 @@ def _str(text: str) -> str:
     return f'"{literal[1:-1]}"' if literal[0] == "'" and '"' not in text else literal
 
 
-def _optimizer(config: RunConfig) -> str:
-    lr, decay = _float(config.lr), _float(config.decay)
-    if config.optimizer == "notebook_gd":
-        return f"sn.NotebookGD(lr={lr}, decay={decay})  # the notebook's: its decay is never applied"
-    if config.optimizer == "sgd":
-        return f"sn.SGD(lr={lr}, decay={decay}, momentum={_float(config.momentum)})"
-    cls = sn.OPTIMIZERS[config.optimizer]
-    name = (
-        f"sn.{cls.__name__}" if getattr(sn, cls.__name__, None) is cls else f"sn.OPTIMIZERS[{_str(config.optimizer)}]"
-    )
-    return f"{name}(lr={lr}, decay={decay})"
-
-
-def _activation(config: RunConfig) -> tuple[str, str]:
-    """(the ``activation=`` value, a comment line to put before the network, or "")."""
-    if config.activation == "notebook_relu":
-        return "sn.NotebookReLU", "# sn.NotebookReLU: the notebook's ReLU derivative (a bug, kept on purpose)\n"
-    return _str(config.activation), ""
-
-
 def _builtin_data(config: RunConfig) -> tuple[str, str, str, str]:
     """(imports, data code, description, how to run it) for a built-in dataset, exactly as ``runs.make_data``."""
     code = f"""\
@@ -147,40 +127,14 @@ def reproduce_script(config: RunConfig, points: Points | None = None) -> str:
     ``config.data_id``); the script then reads them from a CSV path given on its command line.
     """
     if config.data_id:
-        if points is None or points.fingerprint != config.data_id:
-            raise ValueError(
-                "A run on uploaded points needs those points to write its script; "
-                f"got {'none' if points is None else 'points with fingerprint ' + points.fingerprint} "
-                f"for data_id {config.data_id!r}"
-            )
-        if points.classes != config.classes:
-            raise ValueError(f"config.classes is {config.classes} but the points have {points.classes} classes")
+        _check_points(config, points)
         imports, data_code, about, how_to_run = _uploaded_data(config, points)
     else:
         imports, data_code, about, how_to_run = _builtin_data(config)
-    sizes = ", ".join(str(int(units)) for units in config.hidden)
     shape = "-".join(str(units) for units in config.sizes)
-    batch = f"batch_size={int(config.batch_size)}," if config.batch_size else "batch_size=None,  # full batch"
-    features = tuple(config.features)
-    plain = features == sn.DEFAULT_FEATURES
-    feature_code = (
-        ""
-        if plain
-        else f"""
-# What the network sees of each point: {", ".join(features)}
-FEATURES = ({", ".join(map(_str, features))},)
-X_train, X_test = sn.expand_features(X_train, FEATURES), sn.expand_features(X_test, FEATURES)
-"""
-    )
-    inputs = "2" if plain else "len(FEATURES)"
-    stop = (
-        f"\n    early_stopping={int(config.patience)} if len(y_test) else None,  # stop when the held-out loss stalls"
-        if config.patience and config.test_share > 0
-        else ""
-    )
-    activation, activation_note = _activation(config)
+    activation, optimizer = sn.ACTIVATION_CHOICES[config.activation].short, sn.OPTIMIZER_CHOICES[config.optimizer].short
     network = (
-        f"Network {shape} ({config.activation}, {config.init} init, {config.dtype}), optimizer {config.optimizer}, "
+        f"Network {shape} ({activation}, {config.init} init, {config.dtype}), optimizer {optimizer}, "
         f"{config.epochs:,} epochs, seed {config.seed}."
     )
     return f'''\
@@ -193,17 +147,65 @@ X_train, X_test = sn.expand_features(X_train, FEATURES), sn.expand_features(X_te
 """
 
 {imports}
-{data_code}{feature_code}
+{data_code}{_features_code(config)}
+{_network_code(config)}
+{_training_code(config)}
+{FINAL_FIGURES}'''
+
+
+def _check_points(config: RunConfig, points: Points | None) -> None:
+    """Refuse to write a script for uploaded data without exactly the points the run trained on."""
+    if points is None or points.fingerprint != config.data_id:
+        raise ValueError(
+            "A run on uploaded points needs those points to write its script; "
+            f"got {'none' if points is None else 'points with fingerprint ' + points.fingerprint} "
+            f"for data_id {config.data_id!r}"
+        )
+    if points.classes != config.classes:
+        raise ValueError(f"config.classes is {config.classes} but the points have {points.classes} classes")
+
+
+def _features_code(config: RunConfig) -> str:
+    """The lines that expand the points into the run's features ("" for the plain coordinates)."""
+    features = tuple(config.features)
+    if features == sn.DEFAULT_FEATURES:
+        return ""
+    return f"""
+# What the network sees of each point: {", ".join(features)}
+FEATURES = ({", ".join(map(_str, features))},)
+X_train, X_test = sn.expand_features(X_train, FEATURES), sn.expand_features(X_test, FEATURES)
+"""
+
+
+def _network_code(config: RunConfig) -> str:
+    """The network and the optimizer, each written as its record says (``scratchnet.choices``)."""
+    activation = sn.ACTIVATION_CHOICES[config.activation]
+    optimizer = sn.OPTIMIZER_CHOICES[config.optimizer]
+    note = f"# {activation.script_note}\n" if activation.script_note else ""
+    inputs = "2" if tuple(config.features) == sn.DEFAULT_FEATURES else "len(FEATURES)"
+    sizes = "".join(f"{int(units)}, " for units in config.hidden)
+    return f"""\
 # The network and the optimizer
-{activation_note}net = sn.mlp(
-    [{inputs}, {sizes + ", " if sizes else ""}classes],
-    activation={activation},
+{note}net = sn.mlp(
+    [{inputs}, {sizes}classes],
+    activation={activation.script()},
     init={_str(config.init)},
     seed={int(config.seed)},
     dtype={_str(config.dtype)},
 )
-optimizer = {_optimizer(config)}
+optimizer = {optimizer.script(config.lr, config.decay, config.as_dict())}
+"""
 
+
+def _training_code(config: RunConfig) -> str:
+    """The call of ``sn.train`` with the run's batches, seed, held-out points, L2 and early stopping."""
+    batch = f"batch_size={int(config.batch_size)}," if config.batch_size else "batch_size=None,  # full batch"
+    stop = (
+        f"\n    early_stopping={int(config.patience)} if len(y_test) else None,  # stop when the held-out loss stalls"
+        if config.patience and config.test_share > 0
+        else ""
+    )
+    return f"""\
 # Training: the same seeds give the same batches and the same result
 history = sn.train(
     net,
@@ -216,16 +218,20 @@ history = sn.train(
     validation=(X_test, y_test) if len(y_test) else None,
     l2={_float(config.l2)},{stop}
 )
+"""
 
+
+#: The script's last lines: the figures it prints, each named as the app names it.
+FINAL_FIGURES = """\
 # Final figures: of the weights after the last step (the network the app shows). The history's
 # rows were each measured during their epoch, before its step: the last row is one step earlier.
-print(f"status: {{history.status}} after {{history.epochs_run}} epochs")
+print(f"status: {history.status} after {history.epochs_run} epochs")
 train_loss, train_accuracy = sn.evaluate(net, X_train, y_train)
-print(f"final training loss: {{float(train_loss)!r}}")
-print(f"training accuracy: {{train_accuracy:.3f}}")
+print(f"final training loss: {float(train_loss)!r}")
+print(f"training accuracy: {train_accuracy:.3f}")
 if len(y_test):
     test_loss, test_accuracy = sn.evaluate(net, X_test, y_test)
-    print(f"held-out accuracy: {{test_accuracy:.3f}}")
-print(f"last history row loss: {{float(history.loss[-1])!r}}  (epoch {{history.epochs_run}}, before its step)")
-print(f"last history row accuracy: {{float(history.accuracy[-1]):.3f}}")
-'''
+    print(f"held-out accuracy: {test_accuracy:.3f}")
+print(f"last history row loss: {float(history.loss[-1])!r}  (epoch {history.epochs_run}, before its step)")
+print(f"last history row accuracy: {float(history.accuracy[-1]):.3f}")
+"""

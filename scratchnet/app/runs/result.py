@@ -13,7 +13,6 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import SNAPSHOTS, RunConfig
-from scratchnet.notebook import NotebookGD, NotebookReLU
 
 SNAPSHOT_BUDGET_BYTES = 4_000_000  # per run: thins the replay snapshots of big networks
 
@@ -60,10 +59,9 @@ def inputs(config: RunConfig, X: np.ndarray) -> np.ndarray:
 
 
 def make_network(config: RunConfig, classes: int) -> sn.Network:
-    activation = NotebookReLU if config.activation == "notebook_relu" else config.activation
     return sn.mlp(
         [len(config.features), *config.hidden, classes],
-        activation=activation,
+        activation=sn.ACTIVATION_CHOICES[config.activation].engine,
         init=config.init,
         seed=config.seed,
         dtype=config.dtype,
@@ -71,11 +69,8 @@ def make_network(config: RunConfig, classes: int) -> sn.Network:
 
 
 def make_optimizer(config: RunConfig) -> sn.Optimizer:
-    if config.optimizer == "notebook_gd":
-        return NotebookGD(lr=config.lr, decay=config.decay)
-    if config.optimizer == "sgd":
-        return sn.SGD(lr=config.lr, decay=config.decay, momentum=config.momentum)
-    return sn.OPTIMIZERS[config.optimizer](lr=config.lr, decay=config.decay)
+    """The optimizer ``config`` names, with its learning rate, decay and the settings its record uses."""
+    return sn.OPTIMIZER_CHOICES[config.optimizer].build(config.lr, config.decay, config.as_dict())
 
 
 def train_run(

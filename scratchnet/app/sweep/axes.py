@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet.app.runs.config import FIELDS, check_field
+from scratchnet.app.runs.config import FIELDS, OPTIMIZER_LABELS, check_field
 from scratchnet.app.text import fmt
+from scratchnet.choices import users
 
 MIN_VALUES, MAX_VALUES = 2, 8  # values per axis
 
@@ -76,7 +77,7 @@ AXES: dict[str, AxisSpec] = {
         (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
         (0.0, 0.9),
         4,
-        note="Momentum acts only with gradient descent (optimizer sgd).",
+        note=f"Momentum is read only by {' and '.join(OPTIMIZER_LABELS[key] for key in users('momentum'))}.",
     ),
 }
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig
 from scratchnet.app.runs.cost import COST_LIMIT_SECONDS, Verdict, cost_verdict, estimate_seconds
 from scratchnet.app.runs.trainer import WORKERS
 from scratchnet.app.sweep.axes import (  # noqa: F401 (the axes are part of a sweep's vocabulary: re-exported)
@@ -36,6 +36,7 @@ from scratchnet.app.sweep.axes import (  # noqa: F401 (the axes are part of a sw
     too_few_axes,
 )
 from scratchnet.app.text import fmt
+from scratchnet.choices import OPTIMIZER_SETTINGS, users, uses
 
 if TYPE_CHECKING:
     from scratchnet.app.runs.jobs import TrainingJob
@@ -70,10 +71,12 @@ class Sweep:
     def __post_init__(self) -> None:
         if self.x.name == self.y.name:
             raise ValueError(f"the two axes must be different settings; both are {self.x.spec.label.lower()}")
-        if "momentum" in (self.x.name, self.y.name) and self.base.optimizer != "sgd":
+        unread = unread_setting(self.base, (self.x.name, self.y.name))
+        if unread is not None:
+            readers = " or ".join(OPTIMIZER_LABELS[key] for key in users(unread))
             raise ValueError(
-                "momentum acts only with gradient descent: set the optimizer to "
-                f"“{FIELDS['optimizer'].choices['sgd']}” (it is {self.base.optimizer})"
+                f"{unread} acts only with {readers}: set the optimizer to one of them "
+                f"(it is {OPTIMIZER_LABELS[self.base.optimizer]})"
             )
         if len(self.x.values) * len(self.y.values) > MAX_CELLS:
             raise ValueError(
@@ -342,9 +345,9 @@ BASE_FIELDS = frozenset(
         "optimizer",
         "lr",
         "decay",
-        "momentum",
         "epochs",
         "seed",
+        *OPTIMIZER_SETTINGS,
     }
 )
 
@@ -377,6 +380,13 @@ class Reading:
     sweep: Sweep | None
     problem: str = ""
     at_axis: bool = False
+    switch_to: str = ""  # an optimizer that reads the setting an axis varies, when the base's does not
+
+
+def unread_setting(base: RunConfig, names: Sequence[str]) -> str | None:
+    """The first of ``names`` (the axes' settings) that ``base``'s optimizer does not read, such as
+    momentum under Adam: a sweep of it would train the same cell again and again."""
+    return next((name for name in names if name in OPTIMIZER_SETTINGS and not uses(base.optimizer, name)), None)
 
 
 def cell_label(sweep: Sweep, state: CellState, index: int) -> str:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from scratchnet.app.plots import charts as plots
 from scratchnet.app.plots import frames
-from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig, without_unused
 from scratchnet.app.runs.cost import Verdict
 from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.result import RunResult
@@ -22,6 +22,7 @@ from scratchnet.app.sweep import charts
 from scratchnet.app.sweep import logic as sw
 from scratchnet.app.text import fmt
 from scratchnet.app.ui import cache, controls, live, run_panel, session
+from scratchnet.choices import users
 
 DEFAULT_AXES = {"x": "lr", "y": "decay"}
 SIDES = {"x": "Across", "y": "Down"}
@@ -71,9 +72,8 @@ def _axis_values(side: str) -> tuple[str, tuple[float, ...]]:
 def read_base() -> tuple[RunConfig | None, list[str]]:
     """The base configuration the controls show, and notes (or the one reason it is refused)."""
     base, notes = controls.read(sw.default_base(), prefix=session.SWEEP_BASE_PREFIX)
-    if base is not None and base.optimizer != "sgd" and base.momentum:
-        base = base.replace(momentum=0.0)  # momentum acts only with gradient descent, and its control is hidden
-    return base, notes
+    # a setting the optimizer does not read (momentum for Adam) has its control hidden: it must not split cells
+    return (without_unused(base) if base is not None else None), notes
 
 
 def read_sweep() -> sw.Reading:
@@ -92,7 +92,8 @@ def read_sweep() -> sw.Reading:
     try:
         return sw.Reading(sw.Sweep(base, x, y), " ".join(notes))
     except ValueError as error:
-        return sw.Reading(None, sw.sentence(str(error)))
+        unread = sw.unread_setting(base, (x.name, y.name))
+        return sw.Reading(None, sw.sentence(str(error)), switch_to=users(unread)[0] if unread else "")
 
 
 # ---- the controls --------------------------------------------------------------------------------
@@ -151,8 +152,8 @@ def base_controls() -> None:
     st.caption(f"Set by the axes: {' and '.join(shown)}.")
 
 
-def use_gradient_descent() -> None:
-    st.session_state[session.sweep_base_key("optimizer")] = "sgd"
+def use_optimizer(optimizer: str) -> None:
+    st.session_state[session.sweep_base_key("optimizer")] = optimizer
 
 
 def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
@@ -175,8 +176,9 @@ def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
         st.caption("Fix the values marked below to run the sweep.")
     else:
         st.error(reading.problem, icon=":material/error:")
-        if "momentum" in reading.problem:
-            st.button("Use gradient descent", on_click=use_gradient_descent, width="stretch")
+        if reading.switch_to:
+            label = OPTIMIZER_LABELS[reading.switch_to]
+            st.button(f"Use {label}", on_click=use_optimizer, args=(reading.switch_to,), width="stretch")
     if sw.too_few_axes(session.hidden()) is None:
         for side in SIDES:
             axis_controls(side)

@@ -17,6 +17,7 @@ from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, Run
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import session
+from scratchnet.choices import OPTIMIZER_SETTINGS, uses
 
 LR_STEPS = (
     1e-5,
@@ -213,8 +214,10 @@ def controls(
                     continue
                 if name == "hidden":
                     _hidden_layers(prefix, limits)
-                elif name == "momentum" and st.session_state.get(session.control_key("optimizer", prefix)) != "sgd":
-                    continue
+                elif name in OPTIMIZER_SETTINGS and not uses(
+                    st.session_state.get(session.control_key("optimizer", prefix)), name
+                ):
+                    continue  # a setting the chosen optimizer does not read (momentum for Adam) is hidden
                 else:
                     _control(name, prefix, limits)
 

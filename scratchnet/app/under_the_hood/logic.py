@@ -27,8 +27,8 @@ from scratchnet.app.runs.config import (
 )
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import fmt
-from scratchnet.app.under_the_hood.activations import activation_class
-from scratchnet.checks import check_int
+from scratchnet.checks import check_choice, check_int
+from scratchnet.features import unit_names
 from scratchnet.layers import Dense
 
 # ---- gradient check ----------------------------------------------------------------------------
@@ -38,7 +38,8 @@ CHECK_EPS = 1e-6
 
 def with_activation(net: sn.Network, kind: str) -> sn.Network:
     """A float64 copy of the multi-layer perceptron ``net`` with its weights but activation ``kind``."""
-    twin = sn.mlp(net.sizes, activation=activation_class(kind), seed=0, dtype="float64")
+    choice = sn.ACTIVATION_CHOICES[check_choice("activation", kind, sn.ACTIVATION_CHOICES)]
+    twin = sn.mlp(net.sizes, activation=choice.engine, seed=0, dtype="float64")
     twin.set_params(net.get_params())
     return twin
 
@@ -186,19 +187,10 @@ def weight_names(
 ) -> tuple[list[str], list[str]]:
     """Row and column labels of ``W{k}``: the inputs (``inputs``, else x₁, x₂, …), hidden units, or classes."""
     sizes = net.sizes
-    last = len(sizes) - 1
-
-    def label(layer: int) -> list[str]:
-        if layer == 0 and inputs is not None and len(inputs) == sizes[0]:
-            return list(inputs)
-        if layer == 0:
-            return ["x₁", "x₂"] if sizes[0] == 2 else [f"x{i + 1}" for i in range(sizes[0])]
-        if layer == last:
-            return list(class_names) if class_names else [f"class {c}" for c in range(sizes[last])]
-        prefix = "h" if last == 2 else f"h{layer}."
-        return [f"{prefix}{j + 1}" for j in range(sizes[layer])]
-
-    return label(k - 1), label(k)
+    names = unit_names(sizes, class_names=list(class_names) if class_names else None)
+    if inputs is not None and len(inputs) == sizes[0]:
+        names[0] = list(inputs)
+    return names[k - 1], names[k]
 
 
 def gradient_norm_frame(
@@ -247,7 +239,7 @@ def describe(config: RunConfig, sizes: Sequence[int], epochs_run: int, train_acc
 def unit_maps_text(layer: int, units: int, activation: str, features: Sequence[str] = sn.DEFAULT_FEATURES) -> str:
     """What the unit maps of hidden layer ``layer`` show, and how to read them (Markdown)."""
     shown = min(units, MAX_MAP_UNITS)
-    relu = activation in ("relu", "notebook_relu")
+    relu = issubclass(sn.ACTIVATION_CHOICES[activation].engine, sn.ReLU)  # the notebook's ReLU is one forward
     text = (
         f"Each square is the whole plane of the data, as in the points on the left; its colour is what one unit "
         f"of hidden layer {layer} outputs for a point there (orange high, blue negative, white 0), scaled by "

@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.runs.config import ACTIVATION_LABELS
 from scratchnet.app.text import fmt
-from scratchnet.app.under_the_hood.activations import ACTIVATION_LATEX, ACTIVATION_NOTES, DERIVATIVE_NOTES
 from scratchnet.checks import check_features, check_float, check_labels
+from scratchnet.features import hidden_unit_name, input_names
 from scratchnet.layers import Dense
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -102,11 +101,6 @@ def parameter_stage(
     )
 
 
-def _unit_names(k: int, n: int, hidden_layers: int) -> tuple[str, ...]:
-    prefix = "h" if hidden_layers == 1 else f"h{k}."
-    return tuple(f"{prefix}{j + 1}" for j in range(n))
-
-
 def _per_point_loss(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``ℓ_i = log Σ_j e^{z_ij} − z_{i,y_i}`` (the same log-sum-exp form as the engine's loss)."""
     top = logits.max(axis=1, keepdims=True)
@@ -138,14 +132,16 @@ def trace_step(
     points = tuple(str(i + 1) for i in range(n))
     classes = tuple(f"class {c}" for c in range(work.n_classes))
     if inputs is None:
-        inputs = tuple(f"x{chr(0x2081 + j)}" if j < 9 else f"x{j + 1}" for j in range(work.n_inputs))
+        inputs = input_names(work.n_inputs)
     inputs = tuple(inputs)
     if len(inputs) != work.n_inputs:
         raise ValueError(f"inputs must name the network's {work.n_inputs} inputs; got {len(inputs)} names")
     what = "its two coordinates" if inputs == ("x₁", "x₂") else f"its inputs {', '.join(inputs)}"
 
     def names(k: int) -> tuple[str, ...]:  # the units dense layer k feeds
-        return classes if k == last else _unit_names(k, work.dense_layers[k - 1].n_out, hidden_layers)
+        if k == last:
+            return classes
+        return tuple(hidden_unit_name(k, j, hidden_layers) for j in range(work.dense_layers[k - 1].n_out))
 
     def fed_by(k: int) -> tuple[str, ...]:
         return inputs if k == 1 else names(k - 1)
@@ -218,14 +214,15 @@ def trace_step(
         else:
             k = dense_numbers[id(layers[i - 1])]
             kinds[k] = layer.kind
-            rule = ACTIVATION_LATEX[layer.kind][0].format(z=z(k), a=a(k))
+            choice = sn.ACTIVATION_CHOICES[layer.kind]
+            rule = choice.formula.format(z=z(k), a=a(k))
             stages.append(
                 Stage(
                     f"a{k}",
                     "forward",
-                    f"Activations a{k} ({ACTIVATION_LABELS.get(layer.kind, layer.kind)})",
+                    f"Activations a{k} ({choice.label})",
                     f"{a(k)} = {rule}",
-                    ACTIVATION_NOTES[layer.kind],
+                    choice.notes,
                     outputs[i],
                     points,
                     names(k),
@@ -338,15 +335,16 @@ def trace_step(
                 )
         else:
             k = dense_numbers[id(layers[i - 1])]
-            factor = ACTIVATION_LATEX[layer.kind][1].format(z=z(k), a=a(k))
-            buggy = layer.kind == "notebook_relu"
+            choice = sn.ACTIVATION_CHOICES[layer.kind]
+            factor = choice.derivative.format(z=z(k), a=a(k))
+            buggy = choice.bug
             stages.append(
                 Stage(
                     f"dz{k}",
                     "backward",
                     f"Gradient w.r.t. z{k}" + (" — the notebook's way (wrong)" if buggy else ""),
                     f"{d(z(k))} = {d(a(k))} \\odot {factor}",
-                    DERIVATIVE_NOTES[layer.kind],
+                    choice.derivative_notes,
                     grad_of_output[i - 1],
                     points,
                     names(k),

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import scratchnet as sn
-from scratchnet.app.runs.config import FEATURE_LABELS, check_features
-from scratchnet.app.under_the_hood.activations import ACTIVATION_LATEX, activation_class
+from scratchnet.app.runs.config import check_features
 from scratchnet.app.under_the_hood.step import StepTrace, trace_step
 from scratchnet.checks import check_choice, check_int
+from scratchnet.features import input_names
 
 HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)
 MIN_POINTS, MAX_POINTS = 3, 12
@@ -39,7 +39,7 @@ class TinySpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", check_int("hidden units", self.hidden, low=1, high=max(HIDDEN_CHOICES)))
-        object.__setattr__(self, "activation", check_choice("activation", self.activation, ACTIVATION_LATEX))
+        object.__setattr__(self, "activation", check_choice("activation", self.activation, sn.ACTIVATION_CHOICES))
         object.__setattr__(self, "points", check_int("points", self.points, low=MIN_POINTS, high=MAX_POINTS))
         object.__setattr__(self, "seed", check_int("seed", self.seed, low=0, high=999_999))
         object.__setattr__(self, "features", check_features(self.features))
@@ -51,7 +51,7 @@ class TinySpec:
     @property
     def input_names(self) -> tuple[str, ...]:
         """The inputs as they are written (x₁, x₂, x₁², …), one per network input."""
-        return tuple(FEATURE_LABELS[name] for name in self.features)
+        return input_names(self.features)
 
 
 def tiny_batch(points: int, seed: int, classes: int = CLASSES) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +70,7 @@ def tiny_batch(points: int, seed: int, classes: int = CLASSES) -> tuple[np.ndarr
 
 def tiny_network(spec: TinySpec) -> sn.Network:
     """The seeded ``inputs → hidden → 3`` network of ``spec`` (He initialisation, float64)."""
-    return sn.mlp(spec.sizes, activation=activation_class(spec.activation), init="he", seed=spec.seed)
+    return sn.mlp(spec.sizes, activation=sn.ACTIVATION_CHOICES[spec.activation].engine, init="he", seed=spec.seed)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from scratchnet.app.under_the_hood import charts, logic, step, tiny
 NBSP = "\u00a0"  # keeps a shape such as "W 4 × 3, b 3" on one line
 WIDE_COLUMNS = 5  # a table with more columns than this needs the page's full width
 TABS = ("One training step", "Gradient check", "Inside a trained network")
-ACTIVATIONS = ("relu", "notebook_relu", "tanh", "sigmoid", "leaky_relu", "linear")
 PHASE_TITLES = {
     "forward": "1 · Forward pass: from inputs to probabilities",
     "loss": "2 · Loss: how wrong is it?",
@@ -93,7 +92,12 @@ def _step_controls() -> None:
     common = {"persist_state": "session"}
     controls[0].select_slider("Hidden units", tiny.HIDDEN_CHOICES, value=4, key=session.STEP_HIDDEN, **common)
     controls[1].selectbox(
-        "Activation", ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=session.STEP_ACTIVATION, index=0, **common
+        "Activation",
+        list(ACTIVATION_LABELS),
+        format_func=ACTIVATION_LABELS.get,
+        key=session.STEP_ACTIVATION,
+        index=0,
+        **common,
     )
     controls[2].slider(
         "Points in the batch",
