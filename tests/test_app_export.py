@@ -279,8 +279,12 @@ def configs(draw) -> RunConfig:
 
 
 def _is_optimizer(call: str) -> bool:
-    """``sn.Adam`` and the like: a call of an optimizer class exported by scratchnet."""
-    target = getattr(sn, call.removeprefix("sn."), None) if call.startswith("sn.") else None
+    """``sn.Adam``, ``sn.optimizers.Nesterov`` and the like: a call of an optimizer class of scratchnet."""
+    if not call.startswith("sn."):
+        return False
+    target = sn
+    for part in call.removeprefix("sn.").split("."):
+        target = getattr(target, part, None)
     return isinstance(target, type) and issubclass(target, sn.Optimizer)
 
 
