@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from app_helpers import app, charts, dataset_with, metric, picture, trained
 
+import scratchnet as sn
 from scratchnet.app.experiments import charts as experiment_charts
 from scratchnet.app.experiments import logic, view
 from scratchnet.app.runs.config import RunConfig
@@ -101,15 +102,17 @@ def test_fmt_and_points():
 
 def test_optimizer_configs_share_data_seed_and_epochs():
     configs = logic.optimizer_configs(epochs=500, seed=7)
-    assert list(configs) == ["GD", "GD + decay", "Momentum", "Adagrad", "RMSprop", "Adam"]
-    assert len(set(configs.values())) == 6
+    # one contender per comparison an optimizer's record gives, in the table's order
+    expected = [c.label or choice.short for choice in sn.OPTIMIZER_CHOICES.values() for c in choice.compared]
+    assert list(configs) == expected and {"GD", "GD + decay", "Momentum", "Adagrad", "RMSprop", "Adam"} <= set(configs)
+    assert len(set(configs.values())) == len(configs)
     for config in configs.values():
         assert (config.epochs, config.seed, config.data_seed, config.test_share) == (500, 7, 7, 0.2)
         assert config.hidden == (64,) and config.dataset == "spiral"
     assert (configs["Momentum"].momentum, configs["Momentum"].decay) == (0.9, 1e-3)
     assert configs["GD"].momentum == 0 and configs["GD"].decay == 0
     assert (configs["Adam"].optimizer, configs["Adam"].lr) == ("adam", 0.05)
-    assert "ρ 0.9" in logic.CONTENDERS[4].settings()
+    assert "ρ 0.9" in next(c for c in logic.CONTENDERS if c.label == "RMSprop").settings()
 
 
 def test_overlay_frame_and_chart_have_one_curve_per_run():
@@ -208,14 +211,14 @@ def test_optimizers_side_by_side_then_my_runs():
 
     drawn = charts(at)
     curves = dataset_with(next(c for c in drawn if "layer" in c["spec"]), "epoch", "run", "loss")
-    assert len(curves) == 200 * 6 and set(curves["run"]) == set(configs)
+    assert len(curves) == 200 * len(configs) and set(curves["run"]) == set(configs)
     maps = next(c for c in drawn if "concat" in c["spec"])
-    assert len(maps["spec"]["concat"]) == 6
+    assert len(maps["spec"]["concat"]) == len(configs)
 
     # AppTest cannot click a tab: open "My runs" in a new page run of this session's runs, entering
     # through the Playground (the entry page) so that "Reopen in the Playground" can go back to it.
     runs = at.session_state[session.MY_RUNS]
-    assert len(runs) == 6
+    assert len(runs) == len(configs)
     at = app(query={"epochs": "200"})
     at.run()
     at.switch_page(PAGE)
@@ -224,7 +227,8 @@ def test_optimizers_side_by_side_then_my_runs():
     at.run()
     assert not at.exception
     (mine,) = tables(at)
-    assert len(mine) == 6 and mine["optimizer"].str.startswith(("GD", "Adagrad", "RMSprop", "Adam")).all()
+    shorts = tuple(sn.OPTIMIZER_CHOICES[config.optimizer].short for config in configs.values())
+    assert len(mine) == len(configs) and mine["optimizer"].str.startswith(shorts).all()
     picked = at.multiselect(key=session.MINE_PICKED)
     assert len(picked.value) == 2  # the two newest, overlaid at once
     picked.set_value([0, 2, 5]).run()
