@@ -21,7 +21,7 @@ from typing import Any
 from .activations import Activation as ActivationLayer
 from .activations import LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .notebook import NotebookGD, NotebookReLU
-from .optimizers import SGD, Adagrad, Adam, Optimizer, RMSprop
+from .optimizers import SGD, Adagrad, Adam, Nesterov, Optimizer, RMSprop
 
 
 def script_name(cls: type) -> str:
@@ -116,6 +116,17 @@ OPTIMIZER_CHOICES: dict[str, OptimizerChoice] = {
                 Comparison({"lr": 1.0, "decay": 1e-3}, "GD + decay"),
                 Comparison({"lr": 1.0, "decay": 1e-3, "momentum": 0.9}, "Momentum"),
             ),
+        ),
+        OptimizerChoice(
+            "nesterov",
+            Nesterov,
+            "Nesterov momentum",
+            "Nesterov",
+            r"v \leftarrow \mu v - \eta_t g, \quad \theta \leftarrow \theta + \mu v - \eta_t g",
+            "Momentum that looks ahead: each step adds where the velocity is heading, so it brakes sooner when the "
+            "gradient turns.",
+            uses=("momentum",),
+            compared=(Comparison({"lr": 1.0, "decay": 1e-3, "momentum": 0.9}),),
         ),
         OptimizerChoice(
             "adagrad",

@@ -83,6 +83,29 @@ class SGD(Optimizer):
         return {**super().hyperparameters(), "momentum": self.momentum}
 
 
+class Nesterov(Optimizer):
+    """Nesterov momentum: the gradient step is taken again from where the momentum is heading,
+    ``v ← μv − lr·g``, ``p ← p + μv − lr·g`` (the look-ahead written at the current weights, so the
+    gradient is the one ``train`` already computed). It brakes sooner than plain momentum when the
+    gradient turns against the velocity."""
+
+    name = "nesterov"
+
+    def __init__(self, lr: float = 1.0, decay: float = 0.0, momentum: float = 0.9) -> None:
+        super().__init__(lr, decay)
+        self.momentum = check_float("momentum", momentum, low=0.0, high=0.999)
+
+    def update(self, name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        velocity = self.state_array(name, "velocity", param)
+        velocity *= self.momentum
+        velocity -= lr * grad
+        param += self.momentum * velocity
+        param -= lr * grad
+
+    def hyperparameters(self) -> dict[str, Any]:
+        return {**super().hyperparameters(), "momentum": self.momentum}
+
+
 class Adagrad(Optimizer):
     """Per-weight rates from the sum of squared gradients: ``c ← c + g²``, ``p ← p − lr·g / (√c + ε)``."""
 
@@ -156,4 +179,4 @@ class Adam(Optimizer):
         return {**super().hyperparameters(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam)}
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Nesterov, Adagrad, RMSprop, Adam)}

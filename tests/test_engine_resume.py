@@ -10,10 +10,12 @@ import pytest
 
 import scratchnet as sn
 from scratchnet.notebook import NotebookGD
+from scratchnet.optimizers import Nesterov
 
 OPTIMIZERS = {
     "sgd": lambda decay: sn.SGD(lr=0.5, decay=decay),
     "momentum": lambda decay: sn.SGD(lr=0.2, decay=decay, momentum=0.9),
+    "nesterov": lambda decay: Nesterov(lr=0.2, decay=decay, momentum=0.9),
     "adagrad": lambda decay: sn.Adagrad(lr=0.5, decay=decay),
     "rmsprop": lambda decay: sn.RMSprop(lr=0.01, decay=decay),
     "adam": lambda decay: sn.Adam(lr=0.05, decay=decay),
