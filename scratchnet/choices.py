@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .activations import ACTIVATIONS, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .activations import Activation as ActivationLayer
-from .activations import LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .notebook import NotebookGD, NotebookReLU
 from .optimizers import SGD, Adagrad, Adam, Nesterov, Optimizer, RMSprop
 
@@ -95,8 +95,6 @@ class ActivationChoice:
     def script(self) -> str:
         """The ``activation=`` value a script passes to ``sn.mlp``: its name, or its class when the
         engine's ``ACTIVATIONS`` does not know it."""
-        from .activations import ACTIVATIONS
-
         return f'"{self.key}"' if ACTIVATIONS.get(self.key) is self.engine else script_name(self.engine)
 
 

@@ -10,13 +10,13 @@ from typing import IO, Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS, LeakyReLU
+from .activations import LeakyReLU
+from .choices import ACTIVATION_CHOICES
 from .layers import Dense, Layer
 from .network import DTYPES, Network
-from .notebook import NotebookReLU
 
 FORMAT = "scratchnet-1"
-_LAYER_KINDS = {cls.kind: cls for cls in (*ACTIVATIONS.values(), NotebookReLU)}
+_LAYER_KINDS = {choice.engine.kind: choice.engine for choice in ACTIVATION_CHOICES.values()}  # every registered one
 
 PathOrFile = str | os.PathLike[str] | IO[bytes]
 
