@@ -192,7 +192,8 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     kept = net.get_params()
     frame = logic.unit_map_frame(net, result.data, layer=2, resolution=12)
     assert len(frame) == 5 * 12 * 12
-    assert [label.split(" (")[0] for label in frame["unit"].cat.categories] == [f"unit {j}" for j in range(1, 6)]
+    # named as every page names them: layer 2 of two hidden layers, units 1-5
+    assert [label.split(" (")[0] for label in frame["unit"].cat.categories] == [f"h2.{j}" for j in range(1, 6)]
     x_low, x_high, y_low, y_high = extent(result.data)
     xs = np.linspace(x_low, x_high, 13)
     ys = np.linspace(y_low, y_high, 13)
@@ -305,6 +306,8 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     np.testing.assert_allclose(weights["W1"]["weight"].to_numpy().reshape(2, 8), result.network.params["W1"], atol=1e-5)
     norms = next(c for c in drawn if any("norm" in f.columns for f in c["datasets"].values()))
     assert set(dataset_with(norms, "epoch", "layer", "norm")["layer"]) == {"W1", "W2"}
+    # the run's optimizer, its update rule as its record writes it
+    assert any(sn.OPTIMIZER_CHOICES[result.config.optimizer].formula in latex.value for latex in at.latex)
 
 
 def test_without_a_run_the_default_network_is_trained_and_shown() -> None:

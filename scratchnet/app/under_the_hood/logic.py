@@ -28,7 +28,7 @@ from scratchnet.app.runs.config import (
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import fmt
 from scratchnet.checks import check_choice, check_int
-from scratchnet.features import unit_names
+from scratchnet.features import hidden_unit_name, unit_names
 from scratchnet.layers import Dense
 
 # ---- gradient check ----------------------------------------------------------------------------
@@ -152,7 +152,8 @@ def unit_map_frame(
     values = np.asarray(outputs[:, :units], dtype=np.float64)
     peak = np.nanmax(np.abs(values), axis=0) if values.size else np.zeros(units)
     level = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
-    labels = np.array([f"unit {j + 1}" + (" (dead)" if peak[j] == 0 else "") for j in range(units)])
+    names = [hidden_unit_name(layer, j, hidden) for j in range(units)]  # as every page names a unit
+    labels = np.array([name + (" (dead)" if peak[j] == 0 else "") for j, name in enumerate(names)])
     ix, iy = np.meshgrid(np.arange(resolution), np.arange(resolution))
     cells = resolution * resolution
     return pd.DataFrame(

@@ -339,6 +339,10 @@ def _inside_tab() -> None:
         return
     config = result.config
     st.markdown(logic.describe(config, result.network.sizes, result.history.epochs_run, result.train_accuracy))
+    optimizer = sn.OPTIMIZER_CHOICES[config.optimizer]
+    with st.expander(f"How {optimizer.short} updates the weights (η_t = lr / (1 + decay · t))"):
+        st.latex(optimizer.formula)
+        st.caption(optimizer.notes)
     epoch, net, layer = _epoch_and_layer(result)
 
     st.subheader("What each hidden unit responds to")
