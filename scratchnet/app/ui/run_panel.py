@@ -67,35 +67,47 @@ def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any 
 
 def run_panel(*, replay: bool = True, side: Side | None = None) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
-    result. Returns the result once there is one."""
-    if session.current_run() is None:
+    result. Returns the result once there is one.
+
+    The result is drawn by the full script run, never by the polling fragment: it holds fragments
+    of its own (the replay), and fragments must not nest (``live.fragment`` says why). A run about
+    to end is awaited here, so a short run's first full run already draws its result."""
+    job = session.current_run()
+    if job is None:
         st.info("Press **Train** in the sidebar to train a network.")
         return None
+    job.watch(session.watcher_id())
+    if not job.done:
+        _progress_unless_ending(job)
+    if job.done:
+        _finished(job, replay, side)
+    else:
+        live.poll(_training, lambda: _live(job, side), key="run_panel")
+    return job.result
 
-    drawn_for = session.current_run()
 
-    def draw() -> None:
-        job = session.current_run()
-        if job is not drawn_for:  # a button in the panel (Pause, Step, Continue) changed the run: the
-            st.rerun()  # whole page again, so the sidebar, the downloads and the live redraws follow it
-        job.watch(session.watcher_id())
-        if not job.done:
-            progress = _progress_unless_ending(job)
-            if not job.done:
-                progress_view(job, progress, side)
-            return  # it ended while waiting: ``live.poll`` redraws the whole page
-        if job.result is None:
-            st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
-            return
-        session.remember(job.result)
-        if side is None:
-            run_controls.run_controls(job.result)  # Step, Continue, Back to epoch 0
-        result_view(job.result, replay=replay, side=side)
-        if side is not None:  # with a side panel the charts come first (a projector's first screen), buttons after
-            run_controls.run_controls(job.result)
+def _live(drawn_for: TrainingJob, side: Side | None) -> None:
+    """One redraw of a run that trains: its progress (``live.poll`` reruns the page once it ends)."""
+    job = session.current_run()
+    if job is not drawn_for:  # a button in the panel (Pause) changed the run: the whole page again,
+        st.rerun()  # so the sidebar, the downloads and the result follow it
+    job.watch(session.watcher_id())
+    progress = _progress_unless_ending(job)
+    if not job.done:
+        progress_view(job, progress, side)
 
-    live.poll(_training, draw, key="run_panel")
-    return session.current_run().result
+
+def _finished(job: TrainingJob, replay: bool, side: Side | None) -> None:
+    """A finished run: its result, with Step, Continue and Back to epoch 0."""
+    if job.result is None:
+        st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
+        return
+    session.remember(job.result)
+    if side is None:
+        run_controls.run_controls(job.result)  # Step, Continue, Back to epoch 0
+    result_view(job.result, replay=replay, side=side)
+    if side is not None:  # with a side panel the charts come first (a projector's first screen), buttons after
+        run_controls.run_controls(job.result)
 
 
 def _progress_unless_ending(job: TrainingJob) -> Progress:
@@ -293,7 +305,6 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
     playing = bool(st.session_state.get(playing_key))
     sets = point_sets(result.data)
 
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def charts_area() -> None:
         can_replay = replay and len(snapshots) > 1
         epoch, net = result.shown_epoch, result.network
@@ -365,7 +376,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
             if details.open:  # computed only when opened: a closed one costs a redraw nothing
                 confusion(result, net, key)
 
-    charts_area()
+    live.fragment(charts_area, run_every=PLAY_SECONDS if playing else None)()
 
 
 def _toggle_play(key: str, epochs: list[int]) -> None:
