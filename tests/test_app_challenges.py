@@ -470,3 +470,100 @@ def test_the_students_controls_stop_at_the_challenges_limits(db):
     assert at.session_state[session.units_key(0)] == 1 and at.session_state[session.control_key("epochs")] == 10
     assert at.selectbox(key=session.control_key("optimizer")).options == [labels["sgd"]]
     assert at.session_state[session.RUN].result.config.hidden == (1,)
+
+
+# ---- a class: joining, coming back, the teacher's view, the projector ------------------------------------
+LESSON_KEYS = ("spiral", "units")
+
+
+def join(class_id: str, name: str):
+    at = app("pages/5_Challenges.py", {"class": class_id}).run()
+    at.text_input(key=session.CLASS_JOIN_NAME).set_value(name)
+    at.button[0].click().run()
+    return at
+
+
+def test_a_teacher_creates_a_class_and_the_key_stays_in_the_address_bar(db):
+    at = app("pages/5_Challenges.py").run()
+    at.text_input(key=session.CLASS_TITLE).set_value("Year 10 <b>maths</b>")
+    at.button[1].click().run()  # the class form comes after the challenge form
+    assert not at.exception
+    class_id, key = at.query_params["class"], at.query_params["key"]
+    found = db.classroom(class_id)
+    assert found.title == "Year 10 <b>maths</b>" and logic.key_matches(key, found.key_hash)
+    again = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()  # a reload
+    assert again.query_params["key"] == key and again.get("download_button")  # still the teacher
+    links = [code.value for code in again.code]
+    projector = next(link for link in links if "view=projector" in link)
+    assert "key=" not in projector and any(f"key={key}" in link for link in links)
+    assert len(again.get("image")) >= 2  # the QR codes of the join and projector links
+    shown = app("pages/5_Challenges.py", {"class": class_id, "view": "projector"}).run()
+    assert key not in texts(shown) and not shown.get("download_button") and not shown.get("selectbox")
+
+
+def test_a_student_joins_reloads_and_is_still_themselves(db):
+    class_id, _ = db.create_class("class")
+    at = join(class_id, "Dave")
+    assert not at.exception
+    token = at.query_params["me"]
+    assert "bookmark this to come back" in texts(at).lower() and at.get("image")
+    assert any(token in code.value for code in at.code)  # the personal address, with a copy button
+    back = app("pages/5_Challenges.py", {"class": class_id, "me": token}).run()  # a reload, or tomorrow
+    assert "You are **Dave**" in texts(back) and [s.name for s in db.students(class_id)] == ["Dave"]
+    again = join(class_id, "Dave")  # someone else (or Dave without his address)
+    assert "has that name already" in plain(again) and "me" not in again.query_params
+
+
+@pytest.mark.parametrize("forge", [lambda t: t[:20], lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"])
+def test_forged_or_truncated_personal_addresses_get_a_message_and_no_access(db, forge):
+    class_id, _ = db.create_class("class")
+    _, token = db.join(class_id, "Ann")
+    at = app("pages/5_Challenges.py", {"class": class_id, "me": forge(token)}).run()
+    assert not at.exception and "Nobody was signed in" in plain(at)
+    assert "You are" not in texts(at) and "Ann" not in texts(at)
+
+
+def test_a_student_who_leaves_is_forgotten(db):
+    class_id, _ = db.create_class("class")
+    at = join(class_id, "Ann")
+    at.checkbox[0].check().run()
+    at.button(key=session.CLASS_FORGET).click().run()
+    assert db.students(class_id) == [] and "me" not in at.query_params
+
+
+def test_the_teacher_sees_students_by_lessons_and_hidden_students_leave_the_projector(db):
+    class_id, key = db.create_class("class")
+    ann, _ = db.join(class_id, "Ann")
+    bob, _ = db.join(class_id, "<i>Bob</i>")
+    db.record_goal(class_id, ann.id, "spiral", True, 1_800_000_000.0)
+    db.record_goal(class_id, bob.id, "spiral", False, 1_800_000_000.0)
+    db.set_student_hidden(class_id, bob.id, True)
+    teacher = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    table = teacher.dataframe[0].value
+    assert list(table.columns[:3]) == ["Student", "Hidden", "Goals met"]
+    assert list(table["Goals met"]) == [1, 0] and table.iloc[0, 3].startswith("✓ 1 try")
+    assert list(table["Hidden"]) == [False, True] and table.iloc[1, 0] == board.struck("<i>Bob</i>")
+    projector = app("pages/5_Challenges.py", {"class": class_id, "view": "projector"}).run()
+    assert list(projector.dataframe[0].value["Student"]) == ["Ann"] and "Hidden" not in projector.dataframe[0].value
+
+
+def test_a_student_in_a_class_submits_as_themselves_and_comes_back_to_the_same_entry(db, monkeypatch):
+    monkeypatch.setattr(store, "MIN_GAP_SECONDS", 0.0)  # the rate limit is not what is tested here
+    class_id, _ = db.create_class("class")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    _, token = db.join(class_id, "Dave")
+    first = student(challenge_id, **{"class": class_id, "me": token})
+    first.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "Submitted as Dave" in first.success[0].value
+    assert first.query_params["me"] == token  # the run written to the address bar keeps the student's address
+    later = student(challenge_id, **{"class": class_id, "me": token}, seed="3")  # a reload: another session
+    assert later.text_input(key=session.CHALLENGE_NAME).value == "Dave"
+    later.button(key=session.CHALLENGE_SUBMIT).click().run()
+    [entry] = board.ranked(db.submissions(challenge_id), SPEC.metric)
+    assert entry.name == "Dave" and entry.tries == 2  # one entrant, not "Dave2"
+
+
+def test_share_links_never_carry_the_personal_token(db):
+    from scratchnet.app.runs.links import public
+
+    assert public({"me": "t", "key": "k", "lr": "0.1", "class": "AAAAAAAA"}) == {"lr": "0.1", "class": "AAAAAAAA"}
