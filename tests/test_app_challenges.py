@@ -567,3 +567,58 @@ def test_share_links_never_carry_the_personal_token(db):
     from scratchnet.app.runs.links import public
 
     assert public({"me": "t", "key": "k", "lr": "0.1", "class": "AAAAAAAA"}) == {"lr": "0.1", "class": "AAAAAAAA"}
+
+
+# ---- lesson progress: in the class's database, or on the student's own address ---------------------------
+LESSONS_PAGE = "pages/4_Lessons.py"
+
+
+def meet_the_batches_goal(query: dict[str, str]):
+    """The Lessons page opened with ``query``; the "batches" lesson opened and its goal met on the Playground."""
+    from scratchnet.app.lessons.logic import BY_KEY
+
+    lesson = BY_KEY["batches"]
+    at = app(LESSONS_PAGE, {"lesson": lesson.key} | query).run()
+    at.button(key=session.lesson_open_key(lesson.key)).click().run()
+    at.switch_page("streamlit_app.py")
+    at.session_state[session.control_key("batch_size")] = 16
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    return settle(at)
+
+
+def test_a_goal_met_by_a_student_in_a_class_is_stored_and_comes_back_after_a_reload(db):
+    class_id, key = db.create_class("class")
+    student_row, token = db.join(class_id, "Ann")
+    at = meet_the_batches_goal({"class": class_id, "me": token})
+    assert not at.exception and at.query_params["me"] == token  # the page change kept the personal address
+    [record] = db.progress(class_id)
+    assert (record.student_id, record.lesson_key, record.tries) == (student_row.id, "batches", 1)
+    assert record.met_at is not None
+    settle(at)  # a redraw of the same run is not another try
+    assert db.progress(class_id)[0].tries == 1
+    back = app(LESSONS_PAGE, {"class": class_id, "me": token}).run()  # a reload: a new session
+    assert any(o.startswith("8.") and o.endswith("✓") for o in back.sidebar.radio[0].options)
+    assert any("Kept in your class as Ann" in c.value for c in back.sidebar.caption)
+    teacher = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    assert list(teacher.dataframe[0].value["Goals met"]) == [1]
+
+
+def test_without_a_class_progress_stays_on_the_students_own_address(fresh_caches):
+    at = meet_the_batches_goal({})
+    assert not at.exception and at.query_params["progress"] == "batches"
+    back = app(LESSONS_PAGE, {"progress": "batches.nonsense.<b>"}).run()  # the bookmark: unknown keys ignored
+    assert not back.exception
+    ticked = [o for o in back.sidebar.radio[0].options if o.endswith("✓")]
+    assert len(ticked) == 1 and ticked[0].startswith("8.")
+    assert any("progress=" in c.value for c in back.sidebar.caption)
+
+
+def test_a_database_that_is_down_leaves_the_lessons_working_and_keeps_progress_on_the_address(
+    monkeypatch, fresh_caches
+):
+    monkeypatch.setenv("SCRATCHNET_BOARD_URL", "postgresql+psycopg://u:pw@127.0.0.1:9/x")
+    monkeypatch.setattr(board_connection, "_unreachable", store.Unreachable())
+    at = meet_the_batches_goal({"class": "AAAAAAAA", "me": "A" * 32})
+    assert not at.exception
+    assert any("database is unavailable" in w.value for w in at.warning) and "pw@" not in texts(at)
+    assert at.query_params["progress"] == "batches" and at.query_params["me"] == "A" * 32  # kept until it is back

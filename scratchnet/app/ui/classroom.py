@@ -81,12 +81,21 @@ def _refusal(token: str) -> str:
     )
 
 
-def keep_address() -> None:
-    """Put the student's class and personal token back in the address bar when a page change dropped them."""
+def _pending() -> tuple[str, str] | None:
+    """The student's (class id, token): checked, or waiting for the database to be back."""
     held = member()
-    if held is not None and st.query_params.get(TOKEN_KEY) != held.token:
-        st.query_params[CLASS_KEY] = held.class_id
-        st.query_params[TOKEN_KEY] = held.token
+    if held is not None:
+        return held.class_id, held.token
+    checked = session.class_checked()
+    return checked[0] if checked is not None and _down(checked[1]) else None
+
+
+def keep_address() -> None:
+    """Put the student's class and personal token back in the address bar when a page change dropped
+    them (also while the database is down: the address is kept until it can be checked)."""
+    pending = _pending()
+    if pending is not None and st.query_params.get(TOKEN_KEY) != pending[1]:
+        st.query_params[CLASS_KEY], st.query_params[TOKEN_KEY] = pending
 
 
 def notice() -> None:
@@ -99,8 +108,8 @@ def notice() -> None:
 def along() -> dict[str, str]:
     """What a link to another page of the app takes along: the student's class address and progress."""
     kept = {name: st.query_params[name] for name in (PROGRESS_KEY,) if name in st.query_params}
-    held = session.class_member()
-    return kept | ({CLASS_KEY: held.class_id, TOKEN_KEY: held.token} if held is not None else {})
+    pending = _pending()
+    return kept | (dict(zip((CLASS_KEY, TOKEN_KEY), pending)) if pending is not None else {})
 
 
 def join(class_id: str, name: str) -> Member:
