@@ -122,7 +122,9 @@ def _live(db: Store, class_id: str, lessons: Lessons, *, teacher: bool) -> None:
                 view.board_panel(db, challenge_id, teacher)
         if not challenge_ids:
             st.caption("No challenge in this class yet.")
-    st.caption(f"Refreshed {board.shown_time(time.time())}")
+    shown_ids = {student.id for student in roster.visible(students, teacher=teacher)}
+    goals = sum(1 for record in records if record.student_id in shown_ids and record.met_at is not None)
+    st.caption(f"{len(shown_ids)} students · {goals} goals met · refreshed {board.shown_time(time.time())}")
 
 
 def _follow(db: Store, found: Class, lessons: Lessons, *, teacher: bool) -> None:
