@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 from app_helpers import BROWSER, app_started, chromium, page_kept_on_timeout, served_app
 
-from scratchnet.app.challenges import class_view, logic, store
+from scratchnet.app.challenges import logic, store
+from scratchnet.app.challenges.classroom import view as class_view
 from scratchnet.app.challenges.logic import ChallengeSpec
 
 playwright = pytest.importorskip("playwright.sync_api")

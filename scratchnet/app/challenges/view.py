@@ -174,8 +174,17 @@ def _submit(challenge_id: str) -> None:
 
 
 # ---- the Challenges page -----------------------------------------------------------------------------
-def page(after_create: Callable[[], None] | None = None) -> None:
-    """The Challenges page; ``after_create`` draws what comes after the new-challenge form."""
+def page() -> None:
+    """The Challenges page: a class's pages when the address names one (``classroom/view.py``), else a
+    challenge's, else the forms for a new challenge and a new class."""
+    from scratchnet.app.challenges.classroom import view as class_view  # it draws boards with this module's
+
+    if class_view.wanted():
+        return class_view.page()
+    _challenge_page(class_view.create_class_form)
+
+
+def _challenge_page(after_create: Callable[[], None] | None = None) -> None:
     st.title("Challenges")
     st.caption(
         "A class challenge: everyone trains on the same points, within the same limits, and the board ranks "

@@ -39,7 +39,16 @@ def _address(**query: str) -> str:
     return connection.address(query, view.PAGE_PATH)
 
 
-def page(lessons: Lessons) -> None:
+def lessons() -> Lessons:
+    """Each lesson's key and title, in order: the columns of a class's progress."""
+    from scratchnet.app.lessons.logic import LESSONS  # the one list of lessons (read, never changed)
+
+    return [(lesson.key, lesson.title) for lesson in LESSONS]
+
+
+def page() -> None:
+    """The class the address names: the teacher's view (with its key), the projector's, a student's
+    own page (with their token), or the form to join."""
     class_id = st.query_params.get(classroom.CLASS_KEY, "")
     if not logic.ID_PATTERN.fullmatch(class_id):
         st.title("Class")
@@ -61,6 +70,11 @@ def page(lessons: Lessons) -> None:
         st.error(f"There is no class {escape(class_id)} on this server: check the address you were given.")
         return
     st.title(f"Class: {escape(found.title)}")
+    _view(db, found, lessons())
+
+
+def _view(db: Store, found: Class, lessons: Lessons) -> None:
+    class_id = found.id
     key = st.query_params.get("key")
     if key is not None and logic.key_matches(key, found.key_hash):
         return teacher_view(db, found, key, lessons)
