@@ -537,14 +537,20 @@ def test_the_teacher_sees_students_by_lessons_and_hidden_students_leave_the_proj
     bob, _ = db.join(class_id, "<i>Bob</i>")
     db.record_goal(class_id, ann.id, "spiral", True, 1_800_000_000.0)
     db.record_goal(class_id, bob.id, "spiral", False, 1_800_000_000.0)
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    db.submit(challenge_id, logic.student_session(bob.id), bob.name, SPEC.start_config(), 0.5)
     db.set_student_hidden(class_id, bob.id, True)
     teacher = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    entries = teacher.dataframe[1].value  # the class's board, beside the students
+    assert list(entries["Name"]) == [board.struck("<i>Bob</i>")] and list(entries["Hidden"]) == [True]
     table = teacher.dataframe[0].value
     assert list(table.columns[:3]) == ["Student", "Hidden", "Goals met"]
     assert list(table["Goals met"]) == [1, 0] and table.iloc[0, 3].startswith("✓ 1 try")
     assert list(table["Hidden"]) == [False, True] and table.iloc[1, 0] == board.struck("<i>Bob</i>")
     projector = app("pages/5_Challenges.py", {"class": class_id, "view": "projector"}).run()
     assert list(projector.dataframe[0].value["Student"]) == ["Ann"] and "Hidden" not in projector.dataframe[0].value
+    assert len(projector.dataframe) == 1 and "No submissions yet" in texts(projector)  # the hidden entry is absent
+    assert "Bob" not in texts(projector)
 
 
 def test_a_student_in_a_class_submits_as_themselves_and_comes_back_to_the_same_entry(db, monkeypatch):
