@@ -501,7 +501,8 @@ def test_a_teacher_creates_a_class_and_the_key_stays_in_the_address_bar(db):
     assert key not in texts(shown) and not shown.get("download_button") and not shown.get("selectbox")
 
 
-def test_a_student_joins_reloads_and_is_still_themselves(db):
+def test_a_student_joins_reloads_and_is_still_themselves(any_db):
+    db = any_db
     class_id, _ = db.create_class("class")
     at = join(class_id, "Dave")
     assert not at.exception

@@ -278,7 +278,7 @@ def student_home(db: Store, found: Class, member: classroom.Member, lessons: Les
             if challenge is not None:
                 query = logic.student_query(challenge_id, challenge.spec) | classroom.along()
                 st.link_button(
-                    f"Challenge: {challenge.spec.title}",
+                    f"Challenge: {escape(challenge.spec.title)}",
                     connection.address(query),
                     icon=":material/emoji_events:",
                 )
