@@ -629,3 +629,40 @@ def test_a_database_that_is_down_leaves_the_lessons_working_and_keeps_progress_o
     assert not at.exception
     assert any("database is unavailable" in w.value for w in at.warning) and "pw@" not in texts(at)
     assert at.query_params["progress"] == "batches" and at.query_params["me"] == "A" * 32  # kept until it is back
+
+
+def test_the_teacher_renames_hides_removes_closes_and_deletes_from_the_page(db):
+    class_id, key = db.create_class("class")
+    ann, _ = db.join(class_id, "Ann")
+    bob, _ = db.join(class_id, "Bob")
+    at = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    at.selectbox(key=session.CLASS_PICK).set_value(ann.id).run()
+    at.text_input(key=session.CLASS_RENAME).set_value("Ann B.")
+    next(b for b in at.button if b.label == "Rename").click().run()
+    next(b for b in at.button if b.label == "Hide from the projector").click().run()
+    assert [(s.name, s.hidden) for s in db.students(class_id)] == [("Ann B.", True), ("Bob", False)]
+    at.selectbox(key=session.CLASS_PICK).set_value(bob.id).run()
+    next(b for b in at.button if b.label.startswith("Remove")).click().run()
+    assert [s.name for s in db.students(class_id)] == ["Ann B."]
+    csv_text = at.get("download_button")[0].proto.label  # the CSV is offered
+    assert csv_text == "Class (.csv)"
+    next(b for b in at.button if b.label == "Close the class").click().run()
+    assert db.classroom(class_id).closed
+    joining = app("pages/5_Challenges.py", {"class": class_id}).run()
+    assert "closed" in texts(joining) and not joining.text_input
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Delete all of its data").click().run()
+    assert db.classroom(class_id) is None and db.students(class_id) == [] and not at.exception
+
+
+def test_the_class_csv_says_met_tries_and_last_try_and_keeps_formulas_from_running():
+    from scratchnet.app.challenges import roster
+    from scratchnet.app.challenges.classes import Progress, Student
+
+    students = [Student(1, "C", "=cmd()", False, 0.0), Student(2, "C", "Bob", True, 0.0)]
+    records = [Progress(1, "spiral", 3, 1_800_000_060.0, 1_800_000_120.0)]
+    lines = roster.class_csv(students, records, [("spiral", "Spiral"), ("units", "Units")]).splitlines()
+    assert lines[0] == "student,hidden,spiral met,spiral tries,spiral last,units met,units tries,units last"
+    assert lines[1].startswith("'=cmd(),False,True,3,") and lines[1].endswith(",False,0,")
+    assert lines[2] == "Bob,True,False,0,,False,0,"
+    assert roster.qr_png("http://x/").startswith(b"\x89PNG")
