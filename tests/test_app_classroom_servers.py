@@ -1,6 +1,7 @@
 """Two servers, one class: two ``streamlit run`` servers on one PostgreSQL, as a class outgrows one
 machine (or a host runs several replicas). A student joins on one server; the teacher's view, open
-on the other, shows them within its refresh, then the goal they meet and the entry they submit.
+on the other, shows them within its refresh; then a goal met (written as server one writes it) and
+the entry the student submits from server one's Playground.
 
 Needs Chromium (``-m browser``) and ``SCRATCHNET_TEST_POSTGRES_URL`` (``.ci/run`` starts PostgreSQL
 and sets it); its board tables are dropped first: point it at a throwaway database."""
@@ -8,10 +9,11 @@ and sets it); its board tables are dropped first: point it at a throwaway databa
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from app_helpers import BROWSER, app_started, chromium, page_kept_on_timeout, served_app
+from app_helpers import BROWSER, IDLE, app_started, chromium, page_kept_on_timeout, served_app
 
 from scratchnet.app.challenges import logic, store
 from scratchnet.app.challenges.classroom import view as class_view
@@ -33,7 +35,7 @@ def test_a_student_on_one_server_appears_on_the_teachers_view_on_another(monkeyp
     store.metadata.drop_all(engine)
     db = store.Store(engine)
     class_id, key = db.create_class("Two servers")
-    spec = ChallengeSpec("Two servers' challenge")
+    spec = ChallengeSpec("Two servers' challenge", max_epochs=50)  # a run that trains in a moment
     challenge_id, _ = db.create(spec, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
     try:
         with served_app(ports=PORTS) as one, served_app(ports=PORTS) as two, chromium() as browser:
@@ -58,7 +60,16 @@ def test_a_student_on_one_server_appears_on_the_teachers_view_on_another(monkeyp
             db.record_goal(class_id, ann.id, "spiral", True)  # what server one writes when Ann meets a goal
             with page_kept_on_timeout(teacher, "classroom-timeout-goal", "the goal showing on server two"):
                 teacher.get_by_text("1 students · 1 goals met").wait_for(timeout=WITHIN)
-            db.submit(challenge_id, logic.student_session(ann.id), ann.name, spec.start_config(), 0.5)
+            token = parse_qs(urlsplit(student.url).query)["me"][0]  # the personal address, in the address bar
+            query = logic.student_query(challenge_id, spec) | {"class": class_id, "me": token}
+            student.goto(f"{one}/?{urlencode(query)}")
+            app_started(student)
+            with page_kept_on_timeout(student, "classroom-timeout-train", "the student's run finishing on server one"):
+                student.get_by_text("Trained 50 epochs").wait_for(timeout=90_000)
+                student.wait_for_selector(IDLE, timeout=60_000)
+            student.get_by_role("button", name="Submit to the challenge").click()
+            with page_kept_on_timeout(student, "classroom-timeout-submit", "the submission on server one"):
+                student.get_by_text("Submitted as Ann").wait_for(timeout=30_000)
             with page_kept_on_timeout(teacher, "classroom-timeout-entry", "the entry showing on server two"):
                 teacher.get_by_text("1 on the board, 1 submissions").wait_for(timeout=WITHIN)
             assert teacher.locator("[data-testid=stException]").count() == 0
