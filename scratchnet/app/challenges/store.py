@@ -254,7 +254,10 @@ class Store(ClassStore):
                     )
                 ).first()
                 if taken is not None:
-                    raise Refused("Someone else on this board has that name already: pick another.")
+                    raise Refused(
+                        "Someone else on this board has that name already: pick another. (Coming back after a "
+                        "reload? A board remembers you inside a class: ask your teacher for the class's address.)"
+                    )
                 entrant_id = connection.execute(
                     entrants.insert().values(
                         challenge_id=challenge_id,

@@ -1,5 +1,6 @@
-"""The Challenges page (create a challenge, the live board, the teacher's moderation) and the
-challenge bar the Playground shows to a student who opened a challenge link.
+"""The Challenges page (create a challenge, the live board, the teacher's moderation; a class's pages
+are ``classroom/view.py``) and the challenge bar the Playground shows to a student who opened a
+challenge link (a class's student submits as themselves, the same on every visit).
 
 The database is reached through ``ui/board_connection.py``. Whatever goes wrong with it, the page
 says what and the Playground keeps working: only the board's own parts wait for it.
@@ -175,8 +176,7 @@ def _submit(challenge_id: str) -> None:
 
 # ---- the Challenges page -----------------------------------------------------------------------------
 def page() -> None:
-    """The Challenges page: a class's pages when the address names one (``classroom/view.py``), else a
-    challenge's, else the forms for a new challenge and a new class."""
+    """A class's pages when the address names one, else a challenge's, else the forms for new ones."""
     from scratchnet.app.challenges.classroom import view as class_view  # it draws boards with this module's
 
     if class_view.wanted():

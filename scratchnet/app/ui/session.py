@@ -302,6 +302,11 @@ CLASS_FORM = "class.form"
 CLASS_TITLE = "class.title"
 
 
+def class_text(key: str) -> str:
+    """What the class widget ``key`` (a name or title box) holds now ("" before it is drawn)."""
+    return str(st.session_state.get(key, ""))
+
+
 def class_member():
     """The class student this session is (a ``classroom.Member``), or None."""
     return st.session_state.get(CLASS_MEMBER)

@@ -219,7 +219,7 @@ def moderation(db: Store, found: Class, lessons: Lessons) -> None:
         rename.button(
             "Rename",
             on_click=_act,
-            args=(lambda: db.rename_student(found.id, picked, st.session_state[session.CLASS_RENAME]),),
+            args=(lambda: db.rename_student(found.id, picked, session.class_text(session.CLASS_RENAME)),),
         )
         act.button(
             "Show again" if chosen.hidden else "Hide from the projector",
@@ -307,7 +307,7 @@ def join_form(found: Class) -> None:
 
 
 def _join(class_id: str) -> None:
-    classroom.join(class_id, st.session_state.get(session.CLASS_JOIN_NAME, ""))
+    classroom.join(class_id, session.class_text(session.CLASS_JOIN_NAME))
 
 
 def create_class_form() -> None:
@@ -324,5 +324,5 @@ def create_class_form() -> None:
 
 
 def _create_class() -> None:
-    class_id, key = connection.board_store().create_class(st.session_state.get(session.CLASS_TITLE, ""))
+    class_id, key = connection.board_store().create_class(session.class_text(session.CLASS_TITLE))
     st.query_params.from_dict({classroom.CLASS_KEY: class_id, "key": key})
