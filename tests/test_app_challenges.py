@@ -666,3 +666,13 @@ def test_the_class_csv_says_met_tries_and_last_try_and_keeps_formulas_from_runni
     assert lines[1].startswith("'=cmd(),False,True,3,") and lines[1].endswith(",False,0,")
     assert lines[2] == "Bob,True,False,0,,False,0,"
     assert roster.qr_png("http://x/").startswith(b"\x89PNG")
+
+
+def test_a_student_the_teacher_removed_cannot_submit_from_a_tab_still_open(db):
+    class_id, _ = db.create_class("class")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    ann, token = db.join(class_id, "Ann")
+    at = student(challenge_id, **{"class": class_id, "me": token})
+    db.forget_student(class_id, ann.id)  # the teacher removes Ann while her tab is open
+    at.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "no longer in this class" in plain(at) and db.submissions(challenge_id) == []

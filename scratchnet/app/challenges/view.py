@@ -128,14 +128,13 @@ def _submit_form(challenge: Challenge) -> None:
         st.caption(f"This run scores {escape(metric.shown(score))} ({metric.label.lower()}, measured here).")
 
 
-def _member_of(challenge: Challenge) -> classroom.Member | None:
-    """The class student this session is, when the challenge sits in their class."""
-    member = classroom.member()
+def _member_of(challenge: Challenge, *, confirm: bool = False) -> classroom.Member | None:
+    """The class's student this session is (``confirm``: asked of the database again), if in its class."""
+    member = classroom.confirmed() if confirm else classroom.member()
     return member if member is not None and challenge.class_id == member.class_id else None
 
 
-def _identity(challenge: Challenge) -> str:
-    """Who submits: a class's student (the same on every visit), else this browser session."""
+def _identity(challenge: Challenge) -> str:  # a class's student (the same on every visit), else this session
     member = _member_of(challenge)
     return logic.student_session(member.student_id) if member is not None else session.watcher_id()
 
@@ -159,7 +158,9 @@ def _submit(challenge_id: str) -> None:
         if job is None or not job.done or job.result is None:
             raise Refused("Wait for the run to finish training, then submit it.")
         score = logic.score(challenge.spec, job.result)  # rules re-checked on the server's copy of the run
-        member = _member_of(challenge)
+        held, member = _member_of(challenge), _member_of(challenge, confirm=True)  # removed meanwhile?
+        if held is not None and member is None:
+            raise Refused("You are no longer in this class (the teacher removed you): join it again to submit.")
         name = member.name if member is not None else st.session_state.get(session.CHALLENGE_NAME, "")
         db.submit(challenge_id, _identity(challenge), name, job.result.config, score)
         shown_name = db.my_name(challenge_id, _identity(challenge)) or ""
@@ -294,8 +295,7 @@ def _when_refused(action: Callable[[], Any]) -> None:
 
 
 def create_form(class_id: str | None = None, key_hash: str | None = None) -> None:
-    """The teacher's form: the points, the metric, the limits, the controls to hide, a closing time.
-    A challenge for a class (``class_id``) is moderated with the class's key (``key_hash``)."""
+    """The teacher's form: points, metric, limits, controls to hide, closing time (a class's: its key moderates)."""
     key = session.challenge_form_key
     with st.form(session.CHALLENGE_FORM, border=True):
         st.markdown("**A new challenge**")

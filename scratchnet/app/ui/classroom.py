@@ -81,6 +81,16 @@ def _refusal(token: str) -> str:
     )
 
 
+def confirmed() -> Member | None:
+    """``member()``, asked of the database again (before a write on the student's behalf: the teacher
+    may have removed them since); None when they are no longer in the class."""
+    held = member()
+    if held is not None and connection.board_store().student(held.class_id, held.token) is None:
+        session.set_class_member(None, (held.class_id, held.token), _refusal(held.token))
+        return None
+    return held
+
+
 def _pending() -> tuple[str, str] | None:
     """The student's (class id, token): checked, or waiting for the database to be back."""
     held = member()
