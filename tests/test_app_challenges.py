@@ -676,3 +676,19 @@ def test_a_student_the_teacher_removed_cannot_submit_from_a_tab_still_open(db):
     db.forget_student(class_id, ann.id)  # the teacher removes Ann while her tab is open
     at.button(key=session.CHALLENGE_SUBMIT).click().run()
     assert "no longer in this class" in plain(at) and db.submissions(challenge_id) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"class": "<b>x</b>"}, "is not a class id"),
+        ({"class": "AAAAAAAA"}, "There is no class AAAAAAAA"),
+        ({"key": "A" * 32}, "does not belong to this class"),
+        ({"key": ""}, "does not belong to this class"),
+    ],
+)
+def test_hostile_class_addresses_get_a_message_and_no_teacher_access(db, query, message):
+    class_id, key = db.create_class("class")
+    at = app("pages/5_Challenges.py", {"class": class_id} | query).run()
+    assert not at.exception and message in plain(at)
+    assert not at.get("download_button") and key not in texts(at)
