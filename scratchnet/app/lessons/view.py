@@ -165,7 +165,9 @@ def _status(lesson: Lesson, standing: Standing) -> None:
                 icon=":material/check_circle:",
             )
         else:
-            st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
+            st.success(
+                "**Goal met** earlier (in this session, your class or your address).", icon=":material/check_circle:"
+            )
         return
     last = standing.last_try
     if last is None:
