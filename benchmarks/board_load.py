@@ -1,10 +1,12 @@
-"""The challenge board under a burst: many sessions submitting to one challenge at once.
+"""The class and its board under a burst: many students joining one class, recording lesson tries and
+submitting to its challenge at once.
 
-    python benchmarks/board_load.py [--sessions 20] [--rounds 25] [--url URL ...]
+    python benchmarks/board_load.py [--sessions 30] [--rounds 25] [--url URL ...]
 
-Each session (a thread) submits ``rounds`` different runs as fast as it can. Prints, per database,
-how many were stored, refused, or failed, the wall time, the wait of one submission (median,
-95th percentile, worst), and how long reading the board then takes. Without ``--url`` it uses a
+Each student (a thread) joins the class, then ``rounds`` times records a lesson try and submits a
+different run, as fast as it can. Prints, per database and per kind of write (join, progress,
+submission), how many were stored, refused or failed and the wait of one (median, 95th percentile,
+worst); the wall time; and how long reading the board and the class's progress then takes. Without ``--url`` it uses a
 fresh SQLite file, and also ``SCRATCHNET_TEST_POSTGRES_URL`` when that is set (its board tables
 are dropped first: point it at a throwaway database).
 """
@@ -23,29 +25,55 @@ import sqlalchemy as sa
 from scratchnet.app.challenges import board, logic, store
 
 
+def figures(kind: str, waits: list[float], stored: int, asked: int, refused: list[str], failed: list[str]) -> str:
+    waits = sorted(waits)
+    return (
+        f"  {kind}: {stored} stored of {asked}, {len(refused)} refused, {len(failed)} failed; wait median "
+        f"{statistics.median(waits) * 1000:.1f} ms, p95 {waits[int(0.95 * len(waits))] * 1000:.0f} ms, "
+        f"worst {waits[-1] * 1000:.0f} ms" + (f"; first failure: {failed[0]}" if failed else "")
+    )
+
+
 def burst(url: str, sessions: int, rounds: int) -> str:
     engine = sa.create_engine(url, **store.engine_options(url))
     store.metadata.drop_all(engine)
     db = store.Store(engine)
     spec = logic.ChallengeSpec("burst")
-    challenge_id, _ = db.create(spec)
+    class_id, _ = db.create_class("burst")
+    challenge_id, _ = db.create(spec, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
     start = threading.Barrier(sessions)
-    waits: list[float] = []
-    refused: list[str] = []
-    failed: list[str] = []
+    kinds = ("join", "progress", "submission")
+    waits: dict[str, list[float]] = {kind: [] for kind in kinds}
+    refused: dict[str, list[str]] = {kind: [] for kind in kinds}
+    failed: dict[str, list[str]] = {kind: [] for kind in kinds}
+
+    def timed(kind: str, write):
+        began = time.perf_counter()
+        try:
+            return write()
+        except logic.Refused as error:
+            refused[kind].append(str(error))
+        except store.BoardUnavailable as error:
+            failed[kind].append(str(error))
+        finally:
+            waits[kind].append(time.perf_counter() - began)
 
     def student(i: int) -> None:
         start.wait()
+        joined = timed("join", lambda: db.join(class_id, f"student {i}"))
+        if joined is None:
+            return
+        me = joined[0]
         for r in range(rounds):
             config = spec.start_config().replace(seed=i, lr=0.001 * (r + 1))
-            began = time.perf_counter()
-            try:  # "now" steps 10 s a round: the rate limit is not what is measured
-                db.submit(challenge_id, f"s{i}", f"student {i}", config, 0.5, now=1e9 + 10 * r)
-            except logic.Refused as error:
-                refused.append(str(error))
-            except store.BoardUnavailable as error:
-                failed.append(str(error))
-            waits.append(time.perf_counter() - began)
+            timed("progress", lambda r=r: db.record_goal(class_id, me.id, f"lesson{r % 10}", r % 2 == 0, 1e9 + r))
+            # "now" steps 10 s a round: the rate limit is not what is measured
+            timed(
+                "submission",
+                lambda c=config, r=r: db.submit(
+                    challenge_id, logic.student_session(me.id), me.name, c, 0.5, now=1e9 + 10 * r
+                ),
+            )
 
     began = time.perf_counter()
     threads = [threading.Thread(target=student, args=(i,)) for i in range(sessions)]
@@ -54,25 +82,27 @@ def burst(url: str, sessions: int, rounds: int) -> str:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    stored = db.submissions(challenge_id)
+    stored = {
+        "join": len(db.students(class_id)),
+        "progress": sum(row.tries for row in db.progress(class_id)),
+        "submission": len({s.id for s in db.submissions(challenge_id)}),
+    }
     read_began = time.perf_counter()
     rows = board.ranked(db.submissions(challenge_id), spec.metric)
+    progress = db.progress(class_id)
     read = time.perf_counter() - read_began
     engine.dispose()
-    waits.sort()
-    ids = [submission.id for submission in stored]
+    asked = {"join": sessions, "progress": sessions * rounds, "submission": sessions * rounds}
+    lines = [figures(kind, waits[kind], stored[kind], asked[kind], refused[kind], failed[kind]) for kind in kinds]
     return (
-        f"{url.split(':')[0]}: {len(stored)} stored of {sessions * rounds} ({len(set(ids))} distinct), "
-        f"{len(refused)} refused, {len(failed)} failed; {wall:.2f} s; wait median "
-        f"{statistics.median(waits) * 1000:.1f} ms, p95 {waits[int(0.95 * len(waits))] * 1000:.0f} ms, "
-        f"worst {waits[-1] * 1000:.0f} ms; board of {len(rows)} read in {read * 1000:.1f} ms"
-        + (f"; first failure: {failed[0]}" if failed else "")
+        f"{url.split(':')[0]}: {sessions} students, {wall:.2f} s wall\n" + "\n".join(lines) + "\n"
+        f"  board of {len(rows)} and {len(progress)} progress rows read in {read * 1000:.1f} ms"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--url", nargs="*")
     args = parser.parse_args()

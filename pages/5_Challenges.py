@@ -1,8 +1,7 @@
-"""Challenges: a teacher's class challenge, and its live board."""
+"""Challenges: a teacher's class and its challenges, their live boards; a student's own class page."""
 
 from scratchnet.app.challenges import view
 from scratchnet.app.ui import nav
 
 nav.page_config("Challenges")
-
 view.page()

@@ -470,3 +470,225 @@ def test_the_students_controls_stop_at_the_challenges_limits(db):
     assert at.session_state[session.units_key(0)] == 1 and at.session_state[session.control_key("epochs")] == 10
     assert at.selectbox(key=session.control_key("optimizer")).options == [labels["sgd"]]
     assert at.session_state[session.RUN].result.config.hidden == (1,)
+
+
+# ---- a class: joining, coming back, the teacher's view, the projector ------------------------------------
+LESSON_KEYS = ("spiral", "units")
+
+
+def join(class_id: str, name: str):
+    at = app("pages/5_Challenges.py", {"class": class_id}).run()
+    at.text_input(key=session.CLASS_JOIN_NAME).set_value(name)
+    at.button[0].click().run()
+    return at
+
+
+def test_a_teacher_creates_a_class_and_the_key_stays_in_the_address_bar(db):
+    at = app("pages/5_Challenges.py").run()
+    at.text_input(key=session.CLASS_TITLE).set_value("Year 10 <b>maths</b>")
+    at.button[1].click().run()  # the class form comes after the challenge form
+    assert not at.exception
+    class_id, key = at.query_params["class"], at.query_params["key"]
+    found = db.classroom(class_id)
+    assert found.title == "Year 10 <b>maths</b>" and logic.key_matches(key, found.key_hash)
+    again = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()  # a reload
+    assert again.query_params["key"] == key and again.get("download_button")  # still the teacher
+    links = [code.value for code in again.code]
+    projector = next(link for link in links if "view=projector" in link)
+    assert "key=" not in projector and any(f"key={key}" in link for link in links)
+    assert len(again.get("image")) >= 2  # the QR codes of the join and projector links
+    shown = app("pages/5_Challenges.py", {"class": class_id, "view": "projector"}).run()
+    assert key not in texts(shown) and not shown.get("download_button") and not shown.get("selectbox")
+
+
+def test_a_student_joins_reloads_and_is_still_themselves(any_db):
+    db = any_db
+    class_id, _ = db.create_class("class")
+    at = join(class_id, "Dave")
+    assert not at.exception
+    token = at.query_params["me"]
+    assert "bookmark this to come back" in texts(at).lower() and at.get("image")
+    assert any(token in code.value for code in at.code)  # the personal address, with a copy button
+    back = app("pages/5_Challenges.py", {"class": class_id, "me": token}).run()  # a reload, or tomorrow
+    assert "You are **Dave**" in texts(back) and [s.name for s in db.students(class_id)] == ["Dave"]
+    again = join(class_id, "Dave")  # someone else (or Dave without his address)
+    assert "has that name already" in plain(again) and "me" not in again.query_params
+
+
+@pytest.mark.parametrize("forge", [lambda t: t[:20], lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"])
+def test_forged_or_truncated_personal_addresses_get_a_message_and_no_access(db, forge):
+    class_id, _ = db.create_class("class")
+    _, token = db.join(class_id, "Ann")
+    at = app("pages/5_Challenges.py", {"class": class_id, "me": forge(token)}).run()
+    assert not at.exception and "Nobody was signed in" in plain(at)
+    assert "You are" not in texts(at) and "Ann" not in texts(at)
+
+
+def test_a_student_who_leaves_is_forgotten(db):
+    class_id, _ = db.create_class("class")
+    at = join(class_id, "Ann")
+    at.checkbox[0].check().run()
+    at.button(key=session.CLASS_FORGET).click().run()
+    assert db.students(class_id) == [] and "me" not in at.query_params
+
+
+def test_the_teacher_sees_students_by_lessons_and_hidden_students_leave_the_projector(db):
+    class_id, key = db.create_class("class")
+    ann, _ = db.join(class_id, "Ann")
+    bob, _ = db.join(class_id, "<i>Bob</i>")
+    db.record_goal(class_id, ann.id, "spiral", True, 1_800_000_000.0)
+    db.record_goal(class_id, bob.id, "spiral", False, 1_800_000_000.0)
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    db.submit(challenge_id, logic.student_session(bob.id), bob.name, SPEC.start_config(), 0.5)
+    db.set_student_hidden(class_id, bob.id, True)
+    teacher = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    entries = teacher.dataframe[1].value  # the class's board, beside the students
+    assert list(entries["Name"]) == [board.struck("<i>Bob</i>")] and list(entries["Hidden"]) == [True]
+    table = teacher.dataframe[0].value
+    assert list(table.columns[:3]) == ["Student", "Hidden", "Goals met"]
+    assert list(table["Goals met"]) == [1, 0] and table.iloc[0, 3].startswith("✓ 1 try")
+    assert list(table["Hidden"]) == [False, True] and table.iloc[1, 0] == board.struck("<i>Bob</i>")
+    projector = app("pages/5_Challenges.py", {"class": class_id, "view": "projector"}).run()
+    assert list(projector.dataframe[0].value["Student"]) == ["Ann"] and "Hidden" not in projector.dataframe[0].value
+    assert len(projector.dataframe) == 1 and "No submissions yet" in texts(projector)  # the hidden entry is absent
+    assert "Bob" not in texts(projector)
+
+
+def test_a_student_in_a_class_submits_as_themselves_and_comes_back_to_the_same_entry(db, monkeypatch):
+    monkeypatch.setattr(store, "MIN_GAP_SECONDS", 0.0)  # the rate limit is not what is tested here
+    class_id, _ = db.create_class("class")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    _, token = db.join(class_id, "Dave")
+    first = student(challenge_id, **{"class": class_id, "me": token})
+    first.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "Submitted as Dave" in first.success[0].value
+    assert first.query_params["me"] == token  # the run written to the address bar keeps the student's address
+    later = student(challenge_id, **{"class": class_id, "me": token}, seed="3")  # a reload: another session
+    assert later.text_input(key=session.CHALLENGE_NAME).value == "Dave"
+    later.button(key=session.CHALLENGE_SUBMIT).click().run()
+    [entry] = board.ranked(db.submissions(challenge_id), SPEC.metric)
+    assert entry.name == "Dave" and entry.tries == 2  # one entrant, not "Dave2"
+
+
+def test_share_links_never_carry_the_personal_token(db):
+    from scratchnet.app.runs.links import public
+
+    assert public({"me": "t", "key": "k", "lr": "0.1", "class": "AAAAAAAA"}) == {"lr": "0.1", "class": "AAAAAAAA"}
+
+
+# ---- lesson progress: in the class's database, or on the student's own address ---------------------------
+LESSONS_PAGE = "pages/4_Lessons.py"
+
+
+def meet_the_batches_goal(query: dict[str, str]):
+    """The Lessons page opened with ``query``; the "batches" lesson opened and its goal met on the Playground."""
+    from scratchnet.app.lessons.logic import BY_KEY
+
+    lesson = BY_KEY["batches"]
+    at = app(LESSONS_PAGE, {"lesson": lesson.key} | query).run()
+    at.button(key=session.lesson_open_key(lesson.key)).click().run()
+    at.switch_page("streamlit_app.py")
+    at.session_state[session.control_key("batch_size")] = 16
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    return settle(at)
+
+
+def test_a_goal_met_by_a_student_in_a_class_is_stored_and_comes_back_after_a_reload(db):
+    class_id, key = db.create_class("class")
+    student_row, token = db.join(class_id, "Ann")
+    at = meet_the_batches_goal({"class": class_id, "me": token})
+    assert not at.exception and at.query_params["me"] == token  # the page change kept the personal address
+    [record] = db.progress(class_id)
+    assert (record.student_id, record.lesson_key, record.tries) == (student_row.id, "batches", 1)
+    assert record.met_at is not None
+    settle(at)  # a redraw of the same run is not another try
+    assert db.progress(class_id)[0].tries == 1
+    back = app(LESSONS_PAGE, {"class": class_id, "me": token}).run()  # a reload: a new session
+    assert any(o.startswith("8.") and o.endswith("✓") for o in back.sidebar.radio[0].options)
+    assert any("Kept in your class as Ann" in c.value for c in back.sidebar.caption)
+    teacher = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    assert list(teacher.dataframe[0].value["Goals met"]) == [1]
+
+
+def test_without_a_class_progress_stays_on_the_students_own_address(fresh_caches):
+    at = meet_the_batches_goal({})
+    assert not at.exception and at.query_params["progress"] == "batches"
+    back = app(LESSONS_PAGE, {"progress": "batches.nonsense.<b>"}).run()  # the bookmark: unknown keys ignored
+    assert not back.exception
+    ticked = [o for o in back.sidebar.radio[0].options if o.endswith("✓")]
+    assert len(ticked) == 1 and ticked[0].startswith("8.")
+    assert any("progress=" in c.value for c in back.sidebar.caption)
+
+
+def test_a_database_that_is_down_leaves_the_lessons_working_and_keeps_progress_on_the_address(
+    monkeypatch, fresh_caches
+):
+    monkeypatch.setenv("SCRATCHNET_BOARD_URL", "postgresql+psycopg://u:pw@127.0.0.1:9/x")
+    monkeypatch.setattr(board_connection, "_unreachable", store.Unreachable())
+    at = meet_the_batches_goal({"class": "AAAAAAAA", "me": "A" * 32})
+    assert not at.exception
+    assert any("database is unavailable" in w.value for w in at.warning) and "pw@" not in texts(at)
+    assert at.query_params["progress"] == "batches" and at.query_params["me"] == "A" * 32  # kept until it is back
+
+
+def test_the_teacher_renames_hides_removes_closes_and_deletes_from_the_page(db):
+    class_id, key = db.create_class("class")
+    ann, _ = db.join(class_id, "Ann")
+    bob, _ = db.join(class_id, "Bob")
+    at = app("pages/5_Challenges.py", {"class": class_id, "key": key}).run()
+    at.selectbox(key=session.CLASS_PICK).set_value(ann.id).run()
+    at.text_input(key=session.CLASS_RENAME).set_value("Ann B.")
+    next(b for b in at.button if b.label == "Rename").click().run()
+    next(b for b in at.button if b.label == "Hide from the projector").click().run()
+    assert [(s.name, s.hidden) for s in db.students(class_id)] == [("Ann B.", True), ("Bob", False)]
+    at.selectbox(key=session.CLASS_PICK).set_value(bob.id).run()
+    next(b for b in at.button if b.label.startswith("Remove")).click().run()
+    assert [s.name for s in db.students(class_id)] == ["Ann B."]
+    csv_text = at.get("download_button")[0].proto.label  # the CSV is offered
+    assert csv_text == "Class (.csv)"
+    next(b for b in at.button if b.label == "Close the class").click().run()
+    assert db.classroom(class_id).closed
+    joining = app("pages/5_Challenges.py", {"class": class_id}).run()
+    assert "closed" in texts(joining) and not joining.text_input
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Delete all of its data").click().run()
+    assert db.classroom(class_id) is None and db.students(class_id) == [] and not at.exception
+
+
+def test_the_class_csv_says_met_tries_and_last_try_and_keeps_formulas_from_running():
+    from scratchnet.app.challenges import roster
+    from scratchnet.app.challenges.classes import Progress, Student
+
+    students = [Student(1, "C", "=cmd()", False, 0.0), Student(2, "C", "Bob", True, 0.0)]
+    records = [Progress(1, "spiral", 3, 1_800_000_060.0, 1_800_000_120.0)]
+    lines = roster.class_csv(students, records, [("spiral", "Spiral"), ("units", "Units")]).splitlines()
+    assert lines[0] == "student,hidden,spiral met,spiral tries,spiral last,units met,units tries,units last"
+    assert lines[1].startswith("'=cmd(),False,True,3,") and lines[1].endswith(",False,0,")
+    assert lines[2] == "Bob,True,False,0,,False,0,"
+    assert roster.qr_png("http://x/").startswith(b"\x89PNG")
+
+
+def test_a_student_the_teacher_removed_cannot_submit_from_a_tab_still_open(db):
+    class_id, _ = db.create_class("class")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    ann, token = db.join(class_id, "Ann")
+    at = student(challenge_id, **{"class": class_id, "me": token})
+    db.forget_student(class_id, ann.id)  # the teacher removes Ann while her tab is open
+    at.button(key=session.CHALLENGE_SUBMIT).click().run()
+    assert "no longer in this class" in plain(at) and db.submissions(challenge_id) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"class": "<b>x</b>"}, "is not a class id"),
+        ({"class": "AAAAAAAA"}, "There is no class AAAAAAAA"),
+        ({"key": "A" * 32}, "does not belong to this class"),
+        ({"key": ""}, "does not belong to this class"),
+    ],
+)
+def test_hostile_class_addresses_get_a_message_and_no_teacher_access(db, query, message):
+    class_id, key = db.create_class("class")
+    at = app("pages/5_Challenges.py", {"class": class_id} | query).run()
+    assert not at.exception and message in plain(at)
+    assert not at.get("download_button") and key not in texts(at)

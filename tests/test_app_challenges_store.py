@@ -307,3 +307,181 @@ def test_an_unreachable_database_says_so_without_quoting_the_password(unreachabl
         with pytest.raises(BoardUnavailable, match="cannot be reached") as caught:
             attempt()
         assert "secret-password" not in str(caught.value)
+
+
+# ---- classes: students who come back, their progress, the teacher's moderation -------------------------
+def test_a_student_who_joins_comes_back_as_themselves_with_a_token_stored_only_hashed(db):
+    class_id, key = db.create_class("Year 10 maths")
+    dave, token = db.join(class_id, "Dave")
+    assert len(token) * 6 >= 128 and token != key
+    back = db.student(class_id, token)  # a reload, tomorrow, another server: the same student
+    assert back is not None and (back.id, back.name) == (dave.id, "Dave")
+    with db.engine.connect() as connection:
+        everything = " ".join(
+            str(v)
+            for table in (store.students, store.classes)
+            for row in connection.execute(sa.select(table))
+            for v in row
+        )
+    assert token not in everything and key not in everything
+    with pytest.raises(Refused, match=r"has that name already.*personal address"):
+        db.join(class_id, "dave")  # another person, or Dave without his address: not let in as Dave
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda t: t[:-1],
+        lambda t: t[:16],
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
+        lambda t: "",
+        lambda t: None,
+        lambda t: t + "x",
+        lambda t: "x" * 5000,
+    ],
+)
+def test_forged_or_truncated_tokens_let_nobody_in(db, forge):
+    class_id, _ = db.create_class("class")
+    _, token = db.join(class_id, "Ann")
+    assert db.student(class_id, forge(token)) is None
+    other_class, _ = db.create_class("another class")
+    assert db.student(other_class, token) is None  # a token opens only its own class
+
+
+def test_a_token_of_a_student_who_left_opens_nothing_and_every_row_of_theirs_is_gone(db):
+    class_id, _ = db.create_class("class")
+    ann, token = db.join(class_id, "Ann")
+    bob, _ = db.join(class_id, "Bob")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    for who in (ann, bob):
+        db.submit(challenge_id, logic.student_session(who.id), who.name, run(), 0.5, now=T0)
+        db.record_goal(class_id, who.id, "first", True, T0)
+    db.forget_student(class_id, ann.id)
+    assert db.student(class_id, token) is None  # the address replayed after leaving: no access
+    assert [s.name for s in db.students(class_id)] == ["Bob"]
+    assert [p.student_id for p in db.progress(class_id)] == [bob.id]
+    assert [s.name for s in db.submissions(challenge_id)] == ["Bob"]
+    assert db.join(class_id, "Ann")[0].name == "Ann"  # the name is free again
+
+
+def test_goals_count_tries_keep_the_first_met_time_and_one_student_cannot_write_another(db):
+    class_id, _ = db.create_class("class")
+    other_class, _ = db.create_class("other")
+    ann, _ = db.join(class_id, "Ann")
+    eve, _ = db.join(other_class, "Eve")
+    db.record_goal(class_id, ann.id, "first", False, T0)
+    db.record_goal(class_id, ann.id, "first", True, T0 + 10)
+    db.record_goal(class_id, ann.id, "first", True, T0 + 20)
+    [row] = db.progress(class_id)
+    assert (row.tries, row.met_at, row.last_try) == (3, T0 + 10, T0 + 20)
+    with pytest.raises(Refused, match="not in this class"):
+        db.record_goal(class_id, eve.id, "first", True, T0)  # Eve's id, Ann's class
+    assert db.progress(other_class) == [] and len(db.progress(class_id)) == 1
+
+
+def test_the_teacher_renames_hides_closes_and_deletes_the_class(db):
+    class_id, _ = db.create_class("class")
+    ann, token = db.join(class_id, "Ann")
+    challenge_id, _ = db.create(SPEC, class_id=class_id, key_hash=db.classroom(class_id).key_hash)
+    db.submit(challenge_id, logic.student_session(ann.id), ann.name, run(), 0.5, now=T0)
+    db.rename_student(class_id, ann.id, "Ann B.")
+    db.set_student_hidden(class_id, ann.id, True)
+    assert db.student(class_id, token).name == "Ann B." and db.student(class_id, token).hidden
+    [entry] = db.submissions(challenge_id)
+    assert entry.name == "Ann B." and entry.hidden  # the board follows the class
+    db.set_class_closed(class_id, True)
+    assert db.classroom(class_id).closed and db.challenge(challenge_id).closed()
+    with pytest.raises(Refused, match="closed"):
+        db.join(class_id, "Late")
+    db.delete_class(class_id)
+    assert db.classroom(class_id) is None and db.challenge(challenge_id) is None
+    with db.engine.connect() as connection:
+        for table in (store.students, store.progress, store.entrants, store.submissions, store.challenges):
+            assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
+
+
+def test_a_board_from_the_first_schema_is_migrated_with_its_rows_kept(url):
+    engine = make_engine(url)
+    serial = "SERIAL" if engine.dialect.name == "postgresql" else "INTEGER"
+    with engine.begin() as connection:  # the tables as schema version 1 made them
+        for ddl in (
+            "CREATE TABLE schema_info (name VARCHAR(32) PRIMARY KEY, value VARCHAR(64))",
+            "CREATE TABLE challenges (id VARCHAR(16) PRIMARY KEY, title TEXT NOT NULL, spec TEXT NOT NULL, "
+            "key_hash VARCHAR(64) NOT NULL, created_at FLOAT NOT NULL, closes_at FLOAT, closed BOOLEAN NOT NULL)",
+            f"CREATE TABLE entrants (id {serial} PRIMARY KEY, challenge_id VARCHAR(16) NOT NULL REFERENCES challenges(id), "
+            "session_hash VARCHAR(64) NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, hidden BOOLEAN NOT NULL, "
+            "created_at FLOAT NOT NULL, CONSTRAINT one_name_per_session UNIQUE (challenge_id, session_hash), "
+            "CONSTRAINT one_session_per_name UNIQUE (challenge_id, name_key))",
+            f"CREATE TABLE submissions (id {serial} PRIMARY KEY, "
+            "challenge_id VARCHAR(16) NOT NULL REFERENCES challenges(id), "
+            "entrant_id INTEGER NOT NULL REFERENCES entrants(id), run_key VARCHAR(64) NOT NULL, config TEXT NOT NULL, "
+            "score FLOAT NOT NULL, created_at FLOAT NOT NULL, CONSTRAINT one_run_stored_once UNIQUE (entrant_id, run_key))",
+        ):
+            connection.exec_driver_sql(ddl)
+    with engine.begin() as connection:
+        connection.execute(store.schema_info.insert().values(name="version", value="1"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO challenges (id, title, spec, key_hash, created_at, closed) "
+                "VALUES ('AAAAAAAA', 'old', :spec, 'h', 1.0, false)"
+            ),
+            {"spec": SPEC.to_json()},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO entrants (challenge_id, session_hash, name, name_key, hidden, created_at) "
+                "VALUES ('AAAAAAAA', 's', 'Old Timer', 'old timer', false, 1.0)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO submissions (challenge_id, entrant_id, run_key, config, score, created_at) "
+                "SELECT 'AAAAAAAA', id, 'r', '{}', 0.75, 2.0 FROM entrants"
+            )
+        )
+    db = Store(engine)
+    assert db.schema_version() == store.SCHEMA_VERSION == 2
+    assert db.challenge("AAAAAAAA").spec == SPEC and db.challenge("AAAAAAAA").class_id is None
+    [kept] = db.submissions("AAAAAAAA")
+    assert (kept.name, kept.score) == ("Old Timer", 0.75)
+    class_id, _ = db.create_class("new")  # the new tables work on the migrated database
+    assert db.create(SPEC, class_id=class_id)[0]
+    engine.dispose()
+
+
+STUDENTS = 30  # a class joining and working at once
+
+
+def test_thirty_students_joining_recording_and_submitting_at_once_are_each_stored_once(url):
+    engines = [make_engine(url) for _ in range(2)]  # two servers on one database
+    dbs = [Store(engine) for engine in engines]
+    class_id, _ = dbs[0].create_class("rush")
+    challenge_id, _ = dbs[0].create(SPEC, class_id=class_id, key_hash=dbs[0].classroom(class_id).key_hash)
+    start, errors, tokens = threading.Barrier(STUDENTS), [], {}
+
+    def student(i: int) -> None:
+        db = dbs[i % 2]
+        start.wait()
+        try:
+            me, tokens[i] = db.join(class_id, f"student {i}")
+            for lesson in ("first", "second"):
+                db.record_goal(class_id, me.id, lesson, lesson == "first", T0 + i)
+            db.submit(challenge_id, logic.student_session(me.id), me.name, run(seed=i), 0.5, now=T0)
+        except Exception as error:  # every failure is reported below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(STUDENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db = dbs[1]
+    assert sorted(s.name for s in db.students(class_id)) == sorted(f"student {i}" for i in range(STUDENTS))
+    rows = db.progress(class_id)
+    assert len(rows) == 2 * STUDENTS and all(row.tries == 1 for row in rows)
+    assert sum(row.met_at is not None for row in rows) == STUDENTS
+    assert len({s.entrant_id for s in db.submissions(challenge_id)}) == STUDENTS == len(db.submissions(challenge_id))
+    assert all(db.student(class_id, tokens[i]).name == f"student {i}" for i in range(STUDENTS))
+    for engine in engines:
+        engine.dispose()

@@ -11,6 +11,8 @@ import io
 import time
 from dataclasses import dataclass
 
+import pandas as pd
+
 import scratchnet as sn
 from scratchnet.app.challenges.logic import METRICS
 from scratchnet.app.challenges.store import Submission
@@ -98,21 +100,39 @@ def shown_time(timestamp: float) -> str:
 
 
 def table(rows: list[BoardRow], metric: str, links: list[str], *, teacher: bool = False) -> dict[str, list]:
-    """The board as the page's table: one column per heading (the teacher's has "Hidden" too)."""
+    """The board as the page's table: one column per heading (the teacher's has "Hidden" too, and a
+    hidden entrant's name struck through)."""
     shown = METRICS[metric]
     columns = {
         "Rank": [row.rank for row in rows],
-        "Name": [row.name for row in rows],
+        "Name": [struck(row.name) if row.hidden else row.name for row in rows],
+        # the teacher's "Hidden" next to the name: a narrow page never cuts it off at the right edge
+        **({"Hidden": [row.hidden for row in rows]} if teacher else {}),
         shown.label: [shown.shown(row.score) for row in rows],
         "Settings": [settings(row.config) for row in rows],
         "Submissions": [row.tries for row in rows],
         "Time": [shown_time(row.created_at) for row in rows],
         "Open": links,
     }
-    return columns | ({"Hidden": [row.hidden for row in rows]} if teacher else {})
+    return columns
 
 
-def _cell(text: str) -> str:
+def greyed(columns: dict[str, list], hidden: list[bool]):
+    """The table ``columns`` with the rows ``hidden`` greyed (a pandas Styler the page's table draws)."""
+    frame = pd.DataFrame(columns)
+    return frame.style.apply(lambda row: [GREY if hidden[row.name] else ""] * len(row), axis=1)
+
+
+GREY = "color: #9e9e9e"
+
+
+def struck(text: str) -> str:
+    """``text`` struck through (a combining long stroke after each character): how a hidden entry
+    reads on the teacher's view, in a table cell that shows text as it is."""
+    return "".join(ch + "\u0336" for ch in text)
+
+
+def csv_cell(text: str) -> str:
     """A CSV cell a spreadsheet shows as text: a leading = + - @ (a formula) gets an apostrophe."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -123,6 +143,6 @@ def board_csv(rows: list[BoardRow], metric: str) -> str:
     writer = csv.writer(out)
     writer.writerow(["rank", "name", METRICS[metric].label.lower(), "settings", "submissions", "time", "hidden"])
     for row in rows:
-        cells = [row.rank, _cell(row.name), f"{row.score:.6g}", _cell(settings(row.config)), row.tries]
+        cells = [row.rank, csv_cell(row.name), f"{row.score:.6g}", csv_cell(settings(row.config)), row.tries]
         writer.writerow([*cells, shown_time(row.created_at), row.hidden])
     return out.getvalue()

@@ -1,6 +1,8 @@
 """The board's database: its tables, how an engine is set up for it, and what its failures mean.
 
-The tables carry the rules that must hold even when sessions race: one name per session and one
+A class (``classes``) holds students who joined it with a name (``students``: a personal token,
+stored only as its SHA-256), their lesson progress (``progress``), and may hold challenges
+(``challenges.class_id``). The tables carry the rules that must hold even when sessions race: one name per session and one
 session per name in a challenge, and one run stored once per entrant (unique constraints). On
 SQLite a write begins with ``BEGIN IMMEDIATE`` (it waits its turn for the one writer instead of
 failing half-way), in WAL mode with a busy timeout, so readers never wait for writers. A failure
@@ -19,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the board alone; 2: classes, students, progress, challenges.class_id
 BUSY_SECONDS = 5.0  # how long a SQLite write waits for the one writer before the board says it is busy
 
 metadata = sa.MetaData()
@@ -36,6 +38,7 @@ challenges = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("closes_at", sa.Float),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    sa.Column("class_id", sa.String(16)),  # the class it sits in (version 2), or none
 )
 entrants = sa.Table(
     "entrants",
@@ -62,6 +65,51 @@ submissions = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.UniqueConstraint("entrant_id", "run_key", name="one_run_stored_once"),
 )
+
+classes = sa.Table(
+    "classes",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("closed", sa.Boolean, nullable=False, default=False),
+)
+students = sa.Table(
+    "students",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_id", sa.String(16), sa.ForeignKey("classes.id"), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.Text, nullable=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("class_id", "name_key", name="one_student_per_name"),
+)
+progress = sa.Table(
+    "progress",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_id", sa.String(16), sa.ForeignKey("classes.id"), nullable=False, index=True),
+    sa.Column("student_id", sa.Integer, sa.ForeignKey("students.id"), nullable=False),
+    sa.Column("lesson_key", sa.String(40), nullable=False),
+    sa.Column("tries", sa.Integer, nullable=False, default=0),
+    sa.Column("met_at", sa.Float),  # when the goal was first met (the server's own check), or none yet
+    sa.Column("last_try", sa.Float, nullable=False),
+    sa.UniqueConstraint("student_id", "lesson_key", name="one_row_per_lesson"),
+)
+
+
+def migrate(connection, found: int) -> None:
+    """Bring a database at schema version ``found`` up to ``SCHEMA_VERSION``, keeping every row
+    (the new tables themselves are made by ``create_all``). Runs inside the write transaction that
+    holds the version row, so two servers starting at once migrate once."""
+    if found < 2:
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("challenges")}
+        if "class_id" not in columns:
+            connection.exec_driver_sql("ALTER TABLE challenges ADD COLUMN class_id VARCHAR(16)")
+    connection.execute(schema_info.update().where(schema_info.c.name == "version").values(value=str(SCHEMA_VERSION)))
 
 
 class BoardUnavailable(RuntimeError):

@@ -90,10 +90,7 @@ class ChallengeSpec:
     hidden: frozenset[str] = frozenset()  # controls hidden from the students, besides ``ALWAYS_HIDDEN``
 
     def __post_init__(self) -> None:
-        title = " ".join(str(self.title).split())
-        if not 1 <= len(title) <= TITLE_LENGTH:
-            raise Refused(f"The title must be 1 to {TITLE_LENGTH} characters; got {len(title)}.")
-        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "title", check_title(self.title))
         try:
             data = RunConfig(**{name: getattr(self, name) for name in DATA_FIELDS})
             epochs = FIELDS["epochs"]
@@ -258,6 +255,28 @@ def check_name(text: object) -> tuple[str, str]:
 
 
 # ---- keys and ids --------------------------------------------------------------------------------
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")  # what ``new_key`` makes: 24 bytes, URL-safe base64
+
+
+def token_well_formed(token: object) -> bool:
+    """True when ``token`` looks like a key or personal token this app makes (a cut-short one does not)."""
+    return isinstance(token, str) and TOKEN_PATTERN.fullmatch(token) is not None
+
+
+def student_session(student_id: int) -> str:
+    """The identity a class's student submits to its challenges under: the same on every visit and
+    every server, made on the server from the student the personal token resolved to."""
+    return f"class-student:{int(student_id)}"
+
+
+def check_title(text: object) -> str:
+    """A title (of a challenge or a class), trimmed; ``Refused`` says what is allowed."""
+    title = " ".join(str(text).split())
+    if not 1 <= len(title) <= TITLE_LENGTH:
+        raise Refused(f"The title must be 1 to {TITLE_LENGTH} characters; got {len(title)}.")
+    return title
+
+
 def new_key() -> str:
     return secrets.token_urlsafe(KEY_BYTES)
 

@@ -23,18 +23,23 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from scratchnet.app.challenges import logic
+from scratchnet.app.challenges.classes import Class, ClassStore, Progress, Student  # noqa: F401 (found here too)
 from scratchnet.app.challenges.database import (  # noqa: F401 (the store's users find them here too)
     BUSY_SECONDS,
     SCHEMA_VERSION,
     BoardUnavailable,
     Unreachable,
     challenges,
+    classes,
     default_url,
     engine_options,
     entrants,
     metadata,
+    migrate,
+    progress,
     schema_info,
     sqlite_setup,
+    students,
     submissions,
     unavailable,
 )
@@ -53,6 +58,7 @@ class Challenge:
     created_at: float
     closes_at: float | None
     closed_flag: bool
+    class_id: str | None = None  # the class it sits in, if any
 
     def closed(self, now: float | None = None) -> bool:
         return logic.is_closed(self.closed_flag, self.closes_at, time.time() if now is None else now)
@@ -71,8 +77,8 @@ class Submission:
     created_at: float
 
 
-class Store:
-    """The challenges, their entrants and submissions, in one database."""
+class Store(ClassStore):
+    """The challenges, their entrants and submissions, and the classes (``classes.py``), in one database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -117,9 +123,14 @@ class Store:
 
     def _record_version(self) -> None:
         with self.engine.connect() as connection, connection.execution_options(board_write=True).begin():
-            found = connection.execute(sa.select(schema_info.c.value).where(schema_info.c.name == "version")).scalar()
+            found = connection.execute(
+                sa.select(schema_info.c.value).where(schema_info.c.name == "version").with_for_update()
+            ).scalar()  # the row locked: a second server starting at once waits, then sees it migrated
             if found is None:
                 connection.execute(schema_info.insert().values(name="version", value=str(SCHEMA_VERSION)))
+                return
+            if int(found) < SCHEMA_VERSION:
+                migrate(connection, int(found))
                 return
         if int(found) > SCHEMA_VERSION:
             raise BoardUnavailable(
@@ -135,10 +146,18 @@ class Store:
 
     # ---- challenges --------------------------------------------------------------------------
     def create(
-        self, spec: ChallengeSpec, *, closes_at: float | None = None, now: float | None = None
+        self,
+        spec: ChallengeSpec,
+        *,
+        closes_at: float | None = None,
+        now: float | None = None,
+        class_id: str | None = None,
+        key_hash: str | None = None,
     ) -> tuple[str, str]:
-        """Store a new challenge; returns its id and the teacher's key (only its hash is stored)."""
-        key, now = logic.new_key(), time.time() if now is None else now
+        """Store a new challenge; returns its id and the teacher's key (only its hash is stored). A
+        challenge in a class (``class_id``) is moderated with the class's key (its ``key_hash``): then
+        the key returned is empty."""
+        key, now = ("" if key_hash else logic.new_key()), time.time() if now is None else now
         for _ in range(5):  # an id already taken (one in 2⁴⁸ per challenge) gets another
             challenge_id = logic.new_challenge_id()
             try:
@@ -148,10 +167,11 @@ class Store:
                             id=challenge_id,
                             title=spec.title,
                             spec=spec.to_json(),
-                            key_hash=logic.hash_key(key),
+                            key_hash=key_hash or logic.hash_key(key),
                             created_at=now,
                             closes_at=closes_at,
                             closed=False,
+                            class_id=class_id,
                         )
                     )
                 return challenge_id, key
@@ -164,9 +184,8 @@ class Store:
             row = connection.execute(sa.select(challenges).where(challenges.c.id == challenge_id)).first()
         if row is None:
             return None
-        return Challenge(
-            row.id, ChallengeSpec.from_json(row.spec), row.key_hash, row.created_at, row.closes_at, bool(row.closed)
-        )
+        spec = ChallengeSpec.from_json(row.spec)
+        return Challenge(row.id, spec, row.key_hash, row.created_at, row.closes_at, bool(row.closed), row.class_id)
 
     def set_closed(self, challenge_id: str, closed: bool) -> None:
         """Close the challenge, or reopen it (a reopened challenge has no closing time any more)."""
@@ -235,7 +254,10 @@ class Store:
                     )
                 ).first()
                 if taken is not None:
-                    raise Refused("Someone else on this board has that name already: pick another.")
+                    raise Refused(
+                        "Someone else on this board has that name already: pick another. (Coming back after a "
+                        "reload? A board remembers you inside a class: ask your teacher for the class's address.)"
+                    )
                 entrant_id = connection.execute(
                     entrants.insert().values(
                         challenge_id=challenge_id,

@@ -1,5 +1,6 @@
-"""The Challenges page (create a challenge, the live board, the teacher's moderation) and the
-challenge bar the Playground shows to a student who opened a challenge link.
+"""The Challenges page (create a challenge, the live board, the teacher's moderation; a class's pages
+are ``classroom/view.py``) and the challenge bar the Playground shows to a student who opened a
+challenge link (a class's student submits as themselves, the same on every visit).
 
 The database is reached through ``ui/board_connection.py``. Whatever goes wrong with it, the page
 says what and the Playground keeps working: only the board's own parts wait for it.
@@ -20,7 +21,7 @@ from scratchnet.app.challenges.store import Challenge, Store
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.text import escape
 from scratchnet.app.ui import board_connection as connection
-from scratchnet.app.ui import controls, live, session
+from scratchnet.app.ui import classroom, controls, live, session
 
 BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
 PAGE_PATH = connection.PAGE_PATH
@@ -93,7 +94,8 @@ def _submit_form(challenge: Challenge) -> None:
     job = session.current_run()
     result = job.result if job is not None and job.done else None
     name_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
-    known = _my_name(challenge.id)
+    member = _member_of(challenge)
+    known = member.name if member is not None else _my_name(challenge.id)
     if known:
         st.session_state[session.CHALLENGE_NAME] = known
     name_col.text_input(
@@ -126,6 +128,17 @@ def _submit_form(challenge: Challenge) -> None:
         st.caption(f"This run scores {escape(metric.shown(score))} ({metric.label.lower()}, measured here).")
 
 
+def _member_of(challenge: Challenge, *, confirm: bool = False) -> classroom.Member | None:
+    """The class's student this session is (``confirm``: asked of the database again), if in its class."""
+    member = classroom.confirmed() if confirm else classroom.member()
+    return member if member is not None and challenge.class_id == member.class_id else None
+
+
+def _identity(challenge: Challenge) -> str:  # a class's student (the same on every visit), else this session
+    member = _member_of(challenge)
+    return logic.student_session(member.student_id) if member is not None else session.watcher_id()
+
+
 def _my_name(challenge_id: str) -> str | None:
     try:
         return connection.board_read(lambda db: db.my_name(challenge_id, session.watcher_id()))
@@ -145,9 +158,12 @@ def _submit(challenge_id: str) -> None:
         if job is None or not job.done or job.result is None:
             raise Refused("Wait for the run to finish training, then submit it.")
         score = logic.score(challenge.spec, job.result)  # rules re-checked on the server's copy of the run
-        name = st.session_state.get(session.CHALLENGE_NAME, "")
-        db.submit(challenge_id, session.watcher_id(), name, job.result.config, score)
-        shown_name = db.my_name(challenge_id, session.watcher_id()) or ""
+        held, member = _member_of(challenge), _member_of(challenge, confirm=True)  # removed meanwhile?
+        if held is not None and member is None:
+            raise Refused("You are no longer in this class (the teacher removed you): join it again to submit.")
+        name = member.name if member is not None else st.session_state.get(session.CHALLENGE_NAME, "")
+        db.submit(challenge_id, _identity(challenge), name, job.result.config, score)
+        shown_name = db.my_name(challenge_id, _identity(challenge)) or ""
         place = board.rank_of(board.ranked(db.submissions(challenge_id), challenge.spec.metric), shown_name)
         where = f" You are number {place[0]} of {place[1]} on the board." if place else ""
         metric = challenge.spec.metric_info
@@ -161,6 +177,15 @@ def _submit(challenge_id: str) -> None:
 
 # ---- the Challenges page -----------------------------------------------------------------------------
 def page() -> None:
+    """A class's pages when the address names one, else a challenge's, else the forms for new ones."""
+    from scratchnet.app.challenges.classroom import view as class_view  # it draws boards with this module's
+
+    if class_view.wanted():
+        return class_view.page()
+    _challenge_page(class_view.create_class_form)
+
+
+def _challenge_page(after_create: Callable[[], None] | None = None) -> None:
     st.title("Challenges")
     st.caption(
         "A class challenge: everyone trains on the same points, within the same limits, and the board ranks "
@@ -171,6 +196,8 @@ def page() -> None:
         st.warning(escape(message), icon=":material/link:")
     if link.challenge_id is None:  # nothing to read yet: the database is opened only once there is
         create_form()
+        if after_create is not None:
+            after_create()
         return
     try:
         db = connection.board_store()
@@ -186,7 +213,7 @@ def page() -> None:
     _header(challenge)
     live.poll(
         lambda: _still_open(db, challenge.id),
-        lambda: _board(db, challenge.id, teacher),
+        lambda: board_panel(db, challenge.id, teacher),
         BOARD_SECONDS,
         key=session.CHALLENGE_BOARD,
     )
@@ -232,7 +259,8 @@ def _still_open(db: Store, challenge_id: str) -> bool:
         return True  # keep trying: the board says what is wrong meanwhile
 
 
-def _board(db: Store, challenge_id: str, teacher: bool) -> None:
+def board_panel(db: Store, challenge_id: str, teacher: bool) -> None:
+    """The challenge's board (the teacher's with hidden entries struck through and greyed)."""
     try:
         challenge, submissions = db.challenge(challenge_id), db.submissions(challenge_id)
     except BoardUnavailable as error:
@@ -248,7 +276,7 @@ def _board(db: Store, challenge_id: str, teacher: bool) -> None:
         return
     links = [connection.address(logic.student_query(challenge_id, spec, row.config)) for row in rows]
     st.dataframe(  # the names go into a table, never into Markdown: a table cell shows its text as it is
-        board.table(rows, spec.metric, links, teacher=teacher),
+        board.greyed(board.table(rows, spec.metric, links, teacher=teacher), [row.hidden for row in rows]),
         hide_index=True,
         width="stretch",
         column_config={"Open": st.column_config.LinkColumn("Open", display_text="in the Playground")},
@@ -266,8 +294,8 @@ def _when_refused(action: Callable[[], Any]) -> None:
         st.session_state[session.TEACHER_ERROR] = str(error)
 
 
-def create_form() -> None:
-    """The teacher's form: the points, the metric, the limits, the controls to hide, a closing time."""
+def create_form(class_id: str | None = None, key_hash: str | None = None) -> None:
+    """The teacher's form: points, metric, limits, controls to hide, closing time (a class's: its key moderates)."""
     key = session.challenge_form_key
     with st.form(session.CHALLENGE_FORM, border=True):
         st.markdown("**A new challenge**")
@@ -295,12 +323,12 @@ def create_form() -> None:
             hideable = {name: spec.label for name, spec in FIELDS.items() if spec.group != "data"}
             st.multiselect("Controls to hide", list(hideable), format_func=hideable.get, key=key("hidden"))
             st.number_input("Closes after (minutes; 0 = stays open)", 0, 10_080, 0, key=key("minutes"))
-        st.form_submit_button("Create challenge", type="primary", on_click=_create)
+        st.form_submit_button("Create challenge", type="primary", on_click=_create, args=(class_id, key_hash))
     if st.session_state.get(session.TEACHER_ERROR):
         st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
 
 
-def _create() -> None:
+def _create(class_id: str | None = None, key_hash: str | None = None) -> None:
     def create() -> None:
         db = connection.board_store()
         values = {name: st.session_state[session.challenge_form_key(name)] for name in logic.FORM_FIELDS}
@@ -308,7 +336,10 @@ def _create() -> None:
         spec = ChallengeSpec(
             **values | {"optimizers": tuple(values["optimizers"]), "hidden": frozenset(values["hidden"])}
         )
-        challenge_id, teacher_key = db.create(spec, closes_at=time.time() + 60 * minutes if minutes else None)
+        closes_at = time.time() + 60 * minutes if minutes else None
+        challenge_id, teacher_key = db.create(spec, closes_at=closes_at, class_id=class_id, key_hash=key_hash)
+        if class_id is not None:
+            return  # the class's view lists it, and the class's key moderates it
         st.session_state.setdefault(session.TEACHER_KEYS, {})[challenge_id] = teacher_key
         st.query_params.from_dict({"challenge": challenge_id})
 

@@ -18,7 +18,7 @@ from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
-from scratchnet.app.ui import controls, links, run_panel, session
+from scratchnet.app.ui import classroom, controls, links, run_panel, session
 
 LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
@@ -38,10 +38,20 @@ def _runs() -> list[RunResult]:
 
 def standings() -> dict[str, Standing]:
     """Every lesson's standing; a goal met once stays met for the session."""
-    passed = frozenset(st.session_state.get(session.LESSON_PASSED, ()))
+    known = [lesson.key for lesson in LESSONS]
+    passed = frozenset(st.session_state.get(session.LESSON_PASSED, ())) | classroom.goals_met(known)
     found = progress(_runs(), passed)
     st.session_state[session.LESSON_PASSED] = {key for key, standing in found.items() if standing.passed}
+    classroom.keep_goals(st.session_state[session.LESSON_PASSED], known)  # the class's database, or the address
     return found
+
+
+def _record_try(key: str, standing: Standing) -> None:
+    """The session's finished run, when it is a try at lesson ``key``, recorded for a student in a class."""
+    job = session.current_run()
+    run = job.result if job is not None and job.done else None
+    if run is not None and (run is standing.passing or any(tried is run for tried in standing.tries)):
+        classroom.lesson_try(key, run, run is standing.passing)
 
 
 # ---- opening a lesson ----------------------------------------------------------------------------------
@@ -68,7 +78,7 @@ def open_lesson(lesson: Lesson) -> None:
     controls.load(lesson.setup)
     run_panel.train(lesson.setup)  # its starting point, trained: where the task begins
     st.session_state[session.LESSON_ACTIVE] = lesson.key
-    st.switch_page(lesson.page, query_params=playground_query(lesson))
+    st.switch_page(lesson.page, query_params=playground_query(lesson) | classroom.along())
 
 
 def look(sight: Sight) -> None:
@@ -118,7 +128,8 @@ def _number(lesson: Lesson) -> int:
 def _menu(found: dict[str, Standing]) -> Lesson:
     with st.sidebar:
         done = sum(standing.passed for standing in found.values())
-        st.progress(done / len(LESSONS), text=f"{done} of {len(LESSONS)} lessons done in this session")
+        st.progress(done / len(LESSONS), text=f"{done} of {len(LESSONS)} lessons done")
+        st.caption(escape(classroom.progress_note()))
         st.radio(
             "Lessons",
             [lesson.key for lesson in LESSONS],
@@ -154,7 +165,9 @@ def _status(lesson: Lesson, standing: Standing) -> None:
                 icon=":material/check_circle:",
             )
         else:
-            st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
+            st.success(
+                "**Goal met** earlier (in this session, your class or your address).", icon=":material/check_circle:"
+            )
         return
     last = standing.last_try
     if last is None:
@@ -246,7 +259,9 @@ def playground_note() -> None:
     if key not in BY_KEY:
         return
     lesson = BY_KEY[key]
-    met = standings()[key].passed
+    standing = standings()[key]
+    met = standing.passed
+    _record_try(key, standing)
     note, back = st.columns([7, 2], vertical_alignment="center")
     (note.success if met else note.info)(
         f"**Lesson {_number(lesson)}: {lesson.title}.** {lesson.task}" + (" **Goal met.**" if met else ""),

@@ -71,6 +71,16 @@ def link_query(config: RunConfig, hidden: frozenset[str] = frozenset(), preset: 
     return query
 
 
+#: Query keys that carry a secret (a student's personal token, a teacher's key): never part of a link
+#: the app builds for sharing, whatever else the address bar holds.
+PRIVATE_KEYS = frozenset({"me", "key"})
+
+
+def public(query: dict[str, str]) -> dict[str, str]:
+    """``query`` without the keys that carry a secret."""
+    return {name: value for name, value in query.items() if name not in PRIVATE_KEYS}
+
+
 def hide_query(hidden: frozenset[str]) -> dict[str, str]:
     """Just the ``hide=`` part of a link (for a page that sends the student on with the teacher's list)."""
     return {"hide": ",".join(sorted(hidden))} if hidden else {}

@@ -8,9 +8,11 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from scratchnet.app.runs.config import FIELDS, RunConfig
-from scratchnet.app.runs.links import Link, link_query, read_link
+from scratchnet.app.runs.links import Link, link_query, public, read_link
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.ui import controls, session
+
+KEPT = ("challenge", "class", "me", "progress")  # what a run written to the address bar keeps of it
 
 
 def _query() -> dict[str, list[str]]:
@@ -29,6 +31,7 @@ def open_link() -> Link:
 
 def share_url(query: dict[str, str]) -> str:
     """The full address of this app with ``query`` (the page's own URL, as the browser sees it)."""
+    query = public(query)  # a personal token or a teacher's key never travels in a shared link
     address = st.context.url or "http://localhost:8501/"
     if not urlsplit(address).path:
         address += "/"  # http://host:8501/?lr=0.1, as a browser writes it
@@ -44,7 +47,8 @@ def app_address(page: str = "") -> str:
 
 def write_link(config: RunConfig) -> None:
     """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
-    kept = {"challenge": st.query_params["challenge"]} if "challenge" in st.query_params else {}  # a student link's
+    # a student link's challenge, and the student's own class address and progress, stay in the address bar
+    kept = {name: st.query_params[name] for name in KEPT if name in st.query_params}
     st.query_params.from_dict(link_query(config, session.hidden()) | kept)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scratchnet.app.runs.links import hide_query
-from scratchnet.app.ui import links, session
+from scratchnet.app.ui import classroom, links, session
 
 #: Each page: its file, its name, its icon in the menu (Material Symbols, drawn from a font that
 #: ships with Streamlit) and in the browser tab (an emoji: a Material icon there is fetched from
@@ -24,7 +24,7 @@ PAGES = (
 def menu() -> None:
     """Links to every page, at the top of the sidebar. A teacher's ``hide=`` list goes along in the
     address bar: the controls it hides stay hidden on every page, and a copied address keeps it."""
-    along = hide_query(session.hidden())
+    along = hide_query(session.hidden()) | classroom.along()  # a student's class address goes along too
     with st.sidebar:
         for path, label, icon, _ in PAGES:
             st.page_link(path, label=label, icon=icon, query_params=along or None)
@@ -36,4 +36,6 @@ def page_config(title: str) -> None:
     tab_icon = next(tab_icon for _, label, _, tab_icon in PAGES if label == title)
     st.set_page_config(page_title=f"scratchnet · {title}", page_icon=tab_icon, layout="wide")
     links.open_link()  # on whichever page a session starts: a classroom link may open any page
+    classroom.keep_address()  # a student in a class keeps their personal address on every page
     menu()
+    classroom.notice()

@@ -1,0 +1,1 @@
+"""The Challenges page's class: the teacher's and the projector's views, a student's own page, joining."""
