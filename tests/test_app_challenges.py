@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scratchnet.app.challenges import board, logic, store
+from scratchnet.app.challenges import connection_view as board_connection
 from scratchnet.app.challenges.logic import ChallengeSpec, Refused
 from scratchnet.app.challenges.store import Store
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.text import escape
-from scratchnet.app.ui import board_connection, session
+from scratchnet.app.ui import session
 
 SPEC = ChallengeSpec("Spiral, 8 units", max_units=8, max_layers=2, max_epochs=300)
 #: Names that try to be Markdown or HTML where they are shown (each within the 24-character limit).

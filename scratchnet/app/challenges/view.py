@@ -1,7 +1,7 @@
 """The Challenges page (create a challenge, the live board, the teacher's moderation) and the
 challenge bar the Playground shows to a student who opened a challenge link.
 
-The database is reached through ``ui/board_connection.py``. Whatever goes wrong with it, the page
+The database is reached through ``connection_view.py``. Whatever goes wrong with it, the page
 says what and the Playground keeps working: only the board's own parts wait for it.
 """
 
@@ -14,13 +14,13 @@ from typing import Any
 import streamlit as st
 
 from scratchnet.app.challenges import board, logic
+from scratchnet.app.challenges import connection_view as connection
 from scratchnet.app.challenges.database import BoardUnavailable
 from scratchnet.app.challenges.logic import ChallengeLink, ChallengeSpec, Refused
 from scratchnet.app.challenges.store import Challenge, Store
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.text import escape
-from scratchnet.app.ui import board_connection as connection
-from scratchnet.app.ui import controls, live, session
+from scratchnet.app.ui import bars, controls, live, session
 
 BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
 PAGE_PATH = connection.PAGE_PATH
@@ -87,6 +87,9 @@ def playground_challenge() -> None:
         st.link_button(
             "The board", connection.address({"challenge": challenge.id}, PAGE_PATH), icon=":material/leaderboard:"
         )
+
+
+bars.register(bars.BEFORE_CONTROLS, "challenge", playground_challenge)
 
 
 def _submit_form(challenge: Challenge) -> None:

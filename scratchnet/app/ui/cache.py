@@ -33,7 +33,6 @@ charts (a run still training) are drawn afresh: their network changes with every
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -44,11 +43,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import scratchnet as sn
-from scratchnet.app.playground import logic
 from scratchnet.app.plots import frames
 from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
@@ -186,50 +183,62 @@ def map_frames(
 
 
 @st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
-def _diagram(key: str, _net: sn.Network, _config: RunConfig, _data: DataSplit) -> logic.Diagram:
-    return logic.diagram(_net, _data, _config.features)
+def _network_piece(kind: str, key: str, options: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
 
 
-def diagram(key: str, net: sn.Network, config: RunConfig, data: DataSplit) -> logic.Diagram:
-    """``playground.logic.diagram`` of the network ``key`` names."""
-    return _diagram(key, net, config, data)
+def network_piece(kind: str, key: str, options: tuple, build: Callable[[], Any]) -> Any:
+    """What ``build()`` works out from the network ``key`` names (the Playground's diagram, a unit's
+    large map…), once per ``kind``, ``key`` and ``options`` (everything else it reads)."""
+    return _network_piece(kind, key, options, build)
 
 
-@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
-def _unit_map(
-    key: str, layer: int, unit: int, _net: sn.Network, _config: RunConfig, _data: DataSplit
-) -> tuple[str, float, float]:
-    return logic.unit_map(_net, _data, _config.features, layer, unit)
+# ---- drawing: the one path every chart takes ------------------------------------------------------
+#: Altair's data transformers and themes are process-wide settings: one conversion at a time.
+_altair_settings = threading.Lock()
+_TABLES = "scratchnet_tables"  # the data transformer that keeps a chart's tables as they are
 
 
-def unit_map(
-    key: str, net: sn.Network, config: RunConfig, data: DataSplit, layer: int, unit: int
-) -> tuple[str, float, float]:
-    """``playground.logic.unit_map`` of one unit of the network ``key`` names."""
-    return _unit_map(key, layer, unit, net, config, data)
+def _table_name(table: pd.DataFrame) -> str:
+    """A table's name in a spec, from its content (equal tables, equal names: a redraw with the
+    same data sends the same spec)."""
+    hasher = hashlib.blake2b(repr(list(table.columns)).encode(), digest_size=12)
+    hasher.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    return f"table_{hasher.hexdigest()}"
 
 
-def _unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """``chart``, its ``to_dict()`` made to skip the Vega-Lite schema check."""
-    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
-    return chart
+def _keep_tables(data: Any, tables: dict[str, Any]) -> dict[str, Any]:
+    """A data transformer (Altair's public registry): a table becomes a named dataset, kept as a
+    DataFrame for Streamlit to send as Arrow, instead of a list of JSON records."""
+    if isinstance(data, pd.DataFrame):
+        name = _table_name(data)
+        tables[name] = data
+        return {"name": name}
+    return alt.to_values(data)
 
 
-def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
-    """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
-
-    That check is a third of a cached page's redraw. The chart builders are pure functions,
-    checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
-    """
-    st.altair_chart(_unchecked(figure), **options)
+alt.data_transformers.register(_TABLES, _keep_tables)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """A chart as ``st.altair_chart`` sends it: its Vega-Lite spec, its tables as Arrow bytes.
+    """``chart``'s Vega-Lite spec, its tables as DataFrames in ``spec["datasets"]``: what
+    ``st.vega_lite_chart`` draws (it sends each table as Arrow).
 
-    The schema check is skipped: the builders are pure functions checked against the schema by the
-    tests (and a third of a redraw went on checking the same spec again)."""
-    return _convert_altair_to_vega_lite_spec(_unchecked(chart))
+    Public APIs only: Altair's ``to_dict(validate=False)`` (the builders are pure functions whose
+    specs the tests check against the schema once: checking every redraw was a third of a cached
+    page's time), a registered data transformer, and the theme "none" (Streamlit's own theme
+    applies in the browser). A chart is never changed."""
+    tables: dict[str, Any] = {}
+    with _altair_settings, alt.theme.enable("none"), alt.data_transformers.enable(_TABLES, tables=tables):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **tables}
+    return spec
+
+
+def show_chart(figure: alt.TopLevelMixin, **options: Any) -> Any:
+    """Draw an Altair chart now (a live one, or one a page draws once): ``options`` as for
+    ``st.vega_lite_chart`` (``width=``, ``on_select=``, ``key=``…)."""
+    return st.vega_lite_chart(spec_of(figure), **options)
 
 
 @st.cache_data(max_entries=MAX_CHARTS, show_spinner=False)
@@ -243,20 +252,6 @@ def chart_spec(kind: str, key: str, options: tuple, build: Callable[[], alt.TopL
     return _chart_spec(kind, key, options, build)
 
 
-def with_marker(loss: dict[str, Any], marker: dict[str, Any], *, below: int = 0) -> dict[str, Any]:
-    """A loss chart's spec (``charts.loss_chart`` drawn without a marker) with the replay marker's
-    (``charts.replay_marker``) added to its top plot, ``below`` layers from the top (the best-epoch
-    rule and label stay over it, as ``loss_chart(marker=...)`` draws them). Nothing is changed in place."""
-    top = loss["vconcat"][0]
-    layers = list(top["layer"])
-    layers.insert(len(layers) - below, {name: marker[name] for name in ("data", "mark", "encoding")})
-    return {
-        **loss,
-        "vconcat": [{**top, "layer": layers}, *loss["vconcat"][1:]],
-        "datasets": {**loss.get("datasets", {}), **marker["datasets"]},
-    }
-
-
 def draw(spec: dict[str, Any], **options: Any) -> None:
-    """Draw a ``chart_spec`` (``options`` as for ``st.altair_chart``: ``width=``…)."""
+    """Draw a ``chart_spec`` (``options`` as for ``show_chart``)."""
     st.vega_lite_chart(spec, **options)

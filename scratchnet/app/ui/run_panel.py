@@ -249,22 +249,19 @@ def boundary(
 
 
 def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
-    """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per
-    run and options, drawn once without the marker; a replay move only adds its marker to it."""
+    """A finished run's loss curve, with the replay's ``marker``, kept (``cache``) per run and options."""
     history, epochs = result.history, result.history.epochs_planned
 
     def curve() -> alt.VConcatChart:
         losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
         return charts.loss_chart(
-            losses, lrs, epochs=epochs, log_scale=log_scale, height=height, best_epoch=result.best_epoch
+            losses, lrs, epochs=epochs, log_scale=log_scale, height=height, best_epoch=result.best_epoch, marker=marker
         )
 
     key = cache.history_key(result.config, history)
-    spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs), curve)
-    if marker is not None:
-        rule = cache.chart_spec("marker", "", (marker, epochs), lambda: charts.replay_marker(marker, epochs))
-        spec = cache.with_marker(spec, rule, below=2 if result.best_epoch is not None else 0)
-    cache.draw(spec, width="stretch")
+    cache.draw(
+        cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs, marker), curve), width="stretch"
+    )
 
 
 def _advance(key: str, epochs: list[int]) -> None:
