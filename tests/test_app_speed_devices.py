@@ -117,3 +117,16 @@ def test_a_toggle_predicts_nothing_again_and_a_replay_move_predicts_its_snapshot
     at.select_slider(key=REPLAY).set_value(epochs[-1]).run()
     at.select_slider(key=REPLAY).set_value(epochs[2]).run()
     assert not at.exception and calls == []  # both drawn before
+
+
+def test_altair_objects_are_checked_once_with_the_whole_spec_not_as_each_is_made() -> None:
+    """``scratchnet.app.plots`` turns off Altair's check of each object as it is made (the adapter's
+    reason is written there); a wrong property is still caught when the spec is checked, as every
+    chart the tests read is (``app_helpers.charts``)."""
+    import altair as alt
+
+    import scratchnet.app.plots  # noqa: F401 (the adapter)
+
+    wrong = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x=alt.X("x:Q", scale=alt.Scale(nicely=False)))
+    with pytest.raises(Exception, match="nicely"):
+        validate_jsonschema(json.loads(json.dumps({**cache.spec_of(wrong), "datasets": {}})), VEGA_LITE_SCHEMA)

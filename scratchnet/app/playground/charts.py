@@ -11,7 +11,6 @@ import altair as alt
 import pandas as pd
 
 from scratchnet.app.playground.logic import NEGATIVE, NOT_A_NUMBER, POSITIVE, Diagram
-from scratchnet.app.plots.charts import props
 
 ROW_PIXELS = 20  # the height of one row of the tallest column
 BOX_SHARE = 0.8  # of a unit's row, its map takes this much
@@ -77,8 +76,8 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
         ],
         ignore_index=True,
     )
-    x_scale = props(domain=[-0.5, columns - 0.5], nice=False, zero=False)
-    y_scale = props(domain=[-rows / 2 - 0.1, rows / 2 + 0.9], nice=False, zero=False)  # room for the titles
+    x_scale = alt.Scale(domain=[-0.5, columns - 0.5], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[-rows / 2 - 0.1, rows / 2 + 0.9], nice=False, zero=False)  # room for the titles
     x, y = alt.X("x:Q", scale=x_scale, axis=None), alt.Y("y:Q", scale=y_scale, axis=None)
     x2, y2 = alt.X2("x2:Q"), alt.Y2("y2:Q")
     rules = (
@@ -89,7 +88,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
             x2=alt.X2("end:Q"),
             y=y,
             y2=y2,
-            color=alt.Color("sign:N", scale=props(domain=list(SIGNS), range=list(SIGNS.values())), legend=None),
+            color=alt.Color("sign:N", scale=alt.Scale(domain=list(SIGNS), range=list(SIGNS.values())), legend=None),
             strokeWidth=alt.StrokeWidth("width:Q", scale=None),
             tooltip=[
                 alt.Tooltip("source:N", title="from"),
@@ -121,7 +120,9 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
             x=x,
             y=y,
             text=alt.Text("text:N"),
-            size=alt.Size("kind:N", scale=props(domain=list(FONT_SIZES), range=list(FONT_SIZES.values())), legend=None),
+            size=alt.Size(
+                "kind:N", scale=alt.Scale(domain=list(FONT_SIZES), range=list(FONT_SIZES.values())), legend=None
+            ),
         )
     )
     layers = [rules, pictures, text]
@@ -132,7 +133,7 @@ def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, in
         layers.append(
             alt.Chart(chosen).mark_rect(fill=None, stroke=SELECTED_COLOR, strokeWidth=2).encode(x=x, x2=x2, y=y, y2=y2)
         )
-    return alt.layer(*layers, width=width, height=height, autosize=props(type="pad"))
+    return alt.layer(*layers, width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
 
 
 def unit_chart(url: str, window: tuple[float, float, float, float], *, title: str, size: int = 220) -> alt.Chart:
@@ -140,14 +141,14 @@ def unit_chart(url: str, window: tuple[float, float, float, float], *, title: st
     x_low, x_high, y_low, y_high = window
     picture = pd.DataFrame({"url": [url], "x": [x_low], "x2": [x_high], "y": [y_low], "y2": [y_high]})
     return (
-        alt.Chart(picture, title=props(text=title, fontSize=12, fontWeight="normal"))
+        alt.Chart(picture, title=alt.TitleParams(text=title, fontSize=12, fontWeight="normal"))
         .mark_image(aspect=False, smooth=True)
         .encode(
-            x=alt.X("x:Q", scale=props(domain=[x_low, x_high], nice=False, zero=False), title="x₁"),
+            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), title="x₁"),
             x2=alt.X2("x2:Q"),
-            y=alt.Y("y:Q", scale=props(domain=[y_low, y_high], nice=False, zero=False), title="x₂"),
+            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), title="x₂"),
             y2=alt.Y2("y2:Q"),
             url=alt.Url("url:N"),
         )
-        .properties(width=size, height=size, autosize=props(type="pad"))
+        .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
     )

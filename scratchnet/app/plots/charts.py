@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import altair as alt
 import numpy as np
@@ -31,15 +30,8 @@ MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, 
 SMALLEST_MARKERS = (8, 24)
 
 
-def props(**options: Any) -> dict[str, Any]:
-    """A scale, axis, legend or autosize setting as a plain mapping. Altair's classes for them
-    (``alt.Scale`` …) check themselves against the Vega-Lite schema whenever one is made, a good
-    part of a redraw's time; the tests check every chart against the schema instead."""
-    return options
-
-
-def class_scale(class_names: Sequence[str]) -> dict[str, Any]:
-    return props(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
+def class_scale(class_names: Sequence[str]) -> alt.Scale:
+    return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
 
 def loss_chart(
@@ -63,18 +55,18 @@ def loss_chart(
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
     The legend sits above the plot, off the curves, and names only the series there are.
     """
-    x_scale = props(domain=[1, max(epochs, 2)], nice=False)
+    x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
     if log_scale:
-        y_scale = props(type="log")
+        y_scale = alt.Scale(type="log")
     else:
-        y_scale = props(zero=True) if y_top is None else props(domain=[0, y_top], nice=False)
+        y_scale = alt.Scale(zero=True) if y_top is None else alt.Scale(domain=[0, y_top], nice=False)
     present = [name for name in SERIES_COLORS if (losses["series"] == name).any()] or ["training"]
     series = alt.Color(
         "series:N",
-        scale=props(domain=present, range=[SERIES_COLORS[name] for name in present]),
-        legend=props(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
+        scale=alt.Scale(domain=present, range=[SERIES_COLORS[name] for name in present]),
+        legend=alt.Legend(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
     )
     base = alt.Chart(losses)
     lines = base.mark_line(strokeWidth=2, clip=y_top is not None).encode(
@@ -99,13 +91,13 @@ def loss_chart(
     top = alt.layer(*layers, height=height, width="container")
     highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
     # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
-    lr_scale = props(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else props()
+    lr_scale = alt.Scale(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else alt.Scale()
     lr = (
         alt.Chart(lrs, height=60, width="container")
         .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
         .encode(
-            x=alt.X("epoch:Q", scale=x_scale, title=None, axis=props(labels=False, ticks=False)),
-            y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=props(format="~g", tickCount=3)),
+            x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=alt.Axis(format="~g", tickCount=3)),
             tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
         )
     )
@@ -114,14 +106,14 @@ def loss_chart(
         lr,
         spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
-        autosize=props(type="fit-x", contains="padding"),  # axes and padding inside the column
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
 
 
 def epoch_axis(epochs: int) -> alt.X:
     """The loss chart's x axis: epoch 1 to all ``epochs`` planned."""
-    scale = props(domain=[1, max(epochs, 2)], nice=False)
-    return alt.X("epoch:Q", scale=scale, title="epoch", axis=props(labelFlush=True, format=",.0f"))
+    scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
+    return alt.X("epoch:Q", scale=scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
 
 
 def replay_marker(epoch: int, epochs: int) -> alt.Chart:
@@ -215,8 +207,8 @@ def boundary_chart(
     points, note = drawn_points(points)
     right_size, wrong_size = marker_sizes(total)
     crowded = total > ROOMY_POINTS
-    x = alt.X("x:Q", scale=props(domain=list(window[:2]), nice=False, zero=False), title="x₁")
-    y = alt.Y("y:Q", scale=props(domain=list(window[2:]), nice=False, zero=False), title="x₂")
+    x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
     picture = pd.DataFrame(
         {
             "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
@@ -231,7 +223,7 @@ def boundary_chart(
         .mark_image(aspect=False, smooth=True)
         .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
     )
-    wrong = props(domain=["right", "wrong"])
+    wrong = ["right", "wrong"]
     dots = (
         alt.Chart(points)
         .transform_calculate(kind="datum.split + ', ' + datum.correct")
@@ -240,22 +232,20 @@ def boundary_chart(
             x=x,
             y=y,
             fill=alt.Fill(
-                "true:N", scale=colors, legend=props(title="true class", orient="bottom", columns=max(2, size // 60))
+                "true:N",
+                scale=colors,
+                legend=alt.Legend(title="true class", orient="bottom", columns=max(2, size // 60)),
             ),
             shape=alt.Shape(
                 "kind:N",
-                scale=props(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
+                scale=alt.Scale(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
                 legend=None,  # explained under the chart: circles, squares, crosses
             ),
-            stroke=alt.Stroke(
-                "correct:N", scale=props(domain=wrong["domain"], range=["white", "#1b1b1b"]), legend=None
-            ),
+            stroke=alt.Stroke("correct:N", scale=alt.Scale(domain=wrong, range=["white", "#1b1b1b"]), legend=None),
             strokeWidth=alt.StrokeWidth(
-                "correct:N", scale=props(domain=wrong["domain"], range=[0.6, 0.5 if crowded else 1.4]), legend=None
+                "correct:N", scale=alt.Scale(domain=wrong, range=[0.6, 0.5 if crowded else 1.4]), legend=None
             ),
-            size=alt.Size(
-                "correct:N", scale=props(domain=wrong["domain"], range=[right_size, wrong_size]), legend=None
-            ),
+            size=alt.Size("correct:N", scale=alt.Scale(domain=wrong, range=[right_size, wrong_size]), legend=None),
             tooltip=[
                 alt.Tooltip("true:N"),
                 alt.Tooltip("predicted:N"),
@@ -266,10 +256,12 @@ def boundary_chart(
         )
     )
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    chart = alt.layer(cells, dots, width=size, height=size, autosize=props(type="pad"))
+    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
     if note:
         # one short line per kind thinned: a title wider than the map would widen the whole chart
-        chart = chart.properties(title=props(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555"))
+        chart = chart.properties(
+            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
+        )
     return chart
 
 
@@ -305,7 +297,7 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
     heat = base.mark_rect().encode(
         x=x,
         y=y,
-        color=alt.Color("share:Q", scale=props(scheme="blues", domain=[0, 1]), legend=None),
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
         tooltip=[
             alt.Tooltip("true:N"),
             alt.Tooltip("predicted:N"),
@@ -319,7 +311,7 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
             x=x,
             y=y,
             text=alt.Text("count:Q"),
-            color=alt.Color("ink:N", scale=props(domain=["light", "dark"], range=["white", "#222"]), legend=None),
+            color=alt.Color("ink:N", scale=alt.Scale(domain=["light", "dark"], range=["white", "#222"]), legend=None),
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )

@@ -8,8 +8,10 @@ go only drops the store's reference: a session that holds it keeps it, unchanged
 
 The notebook's fresh-points test (``runs/fresh.py``) is cached here too, per run.
 
-The speed devices for a finished run's charts live here too (``# ---- chart pieces ----``), so that
-a toggle or a replay move redraws from what was already worked out:
+Every chart is drawn one way (``# ---- drawing ----``): ``spec_of`` turns an Altair chart into its
+Vega-Lite spec with its tables kept as DataFrames, and ``st.vega_lite_chart`` draws it (sending the
+tables as Arrow). A finished run's charts keep what was worked out, so that a toggle or a replay move
+redraws from it (``# ---- chart pieces ----``):
 
 - ``network_key(config, net)``: what a network's charts are keyed by, a digest of its
   configuration (which fixes the data, the features and the classes) and of its parameters — a
@@ -17,14 +19,10 @@ a toggle or a replay move redraws from what was already worked out:
   same network share one. ``history_key`` does the same for a run's loss curve.
 - ``map_frames``: the decision map's grid and the points' predictions (the forward passes), per
   network: Confidence and Points redraw the map without predicting again.
-- ``diagram``: the network diagram's unit maps and lines (``playground.logic.diagram``), per network.
-- ``unit_map``: the selected unit's large map, per network and unit.
-- ``show_chart``: ``st.altair_chart`` without the schema check (what is not kept: live charts, pages).
-- ``chart_spec`` + ``draw``: a chart as Streamlit sends it (the Vega-Lite spec with its tables as
-  Arrow), built once per (kind, key, options) and redrawn with ``st.vega_lite_chart``: no Altair
-  objects, no schema check, no table conversion on a cached redraw.
-- ``with_marker``: the replay's marker added to a loss curve kept without it, so a replay move
-  rebuilds no curve.
+- ``network_piece``: anything else worked out from one network (the Playground's diagram, a unit's
+  large map), per network and options.
+- ``chart_spec`` + ``draw``: a chart's spec, built once per (kind, key, options) and redrawn
+  as it is; ``show_chart``: a chart drawn now (a live one, or one a page draws once).
 
 What is kept is kept with ``st.cache_data``: each session gets its own copy of what it reads, so
 nothing a session holds is ever changed by another, and every cache is bounded by entries. Live
