@@ -49,6 +49,7 @@ from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult
+from scratchnet.app.ui import session
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
 MAX_CACHED_BYTES = 200_000_000  # a run holds at most ~9 MB (100 000 epochs of history, 4 MB of snapshots)
@@ -111,12 +112,15 @@ def _session() -> str:
 
 
 def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:
-    """The shared job for ``config`` (already trained, training, or started now).
+    """The shared job for ``config`` (already trained, training, or started now), this session noted
+    as watching it (a Cancel elsewhere then leaves it training for this session).
 
     Uploaded data must come with a ``config.data_id`` that fingerprints it: the store keys on the
     config alone. ``parent``: a shorter run of the same config to continue (Step, Continue).
     """
-    return shared_runs().job(config, data, _session(), parent)
+    job = shared_runs().job(config, data, _session(), parent)
+    job.watch(session.watcher_id())
+    return job
 
 
 def cached_bytes() -> int:

@@ -36,7 +36,6 @@ FINAL_HELP = (
 def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
     """Start (or join) the shared run for ``config`` and make it this session's run."""
     job = start_run(config, data)
-    job.watch(session.watcher_id())
     session.set_current_run(job)
     return job
 
