@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 import streamlit as st
 from altair.utils.schemapi import validate_jsonschema
-from app_helpers import VEGA_LITE_SCHEMA, app, charts, settle
+from app_helpers import VEGA_LITE_SCHEMA, app, charts, settle, trained
 
 from scratchnet.app.plots import charts as plot_charts
 from scratchnet.app.plots import frames
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
 from scratchnet.app.ui import cache, session
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 LOG, CONFIDENCE, SHOW, REPLAY = (
     session.view_key(session.RESULT, name) for name in ("log", "confidence", "show", "replay")
 )
-
-
-def trained(config: RunConfig):
-    data = make_data(config)
-    net = make_network(config, data.classes)
-    return summarize(config, data, net, train_run(config, data, net))
 
 
 @pytest.mark.parametrize("best_epoch", [None, 40])
