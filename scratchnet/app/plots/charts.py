@@ -55,7 +55,6 @@ def loss_chart(
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
     The legend sits above the plot, off the curves, and names only the series there are.
     """
-    x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
     if log_scale:
@@ -84,15 +83,33 @@ def loss_chart(
     if marker is not None:
         layers.append(replay_marker(marker, epochs))
     if best_epoch is not None:
-        best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
-        layers.append(best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x))
-        label = best.mark_text(color=BEST_COLOR, align="left", baseline="top", dx=4, y=4, fontWeight="bold")
-        layers.append(label.encode(x=x, text=alt.Text("marker:N")))
+        layers += best_epoch_layers(best_epoch, x)
     top = alt.layer(*layers, height=height, width="container")
+    lr = lr_strip(lrs, epochs)
+    return alt.vconcat(
+        top,
+        lr,
+        spacing=4,
+        padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
+    )
+
+
+def best_epoch_layers(best_epoch: int, x: alt.X) -> list[alt.Chart]:
+    """The loss chart's best epoch: a dotted rule, labelled "best"."""
+    best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
+    rule = best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x)
+    label = best.mark_text(color=BEST_COLOR, align="left", baseline="top", dx=4, y=4, fontWeight="bold")
+    return [rule, label.encode(x=x, text=alt.Text("marker:N"))]
+
+
+def lr_strip(lrs: pd.DataFrame, epochs: int) -> alt.Chart:
+    """The learning rate per epoch, the thin strip beneath the loss curve (same epochs across)."""
+    x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
     highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
     # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
     lr_scale = alt.Scale(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else alt.Scale()
-    lr = (
+    return (
         alt.Chart(lrs, height=60, width="container")
         .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
         .encode(
@@ -100,13 +117,6 @@ def loss_chart(
             y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=alt.Axis(format="~g", tickCount=3)),
             tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
         )
-    )
-    return alt.vconcat(
-        top,
-        lr,
-        spacing=4,
-        padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
-        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
 
 
@@ -202,11 +212,8 @@ def boundary_chart(
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
     """
-    colors = class_scale(class_names)
     total = len(points)
     points, note = drawn_points(points)
-    right_size, wrong_size = marker_sizes(total)
-    crowded = total > ROOMY_POINTS
     x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
     picture = pd.DataFrame(
@@ -223,8 +230,26 @@ def boundary_chart(
         .mark_image(aspect=False, smooth=True)
         .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
     )
+    dots = point_marks(points, class_names, x, y, total=total, size=size)
+    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
+    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    if note:
+        # one short line per kind thinned: a title wider than the map would widen the whole chart
+        chart = chart.properties(
+            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
+        )
+    return chart
+
+
+def point_marks(
+    points: pd.DataFrame, class_names: Sequence[str], x: alt.X, y: alt.Y, *, total: int, size: int
+) -> alt.Chart:
+    """The map's points, filled by their true class: circles (training), squares (held out), crosses
+    with a dark outline (misclassified), sized for ``total`` points on a map ``size`` pixels wide."""
+    right_size, wrong_size = marker_sizes(total)
+    crowded = total > ROOMY_POINTS
     wrong = ["right", "wrong"]
-    dots = (
+    return (
         alt.Chart(points)
         .transform_calculate(kind="datum.split + ', ' + datum.correct")
         .mark_point(filled=True, opacity=0.95)
@@ -233,7 +258,7 @@ def boundary_chart(
             y=y,
             fill=alt.Fill(
                 "true:N",
-                scale=colors,
+                scale=class_scale(class_names),
                 legend=alt.Legend(title="true class", orient="bottom", columns=max(2, size // 60)),
             ),
             shape=alt.Shape(
@@ -255,14 +280,6 @@ def boundary_chart(
             ],
         )
     )
-    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
-    if note:
-        # one short line per kind thinned: a title wider than the map would widen the whole chart
-        chart = chart.properties(
-            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
-        )
-    return chart
 
 
 def marker_sizes(count: int) -> tuple[float, float]:
