@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from altair.utils.schemapi import validate_jsonschema
@@ -26,7 +27,7 @@ LOG, CONFIDENCE, SHOW, REPLAY = (
 @pytest.mark.parametrize("best_epoch", [None, 40])
 def test_a_charts_spec_is_altairs_own_with_its_tables_kept_as_frames(best_epoch) -> None:
     """``cache.spec_of`` (the one conversion every chart takes) is Altair's checked spec, its tables
-    the very frames the chart was built from, named by their content; the chart is not changed."""
+    the frames the chart was built from as Arrow tables, named by their content; the chart is not changed."""
     result = trained(RunConfig(epochs=120))
     losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
     chart = plot_charts.loss_chart(losses, lrs, epochs=120, height=170, best_epoch=best_epoch, marker=70)
@@ -35,10 +36,8 @@ def test_a_charts_spec_is_altairs_own_with_its_tables_kept_as_frames(best_epoch)
     assert chart.to_json() == before
     validate_jsonschema(json.loads(json.dumps({**spec, "datasets": {}})), VEGA_LITE_SCHEMA)
     tables = spec["datasets"]
-    assert all(isinstance(table, pd.DataFrame) for table in tables.values())
-    assert any(table.equals(losses) for table in tables.values()) and any(
-        table.equals(lrs) for table in tables.values()
-    )
+    assert all(isinstance(table, pa.Table) for table in tables.values())  # sent as they are, no conversion
+    assert pa.Table.from_pandas(losses) in tables.values() and pa.Table.from_pandas(lrs) in tables.values()
     again = cache.spec_of(chart)  # the same chart: the same spec, its tables under the same names
     assert json.dumps({**again, "datasets": sorted(again["datasets"])}) == json.dumps(
         {**spec, "datasets": sorted(tables)}
@@ -123,3 +122,17 @@ def test_altair_objects_are_checked_once_with_the_whole_spec_not_as_each_is_made
     wrong = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x=alt.X("x:Q", scale=alt.Scale(nicely=False)))
     with pytest.raises(Exception, match="nicely"):
         validate_jsonschema(json.loads(json.dumps({**cache.spec_of(wrong), "datasets": {}})), VEGA_LITE_SCHEMA)
+
+
+def test_a_replay_move_builds_no_loss_curve_and_draws_its_marker_where_it_is(monkeypatch) -> None:
+    at = settle(app(query={"epochs": "300", "hidden": "6"}))
+    epochs = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+    built: list[int] = []
+    original = plot_charts.loss_chart
+    monkeypatch.setattr(plot_charts, "loss_chart", lambda *a, **k: built.append(1) or original(*a, **k))
+    for epoch in (epochs[1], epochs[3], epochs[2]):
+        at.select_slider(key=REPLAY).set_value(epoch).run()
+        assert not at.exception
+        loss = next(chart for chart in charts(at) if "vconcat" in chart["spec"])
+        assert loss["datasets"][plot_charts.REPLAY_TABLE]["epoch"].tolist() == [epoch]  # the marker is there
+    assert built == []  # the curve was built once, before the moves

@@ -19,6 +19,7 @@ from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside 
 
 SERIES_COLORS = {"training": PALETTE[0], "held out": PALETTE[1]}
 MARKER_COLOR = PALETTE[3]
+REPLAY_TABLE = "replay"  # the named table a kept loss chart reads its replay marker from
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
 MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certain one
@@ -45,11 +46,14 @@ def loss_chart(
     height: int = 250,
     best_epoch: int | None = None,
     robust: bool = False,
+    replay_table: bool = False,
 ) -> alt.VConcatChart:
     """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
     The x axis spans all ``epochs`` planned, so a run in progress fills it from the left;
-    ``marker`` draws a dashed line at that epoch (the replay position). The hover layers cost the
+    ``marker`` draws a dashed line at that epoch (the replay position); ``replay_table`` draws it at
+    the epoch the chart's table ``REPLAY_TABLE`` holds, given when it is drawn (``replay_rows``), so
+    one chart kept for a run serves every replay position. The hover layers cost the
     most to build and to draw: a chart redrawn while a run trains goes without them.
     ``best_epoch`` marks the epoch of the lowest held-out loss (a dotted rule labelled "best").
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
@@ -80,7 +84,7 @@ def loss_chart(
             alt.Tooltip("accuracy:Q", format=".1%"),
         ]
         layers += hover_layers(base, x, series, tooltip)
-    if marker is not None:
+    if marker is not None or replay_table:
         layers.append(replay_marker(marker, epochs))
     if best_epoch is not None:
         layers += best_epoch_layers(best_epoch, x)
@@ -126,12 +130,18 @@ def epoch_axis(epochs: int) -> alt.X:
     return alt.X("epoch:Q", scale=scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
 
 
-def replay_marker(epoch: int, epochs: int) -> alt.Chart:
-    """The dashed rule at the replay's ``epoch``, a layer of ``loss_chart(marker=epoch)``; alone,
-    so that a replay move can add it to a loss chart drawn once without it (``ui/cache``)."""
-    replay = pd.DataFrame({"epoch": [epoch]})
+def replay_marker(epoch: int | None, epochs: int) -> alt.Chart:
+    """The dashed rule at the replay's ``epoch``, a layer of ``loss_chart``; with ``epoch`` None, at
+    the epoch of the table named ``REPLAY_TABLE`` that the chart is drawn with (``replay_rows``)."""
+    replay = pd.DataFrame({"epoch": [epoch]}) if epoch is not None else alt.NamedData(name=REPLAY_TABLE)
     rule = alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2)
     return rule.encode(x=epoch_axis(epochs))
+
+
+def replay_rows(epoch: int | None) -> pd.DataFrame:
+    """The table ``REPLAY_TABLE`` a loss chart drawn with ``replay_table`` reads: the replay's epoch
+    (no rows: no marker)."""
+    return pd.DataFrame({"epoch": [] if epoch is None else [epoch]}, dtype="int64")
 
 
 def robust_top(losses: pd.DataFrame, spike: float = 2.0) -> float | None:

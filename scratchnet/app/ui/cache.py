@@ -9,8 +9,8 @@ go only drops the store's reference: a session that holds it keeps it, unchanged
 The notebook's fresh-points test (``runs/fresh.py``) is cached here too, per run.
 
 Every chart is drawn one way (``# ---- drawing ----``): ``spec_of`` turns an Altair chart into its
-Vega-Lite spec with its tables kept as DataFrames, and ``st.vega_lite_chart`` draws it (sending the
-tables as Arrow). A finished run's charts keep what was worked out, so that a toggle or a replay move
+Vega-Lite spec with its tables kept as Arrow tables, and ``st.vega_lite_chart`` draws it. A finished
+run's charts keep what was worked out, so that a toggle or a replay move
 redraws from it (``# ---- chart pieces ----``):
 
 - ``network_key(config, net)``: what a network's charts are keyed by, a digest of its
@@ -22,7 +22,9 @@ redraws from it (``# ---- chart pieces ----``):
 - ``network_piece``: anything else worked out from one network (the Playground's diagram, a unit's
   large map), per network and options.
 - ``chart_spec`` + ``draw``: a chart's spec, built once per (kind, key, options) and redrawn
-  as it is; ``show_chart``: a chart drawn now (a live one, or one a page draws once).
+  as it is; ``with_tables``: drawn with a named table given at the time (a loss curve's replay
+  marker: a replay move builds no curve); ``show_chart``: a chart drawn now (a live one, or one a
+  page draws once).
 
 What is kept is kept with ``st.cache_data``: each session gets its own copy of what it reads, so
 nothing a session holds is ever changed by another, and every cache is bounded by entries. Live
@@ -40,6 +42,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -156,10 +159,12 @@ def _digest(config: RunConfig, arrays: list[np.ndarray]) -> str:
     return hasher.hexdigest()
 
 
-def network_key(config: RunConfig, net: sn.Network) -> str:
-    """What ``net``'s charts are cached by: its configuration and its parameters, as a digest
-    (a millisecond for the largest network the controls allow)."""
-    return _digest(config, [net.params[name] for name in sorted(net.params)])
+def network_key(config: RunConfig, net: sn.Network | dict[str, np.ndarray]) -> str:
+    """What ``net``'s charts are cached by (a network, or its parameters as a snapshot keeps them):
+    its configuration and its parameters, as a digest (a millisecond for the largest network the
+    controls allow). The one digest of a network the app has."""
+    params = net.params if isinstance(net, sn.Network) else net
+    return _digest(config, [params[name] for name in sorted(params)])
 
 
 def history_key(config: RunConfig, history: sn.History) -> str:
@@ -210,11 +215,16 @@ def _table_name(table: pd.DataFrame) -> str:
 
 
 def _keep_tables(data: Any, tables: dict[str, Any]) -> dict[str, Any]:
-    """A data transformer (Altair's public registry): a table becomes a named dataset, kept as a
-    DataFrame for Streamlit to send as Arrow, instead of a list of JSON records."""
+    """A data transformer (Altair's public registry): a table becomes a named dataset, kept as an
+    Arrow table (what Streamlit sends; a kept chart then costs no conversion when it is drawn again)
+    instead of a list of JSON records. A table Arrow cannot take as it is stays a DataFrame, for
+    Streamlit to fix its column types."""
     if isinstance(data, pd.DataFrame):
         name = _table_name(data)
-        tables[name] = data
+        try:
+            tables[name] = pa.Table.from_pandas(data)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+            tables[name] = data
         return {"name": name}
     return alt.to_values(data)
 
@@ -223,8 +233,8 @@ alt.data_transformers.register(_TABLES, _keep_tables)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """``chart``'s Vega-Lite spec, its tables as DataFrames in ``spec["datasets"]``: what
-    ``st.vega_lite_chart`` draws (it sends each table as Arrow).
+    """``chart``'s Vega-Lite spec, its tables as Arrow tables in ``spec["datasets"]``: what
+    ``st.vega_lite_chart`` draws (it sends each table as it is).
 
     Public APIs only: Altair's ``to_dict(validate=False)`` (the builders are pure functions whose
     specs the tests check against the schema once: checking every redraw was a third of a cached
@@ -252,6 +262,16 @@ def chart_spec(kind: str, key: str, options: tuple, build: Callable[[], alt.TopL
     """The spec of the chart ``build()`` makes, built once per ``kind`` ("map", "loss", "diagram"…),
     ``key`` (``network_key`` / ``history_key``) and ``options`` (everything else the chart reads)."""
     return _chart_spec(kind, key, options, build)
+
+
+def with_tables(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """``spec`` drawn with these named tables too (Vega-Lite's own "datasets": a chart built with
+    ``alt.NamedData(name)`` reads the table of that name), e.g. a kept loss curve with the replay's
+    marker. Nothing is changed in place."""
+    return {
+        **spec,
+        "datasets": {**spec.get("datasets", {}), **{name: pa.Table.from_pandas(t) for name, t in tables.items()}},
+    }
 
 
 def draw(spec: dict[str, Any], **options: Any) -> None:

@@ -248,19 +248,25 @@ def boundary(
 
 
 def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
-    """A finished run's loss curve, with the replay's ``marker``, kept (``cache``) per run and options."""
+    """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per run
+    and options; a replay move draws it with its marker's table (``charts.replay_rows``), building nothing."""
     history, epochs = result.history, result.history.epochs_planned
 
     def curve() -> alt.VConcatChart:
         losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
         return charts.loss_chart(
-            losses, lrs, epochs=epochs, log_scale=log_scale, height=height, best_epoch=result.best_epoch, marker=marker
+            losses,
+            lrs,
+            epochs=epochs,
+            log_scale=log_scale,
+            height=height,
+            best_epoch=result.best_epoch,
+            replay_table=True,
         )
 
     key = cache.history_key(result.config, history)
-    cache.draw(
-        cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs, marker), curve), width="stretch"
-    )
+    spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs), curve)
+    cache.draw(cache.with_tables(spec, {charts.REPLAY_TABLE: charts.replay_rows(marker)}), width="stretch")
 
 
 def _advance(key: str, epochs: list[int]) -> None:

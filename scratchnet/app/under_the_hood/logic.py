@@ -9,7 +9,6 @@ saved snapshots. Every function reads the network it is given and never changes 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,16 +104,6 @@ def gradient_check(
 # ---- inside a trained network -----------------------------------------------------------------
 MAP_RESOLUTION = 30
 MAX_MAP_UNITS = 64
-
-
-def params_digest(params: dict[str, np.ndarray] | sn.Network) -> str:
-    """A short fingerprint of a network's parameter values (a cache key)."""
-    arrays = params.params if isinstance(params, sn.Network) else params
-    digest = hashlib.blake2b(digest_size=12)
-    for name in sorted(arrays):
-        digest.update(name.encode())
-        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
-    return digest.hexdigest()
 
 
 def hidden_layer_count(net: sn.Network) -> int:
