@@ -224,6 +224,7 @@ def _checked_stopping(early_stopping: object, restore_best: object, has_validati
     return early_stopping
 
 
+# Over 60 lines for its signature and the docstring of every option; its body is some 20 lines.
 def train(
     net: Network,
     X: np.ndarray,

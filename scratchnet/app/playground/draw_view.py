@@ -144,16 +144,7 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset()) -> None:
         if problem is not None:
             st.caption(escape(problem))
         else:
-            points = current.to_points()
-            st.download_button(
-                "The points (.csv)",
-                points_csv(points),
-                "drawn_points.csv",
-                mime="text/csv",
-                icon=":material/download:",
-            )
-            url = links.share_url({**link_query(config, hidden), LINK_KEY: current.encode()})
-            st.text_input("Link to this drawing", url, help="Opens the Playground with these points drawn.")
+            _take_away(current, {**link_query(config, hidden), LINK_KEY: current.encode()})
     with canvas:
         cache.show_chart(
             draw.canvas_chart(current),
@@ -162,3 +153,16 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset()) -> None:
             width="content",  # its own square size: stretched, the canvas would not be square
             key=session.draw_canvas_key(st.session_state.get(session.DRAW_CANVAS, 0)),
         )
+
+
+def _take_away(current: draw.Drawing, query: dict[str, str]) -> None:
+    """A drawing's points as a CSV, and a link that opens the Playground with it (``query``)."""
+    st.download_button(
+        "The points (.csv)",
+        points_csv(current.to_points()),
+        "drawn_points.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    url = links.share_url(query)
+    st.text_input("Link to this drawing", url, help="Opens the Playground with these points drawn.")

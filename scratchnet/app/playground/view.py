@@ -79,16 +79,8 @@ def page() -> None:
                 controls.preset_picker(train_preset)
         controls.controls(link.hidden)
 
-    title, about, share = st.columns([2, 5, 1.2], vertical_alignment="center")  # one line: the charts need the height
-    title.markdown("### Playground")
-    about.caption(
-        "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
-    )
     run = session.current_run()
-    with share:
-        links.share_panel(run.config if run is not None else link.config)
-    for message in (*link.messages, *draw_view.link_messages()):
-        st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
+    _header(run.config if run is not None else link.config, (*link.messages, *draw_view.link_messages()))
     bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
     if config is not None and run is not None and run.config != config:
         st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
@@ -99,6 +91,19 @@ def page() -> None:
     if result is not None:
         st.subheader("Take it home")
         take_home.downloads(result, controls.own_points())
+
+
+def _header(shared: RunConfig, messages: tuple[str, ...]) -> None:
+    """The page's title line with the share panel (for ``shared``), then what reading the link said."""
+    title, about, share = st.columns([2, 5, 1.2], vertical_alignment="center")  # one line: the charts need the height
+    title.markdown("### Playground")
+    about.caption(
+        "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
+    )
+    with share:
+        links.share_panel(shared)
+    for message in messages:
+        st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
 
 
 # ---- the network, beside the map ------------------------------------------------------------------

@@ -35,6 +35,7 @@ def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
 
+# About 60 lines for its options and their docstring; its body builds the curve, its legend and its layers.
 def loss_chart(
     losses: pd.DataFrame,
     lrs: pd.DataFrame,
