@@ -49,7 +49,8 @@ def streamlit_free_modules() -> list[str]:
     return [
         name
         for name in modules_of(APP, "scratchnet.app")
-        if not name.startswith("scratchnet.app.ui") and not name.split(".")[-1].endswith("view")
+        if not name.startswith("scratchnet.app.ui")
+        and not (name.split(".")[-1] == "view" or name.split(".")[-1].endswith("_view"))
     ]
 
 
