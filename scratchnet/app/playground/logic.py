@@ -18,12 +18,11 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.plots.charts import MAP_OPACITY, PALETTE, rgb
-from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.plots.frames import grid_points, layer_values  # layer_values: every unit map's values
 from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
 from scratchnet.app.plots.picture import data_url
 from scratchnet.app.runs.config import FEATURE_LABELS
 from scratchnet.app.runs.result import DataSplit
-from scratchnet.layers import Dense
 
 MAX_DRAWN = 16  # units drawn per layer; a wider layer shows its strongest
 MAX_SPACING = 2.5  # rows between the units of a short column (inputs, outputs): bigger maps, not a sparse strip
@@ -87,19 +86,6 @@ def drawn_units(net: sn.Network, limit: int = MAX_DRAWN) -> list[np.ndarray]:
             chosen.append(np.sort(np.argsort(-outgoing, kind="stable")[:limit]))
     chosen.append(np.arange(net.sizes[-1]))
     return chosen
-
-
-def layer_values(net: sn.Network, features: Sequence[str], centers: np.ndarray) -> list[np.ndarray]:
-    """What each layer's units output at ``centers`` (training units): the features, each hidden
-    layer after its activation, and the class probabilities."""
-    inputs = sn.expand_features(centers, features)
-    with np.errstate(all="ignore"):
-        outputs = net.activations(inputs)
-    after_activation = [out for layer, out in zip(net.layers, outputs) if not isinstance(layer, Dense)]
-    with np.errstate(all="ignore"):
-        probabilities = sn.softmax(outputs[-1])
-    values = [inputs, *after_activation[: len(net.sizes) - 2], probabilities]
-    return [np.asarray(v, dtype=np.float64) for v in values]
 
 
 def signed_pixels(values: np.ndarray, resolution: int) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.plots.frames import grid_points, layer_values
 from scratchnet.app.runs.config import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -28,7 +28,6 @@ from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import fmt
 from scratchnet.app.under_the_hood.activations import activation_class
 from scratchnet.checks import check_int
-from scratchnet.layers import Dense
 
 # ---- gradient check ----------------------------------------------------------------------------
 CHECK_TOLERANCE = 1e-6  # a gradient check passes below this relative error
@@ -132,12 +131,9 @@ def unit_map_frame(
         raise ValueError("this network has no hidden layer: its inputs go straight to the class scores")
     resolution = check_int("resolution", resolution, low=2, high=200)
     _, _, centers = grid_points(data, resolution)  # the decision map's cells, in training units
-    positions = [i for i, item in enumerate(net.layers) if not isinstance(item, Dense)]
-    with np.errstate(all="ignore"):
-        seen = sn.expand_features(centers, tuple(features))
-        outputs = net.activations(seen)[positions[layer - 1]]
+    outputs = layer_values(net, tuple(features), centers)[layer]  # the Playground's diagram reads the same
     units = min(outputs.shape[1], max_units)
-    values = np.asarray(outputs[:, :units], dtype=np.float64)
+    values = outputs[:, :units]
     peak = np.nanmax(np.abs(values), axis=0) if values.size else np.zeros(units)
     level = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
     labels = np.array([f"unit {j + 1}" + (" (dead)" if peak[j] == 0 else "") for j in range(units)])
