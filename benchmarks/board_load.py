@@ -22,7 +22,8 @@ import time
 
 import sqlalchemy as sa
 
-from scratchnet.app.challenges import board, logic, store
+from scratchnet.app.board import logic, store
+from scratchnet.app.challenges import board
 
 
 def figures(kind: str, waits: list[float], stored: int, asked: int, refused: list[str], failed: list[str]) -> str:

@@ -3,6 +3,7 @@
     python benchmarks/cost_fit.py            # the check: worst measured / estimated over a grid (minutes)
     python benchmarks/cost_fit.py --fit      # time the grid and random runs, print fitted costs (longer)
     python benchmarks/cost_fit.py --refit    # fit again from the times the last --fit saved
+    python benchmarks/cost_fit.py --short    # four short real runs: CPU time against the estimate (seconds)
 
 Runs are timed the way the app's trainers train them: ``runs.result.train_run`` with the trainer's
 own callback (a clock read every epoch, the parameters copied every ``PUBLISH_SECONDS``), one BLAS
@@ -129,6 +130,33 @@ def check(seconds: float) -> None:
     print("the estimate held everywhere" if worst_wall[0] < 1 else "THE ESTIMATE WAS EXCEEDED")
 
 
+SHORT_RUNS = (  # the default run, ten classes, a deep net on small batches, batches of one point
+    RunConfig(epochs=150),
+    RunConfig(classes=10, samples=100, epochs=60),
+    RunConfig(hidden=(32, 32, 32), batch_size=8, epochs=8),
+    RunConfig(hidden=(), batch_size=1, samples=20, epochs=10),
+)
+
+
+def short_runs() -> None:
+    """Short real runs, trained as a trainer trains them (``train_run``) and timed on the CPU clock (the
+    work itself, whatever else the machine is doing), against the estimate without its allowance for
+    sharing the cores (``estimate / CONTENTION``): the work alone should fit inside it."""
+    for config in SHORT_RUNS:
+        data = make_data(config)
+        net = make_network(config, data.classes)
+        start = time.process_time()
+        train_run(config, data, net)
+        taken = time.process_time() - start
+        allowed = cost.estimate_seconds(config) / cost.CONTENTION
+        shape = "x".join(map(str, config.hidden)) or "none"
+        verdict = "inside" if taken < allowed else "OVER"
+        print(
+            f"{config.points:5} points, {shape:>8}, batch {config.batch_size or 'all':>3}, {config.epochs:4} epochs: "
+            f"CPU {taken:6.3f} s, estimate / contention {allowed:6.3f} s ({verdict})"
+        )
+
+
 def fit(count: int, seconds: float, seed: int) -> None:
     """Time the check's grid and ``count`` random runs, and fit the cost terms to their CPU time."""
     rng = np.random.default_rng(seed)
@@ -210,8 +238,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=120)
     parser.add_argument("--seconds", type=float, default=2.0, help="each run's estimated length")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--short", action="store_true", help="short real runs' CPU time against the estimate")
     args = parser.parse_args()
-    if args.refit:
+    if args.short:
+        short_runs()
+    elif args.refit:
         refit(ROOT / "artifacts" / "cost_fit.npz")
     elif args.fit:
         fit(args.runs, args.seconds, args.seed)

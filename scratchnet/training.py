@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -223,6 +224,7 @@ def _checked_stopping(early_stopping: object, restore_best: object, has_validati
     return early_stopping
 
 
+# Over 60 lines for its signature and the docstring of every option; its body is some 20 lines.
 def train(
     net: Network,
     X: np.ndarray,
@@ -265,6 +267,60 @@ def train(
       not improved for ``patience`` epochs (``epochs_run == best_epoch + patience``). Needs validation.
     - ``restore_best``: leave ``net`` at the parameters of ``history.best_epoch``. Needs validation.
     """
+    run = _checked_run(net, X, y, optimizer, epochs, batch_size, seed, validation, l2, blowup)
+    early_stopping = _checked_stopping(early_stopping, restore_best, validation is not None)
+    if resume is None:
+        history = History(run.epochs, validation=validation is not None)
+    else:
+        history = _resumable(resume, validation, net).continuation(run.epochs)
+        run.rng.bit_generator.state = history.rng_state
+    held = {snapshot.epoch for snapshot in history.snapshots}
+    keep = set(snapshot_epochs(run.epochs, snapshots, history.epochs_run)) - held
+    check = DivergenceCheck(run.blowup, history.reference_loss)
+    best = BestEpoch(net, history)
+    earlier_seconds = history.seconds
+    started = time.perf_counter()
+    status = _run_epochs(net, optimizer, run, history, keep, check, best, callback, early_stopping, started)
+    history.best_params = best.params
+    history.rng_state = run.rng.bit_generator.state
+    history.reference_loss = check.reference
+    if restore_best and best.params is not None:
+        net.set_params(best.params)
+    history.seconds = earlier_seconds + time.perf_counter() - started
+    history.status = status
+    return history
+
+
+@dataclass
+class _Run:
+    """What ``train`` trains on, checked: the epochs to train, the data in the network's dtype, the batching, the shuffle's
+    generator, the held-out data (``None`` without) and the penalty and blow-up settings."""
+
+    epochs: int
+    X: np.ndarray
+    y: np.ndarray
+    target: np.ndarray
+    batch_size: int | None
+    full_batch: bool
+    rng: np.random.Generator
+    held_out: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    l2: float
+    blowup: float | None
+
+
+def _checked_run(
+    net: object,
+    X: object,
+    y: object,
+    optimizer: object,
+    epochs: object,
+    batch_size: object,
+    seed: object,
+    validation: object,
+    l2: object,
+    blowup: object,
+) -> _Run:
+    """``train``'s arguments checked in the order they are given (the first wrong one is the one named)."""
     if not isinstance(net, Network):
         raise ValueError(f"net must be a scratchnet Network; got {type(net).__name__}")
     if not isinstance(optimizer, Optimizer):
@@ -275,64 +331,65 @@ def train(
     epochs = check_int("epochs", epochs, low=1, high=MAX_EPOCHS)
     X = np.asarray(check_features(X, features=net.n_inputs), dtype=net.dtype)
     y = check_labels(y, rows=X.shape[0], classes=net.n_classes)
-    n = X.shape[0]
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size, low=1, high=10**9)
-    full_batch = batch_size is None or batch_size >= n
+    full_batch = batch_size is None or batch_size >= X.shape[0]
     rng = np.random.default_rng(check_seed(seed))
-    if validation is not None:
-        X_val, y_val, val_target = _held_out_data(net, validation)
+    held_out = _held_out_data(net, validation) if validation is not None else None
     l2 = check_float("l2", l2, low=0.0, high=1e3)
     if blowup is not None:
         blowup = check_float("blowup", blowup, low=1.0, high=1e12, low_open=True)
-    early_stopping = _checked_stopping(early_stopping, restore_best, validation is not None)
+    return _Run(epochs, X, y, one_hot(y, net.n_classes, net.dtype), batch_size, full_batch, rng, held_out, l2, blowup)
 
-    if resume is None:
-        history = History(epochs, validation=validation is not None)
-    else:
-        history = _resumable(resume, validation, net).continuation(epochs)
-        rng.bit_generator.state = history.rng_state
-    start = history.epochs_run
-    held = {snapshot.epoch for snapshot in history.snapshots}
-    keep = set(snapshot_epochs(epochs, snapshots, start)) - held
-    target = one_hot(y, net.n_classes, net.dtype)
-    step = gradient_step(net, optimizer, l2)
-    check = DivergenceCheck(blowup, history.reference_loss)
-    best = BestEpoch(net, history)
+
+def _run_epochs(
+    net: Network,
+    optimizer: Optimizer,
+    run: _Run,
+    history: History,
+    keep: set[int],
+    check: DivergenceCheck,
+    best: BestEpoch,
+    callback: Callback | None,
+    early_stopping: int | None,
+    started: float,
+) -> str:
+    """Train from ``history.epochs_run`` to the epochs planned, writing each epoch into ``history``
+    (and a snapshot at each epoch in ``keep``); the run's status."""
+    n = run.X.shape[0]
+    step = gradient_step(net, optimizer, run.l2)
     loss_column, accuracy_column, lr_column = (history.storage(name) for name in History.TRAINING_COLUMNS)
-    if validation is not None:
+    if run.held_out is not None:
         val_loss_column, val_accuracy_column = (history.storage(name) for name in History.VALIDATION_COLUMNS)
     earlier_seconds = history.seconds
-    started = time.perf_counter()
 
     def snapshot(epoch: int) -> None:
         history.snapshots.append(Snapshot(epoch, net.get_params()))
 
-    if start in keep:
-        snapshot(start)
-    status = "completed"
+    if history.epochs_run in keep:
+        snapshot(history.epochs_run)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(start + 1, history.epochs_planned + 1):  # counted from 1, as the callback sees it
+        for epoch in range(history.epochs_run + 1, history.epochs_planned + 1):  # from 1, as the callback sees it
             lr_column[epoch - 1] = optimizer.current_lr
-            if full_batch:
-                loss, correct = full_batch_epoch(net, X, y, target, step, check)
+            if run.full_batch:
+                loss, correct = full_batch_epoch(net, run.X, run.y, run.target, step, check)
             else:
-                order = rng.permutation(n)
-                loss, correct = mini_batch_epoch(net, X, y, target, step, check, order, batch_size)
+                order = run.rng.permutation(n)
+                loss, correct = mini_batch_epoch(net, run.X, run.y, run.target, step, check, order, run.batch_size)
             loss_column[epoch - 1] = loss
             accuracy_column[epoch - 1] = correct / n
             if not check.allows(loss):
-                status, history.diverged_at = "diverged", epoch
-                history.epochs_run = epoch
-                break
-            if validation is not None:
-                val_loss, val_accuracy = _held_out(net, X_val, y_val, val_target)
+                history.diverged_at = history.epochs_run = epoch
+                return "diverged"
+            if run.held_out is not None:
+                val_loss, val_accuracy = _held_out(net, *run.held_out)
                 val_loss_column[epoch - 1], val_accuracy_column[epoch - 1] = val_loss, val_accuracy
                 best.offer(epoch, val_loss)
             history.epochs_run = epoch
             history.seconds = earlier_seconds + time.perf_counter() - started
             if epoch in keep:
                 snapshot(epoch)
+            status = "completed"
             if callback is not None and callback(epoch, history):
                 status = "cancelled"
             elif early_stopping is not None and epoch - best.epoch >= early_stopping:
@@ -340,12 +397,5 @@ def train(
             if status != "completed":
                 if keep and (not history.snapshots or history.snapshots[-1].epoch != epoch):
                     snapshot(epoch)
-                break
-    history.best_params = best.params
-    history.rng_state = rng.bit_generator.state
-    history.reference_loss = check.reference
-    if restore_best and best.params is not None:
-        net.set_params(best.params)
-    history.seconds = earlier_seconds + time.perf_counter() - started
-    history.status = status
-    return history
+                return status
+    return "completed"

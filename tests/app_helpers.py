@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 from scratchnet.app.plots.charts import rgb
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.result import RunResult, make_data, make_network, summarize, train_run
+from scratchnet.app.runs.result import DataSplit, RunResult, make_data, make_network, summarize, train_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots the browser tests keep
@@ -50,6 +50,15 @@ BROWSER = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
 ]
+
+
+def browser(test):
+    """One browser test among others that are not: ``BROWSER``'s marks on that test alone."""
+    for mark in BROWSER:
+        test = mark(test)
+    return test
+
+
 LOAD_PORTS = range(8620, 8641)  # servers for load tests and benchmarks, apart from the browser tests'
 AS_DEPLOYED = ("--server.fileWatcherType", "none")  # the app as deployed: no reloading when files change
 VEGA_LITE_SCHEMA = load_schema()
@@ -370,8 +379,9 @@ def chromium():
             browser.close()
 
 
-def trained(config: RunConfig) -> RunResult:
-    """``config`` trained in this process as a trainer trains it, and frozen as the trainer freezes it."""
-    data = make_data(config)
+def trained(config: RunConfig, data: DataSplit | None = None) -> RunResult:
+    """``config`` trained in this process as a trainer trains it, and frozen as the trainer freezes it
+    (on ``data`` when given: a student's own points; else the config's dataset)."""
+    data = data if data is not None else make_data(config)
     net = make_network(config, data.classes)
     return summarize(config, data, net, train_run(config, data, net))

@@ -7,15 +7,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from app_helpers import ARTIFACTS, CHROMIUM, IDLE, ROOT, app_started, chromium, page_kept_on_timeout, served_app
+from app_helpers import ARTIFACTS, BROWSER, IDLE, ROOT, app_started, chromium, page_kept_on_timeout, served_app
 
 from scratchnet.app.ui import nav
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)"),
-]
+pytestmark = BROWSER
 CHART = "[data-testid=stVegaLiteChart]"
 
 

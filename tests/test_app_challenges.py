@@ -15,9 +15,10 @@ from app_helpers import app, settle, trained
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scratchnet.app.challenges import board, logic, store
-from scratchnet.app.challenges.logic import ChallengeSpec, Refused
-from scratchnet.app.challenges.store import Store
+from scratchnet.app.board import logic, store
+from scratchnet.app.board.logic import ChallengeSpec, Refused
+from scratchnet.app.board.store import Store
+from scratchnet.app.challenges import board
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.text import escape
@@ -656,8 +657,8 @@ def test_the_teacher_renames_hides_removes_closes_and_deletes_from_the_page(db):
 
 
 def test_the_class_csv_says_met_tries_and_last_try_and_keeps_formulas_from_running():
+    from scratchnet.app.board.classes import Progress, Student
     from scratchnet.app.challenges import roster
-    from scratchnet.app.challenges.classes import Progress, Student
 
     students = [Student(1, "C", "=cmd()", False, 0.0), Student(2, "C", "Bob", True, 0.0)]
     records = [Progress(1, "spiral", 3, 1_800_000_060.0, 1_800_000_120.0)]

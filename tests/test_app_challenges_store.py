@@ -12,9 +12,10 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from scratchnet.app.challenges import board, logic, store
-from scratchnet.app.challenges.logic import ChallengeSpec, Refused
-from scratchnet.app.challenges.store import BoardUnavailable, Store
+from scratchnet.app.board import logic, store
+from scratchnet.app.board.logic import ChallengeSpec, Refused
+from scratchnet.app.board.store import BoardUnavailable, Store
+from scratchnet.app.challenges import board
 
 POSTGRES_URL = os.environ.get("SCRATCHNET_TEST_POSTGRES_URL")
 NO_POSTGRES = "SCRATCHNET_TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL server and sets it)"

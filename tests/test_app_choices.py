@@ -9,8 +9,8 @@ from app_helpers import app
 from test_app_export import _printed, _run_script, _train_like_the_app
 
 import scratchnet as sn
+from scratchnet.app.board.logic import ChallengeSpec
 from scratchnet.app.challenges import board
-from scratchnet.app.challenges.logic import ChallengeSpec
 from scratchnet.app.experiments import logic as experiments
 from scratchnet.app.runs.config import FIELDS, RunConfig, from_query, to_query, without_unused
 from scratchnet.app.runs.export import reproduce_script

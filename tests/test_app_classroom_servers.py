@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 from app_helpers import BROWSER, IDLE, app_started, chromium, page_kept_on_timeout, served_app
 
-from scratchnet.app.challenges import logic, store
+from scratchnet.app.board import logic, store
+from scratchnet.app.board.logic import ChallengeSpec
 from scratchnet.app.challenges.classroom import view as class_view
-from scratchnet.app.challenges.logic import ChallengeSpec
 
 playwright = pytest.importorskip("playwright.sync_api")
 POSTGRES_URL = os.environ.get("SCRATCHNET_TEST_POSTGRES_URL")

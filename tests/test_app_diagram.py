@@ -206,19 +206,6 @@ def test_unit_maps_are_what_each_unit_computes(wide):
     np.testing.assert_allclose(pixels[..., 3][inner], expected[inner], atol=1)
 
 
-def test_the_diagram_and_its_maps_stay_within_the_redraw_budget():
-    result = trained(RunConfig(epochs=30))
-    logic.diagram(result.network, result.data, result.config.features)  # warm
-    best = min(_timed(lambda: logic.diagram(result.network, result.data, result.config.features)) for _ in range(5))
-    assert best < 0.1  # 30 ms on an idle machine (benchmarks/app_speed.py prints it); generous on a busy one
-
-
-def _timed(work) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
 # ---- the decision map with many points (issue 15 item 12) ----------------------------------------
 def test_ten_classes_of_a_thousand_points_leave_the_map_readable():
     result = trained(RunConfig(epochs=20, samples=1000, classes=10, hidden=(8,)))

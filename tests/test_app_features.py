@@ -12,7 +12,7 @@ from scratchnet.app.plots import frames
 from scratchnet.app.runs import points as own
 from scratchnet.app.runs.config import FIELDS, RunConfig, from_query, to_query
 from scratchnet.app.runs.cost import cost_verdict
-from scratchnet.app.runs.result import inputs, make_data, make_network, summarize, train_run
+from scratchnet.app.runs.result import inputs, make_data, make_network
 from scratchnet.app.ui import session
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -99,8 +99,7 @@ def test_uploaded_points_train_on_features():
         data_id=points.fingerprint, classes=2, data_points=len(points)
     )
     data = own.to_data(points, config.test_share, config.data_seed)
-    net = make_network(config, data.classes)
-    result = summarize(config, data, net, train_run(config, data, net))
+    result = trained(config, data)
     assert result.train_accuracy >= 0.95  # standardised points, then squared: the ring is a circle again
 
 

@@ -527,7 +527,7 @@ FORBIDDEN_MODULES = {"subprocess", "pickle", "marshal", "shelve", "dill", "cloud
 FORBIDDEN_ATTRIBUTES = {"system", "popen", "spawnl", "spawnv", "execv", "execl", "startfile", "html"}
 #: The one folder the app may make: the class board's SQLite database lives in the user's data folder,
 #: outside the repository, and on a fresh machine that folder does not exist yet.
-MKDIR_ALLOWED = {"scratchnet/app/challenges/database.py"}
+MKDIR_ALLOWED = {"scratchnet/app/board/database.py"}
 
 
 def problems(path, source: str | None = None) -> list[str]:

@@ -1,5 +1,7 @@
-"""The app's layout keeps to its rules: logic and charts never need Streamlit, no module grows past
-about 400 lines, and every page file is the same two lines (its configuration, then its view).
+"""The app's layout keeps to its rules: imports only look down (the engine, then ``runs``, ``plots``,
+``ui``, the page packages, the page files; no page package imports another), logic and charts never
+need Streamlit, no module grows past about 400 lines, and every page file is the same two lines (its
+configuration, then its view).
 
 These read the source and import the modules in a fresh interpreter; nothing is drawn.
 """
@@ -42,11 +44,13 @@ def modules_of(package: Path, prefix: str) -> list[str]:
 
 
 def streamlit_free_modules() -> list[str]:
-    """The app's modules that must not import Streamlit: all but ``ui/*`` and each page's ``view``."""
+    """The app's modules that must not import Streamlit: all but ``ui/*`` and each page's views
+    (``view``, and a page's other Streamlit modules, named ``*_view``)."""
     return [
         name
         for name in modules_of(APP, "scratchnet.app")
-        if not name.startswith("scratchnet.app.ui") and name.split(".")[-1] != "view"
+        if not name.startswith("scratchnet.app.ui")
+        and not (name.split(".")[-1] == "view" or name.split(".")[-1].endswith("_view"))
     ]
 
 
@@ -63,6 +67,86 @@ def import_with_blocked(modules: list[str], blocked: list[str]) -> subprocess.Co
         "sys.exit(1 if failed else 0)\n"
     )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+#: The layers, lowest first: a module imports only from its own layer or one below it.
+LAYERS = ("the engine", "runs", "plots", "ui", "a page package", "a page file")
+PAGE_PACKAGES = ("playground", "experiments", "under_the_hood", "sweep", "lessons", "challenges")
+ALL_MODULES = set(modules_of(ROOT / "scratchnet", "scratchnet"))
+
+
+def layer_of(module: str) -> tuple[int, str]:
+    """(rank in ``LAYERS``, the page package or "") of a module of scratchnet, or of a page file."""
+    parts = module.split(".")
+    if parts[0] in ("pages", "streamlit_app"):
+        return LAYERS.index("a page file"), ""
+    if parts[:2] != ["scratchnet", "app"]:
+        return LAYERS.index("the engine"), ""
+    top = parts[2] if len(parts) > 2 else ""
+    if top in ("", "runs", "text", "board"):  # the app's own package, its formatter and the class database sit with runs
+        return LAYERS.index("runs"), ""
+    if top in ("plots", "ui"):
+        return LAYERS.index(top), ""
+    assert top in PAGE_PACKAGES, f"{module}: a package the layout does not know (add it to PAGE_PACKAGES or LAYERS)"
+    return LAYERS.index("a page package"), top
+
+
+def imported_modules(path: Path, module: str) -> list[tuple[int, str]]:
+    """Every scratchnet module ``path`` imports, anywhere in it (a function's own imports too), with
+    its line: ``from a.b import c`` is the module ``a.b.c`` when there is one, else ``a.b``."""
+    found = []
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's own package
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], *filter(None, [base])]
+                )
+            for alias in node.names:
+                whole = f"{base}.{alias.name}"
+                found.append((node.lineno, whole if whole in ALL_MODULES else base))
+    return sorted((line, name) for line, name in found if name.split(".")[0] == "scratchnet")
+
+
+def layered_files() -> list[tuple[Path, str]]:
+    """Every module under scratchnet/app and every page file, with its dotted name."""
+    files = [(ROOT / "scratchnet" / Path(*name.split(".")[1:]), name) for name in modules_of(APP, "scratchnet.app")]
+    files = [
+        (path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py", n) for path, n in files
+    ]
+    return files + [(path, path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")) for path in PAGE_FILES]
+
+
+def test_imports_only_look_down_and_no_page_package_imports_another():
+    wrong = []
+    for path, module in layered_files():
+        rank, page = layer_of(module)
+        for line, name in imported_modules(path, module):
+            their_rank, their_page = layer_of(name)
+            where = f"{path.relative_to(ROOT)}:{line} imports {name}"
+            if their_rank > rank:
+                wrong.append(f"{where}: {LAYERS[rank]} may not import {LAYERS[their_rank]} (imports only look down)")
+            elif page and their_page and their_page != page:
+                wrong.append(f"{where}: a page package imports no other page (share it through ui/ or lower)")
+    assert not wrong, "imports against the layers (engine <- runs <- plots <- ui <- pages):\n" + "\n".join(wrong)
+
+
+def test_the_layer_check_sees_an_upward_import_and_a_neighbours(tmp_path: Path):
+    module = tmp_path / "cache.py"
+    module.write_text("def f():\n    from scratchnet.app.playground import logic\nimport scratchnet as sn\n")
+    imports = imported_modules(module, "scratchnet.app.ui.cache")
+    assert imports == [(2, "scratchnet.app.playground.logic"), (3, "scratchnet")]
+    assert layer_of("scratchnet.app.playground.logic") > layer_of("scratchnet.app.ui.cache")
+    assert layer_of("scratchnet.app.lessons.view")[1] != layer_of("scratchnet.app.playground.view")[1]
+    relative = tmp_path / "view.py"
+    relative.write_text("from . import logic\nfrom ..runs import config\n")
+    assert imported_modules(relative, "scratchnet.app.sweep.view") == [
+        (1, "scratchnet.app.sweep.logic"),
+        (2, "scratchnet.app.runs.config"),
+    ]
 
 
 def test_every_logic_and_chart_module_imports_without_streamlit():

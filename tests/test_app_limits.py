@@ -7,6 +7,7 @@ the bounds that make them hold.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
@@ -235,3 +236,37 @@ def test_polling_redraws_while_live_then_the_whole_page_once_then_stops(monkeypa
     at.run()
     assert timers.whole[-1] and timers.timers[-1] == {}
     assert "the rest of the page" in [m.value for m in at.markdown] and "done" in [m.value for m in at.markdown]
+
+
+class Broken(Recorder):
+    """A listener with a bug: it raises on the first progress report."""
+
+    def __init__(self, starts: list[str]) -> None:
+        super().__init__("broken", starts)
+        self.errors: list[str] = []
+
+    def on_progress(self, rows, params, seconds) -> None:
+        raise KeyError("a bug in the listener")
+
+    def on_error(self, message: str) -> None:
+        self.errors.append(message)
+        super().on_error(message)
+
+
+def test_a_listener_that_raises_ends_its_run_with_the_error_logged_and_shown(caplog) -> None:
+    """A bug in one run's listener is logged with its traceback, ends that run with the error (it
+    does not wait for reports that will never be taken), and every other run still trains."""
+    pool = trainer.TrainerPool(workers=1, use_processes=False)
+    starts: list[str] = []
+    broken = Broken(starts)
+    with caplog.at_level(logging.ERROR, logger=trainer.__name__):
+        pool.submit(RunConfig(epochs=3000, seed=5), make_data(RunConfig()), broken, "a")
+        _, other = submit(pool, starts, "other", RunConfig(epochs=100, seed=6), "b")
+        assert broken.ended.wait(120) and other.ended.wait(120)
+    assert (
+        len(broken.errors) == 1
+        and "progress report" in broken.errors[0]
+        and "a bug in the listener" in broken.errors[0]
+    )
+    assert any("listener failed" in record.getMessage() and record.exc_info for record in caplog.records)
+    assert starts == ["broken", "other"]

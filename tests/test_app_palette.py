@@ -20,8 +20,9 @@ from scratchnet.app.under_the_hood import logic as hood_logic
 def test_the_themes_chart_colours_are_the_class_palette() -> None:
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
     assert theme["chartCategoricalColors"] == list(palette.PALETTE)
-    assert charts.PALETTE is palette.PALETTE  # the charts read the one definition, not a copy
-    assert charts.class_scale(["a", "b", "c"])["range"] == list(palette.PALETTE[:3])
+    class_map = diagram_logic.class_pixels(np.ones(4), 1, 2)  # the diagram's map of class 1: its colour
+    assert tuple(class_map[0, 0, :3]) == charts.rgb(palette.PALETTE[1])
+    assert charts.class_scale(["a", "b", "c"]).to_dict()["range"] == list(palette.PALETTE[:3])
 
 
 def _ends(scale: dict) -> tuple[str, str]:

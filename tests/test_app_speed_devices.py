@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
-from app_helpers import app, charts, settle
+from altair.utils.schemapi import validate_jsonschema
+from app_helpers import VEGA_LITE_SCHEMA, app, charts, settle, trained
 
 from scratchnet.app.plots import charts as plot_charts
 from scratchnet.app.plots import frames
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
 from scratchnet.app.ui import cache, session
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -22,29 +24,26 @@ LOG, CONFIDENCE, SHOW, REPLAY = (
 )
 
 
-def trained(config: RunConfig):
-    data = make_data(config)
-    net = make_network(config, data.classes)
-    return summarize(config, data, net, train_run(config, data, net))
-
-
-def _views(spec: dict) -> list[dict]:
-    """The top plot's layers, each with the data it draws (its own, or the plot's it inherits)."""
-    top = spec["vconcat"][0]
-    return [{**layer, "data": layer.get("data", top.get("data"))} for layer in top["layer"]]
-
-
 @pytest.mark.parametrize("best_epoch", [None, 40])
-def test_a_loss_curve_with_the_marker_added_draws_what_loss_chart_draws(best_epoch) -> None:
+def test_a_charts_spec_is_altairs_own_with_its_tables_kept_as_frames(best_epoch) -> None:
+    """``cache.spec_of`` (the one conversion every chart takes) is Altair's checked spec, its tables
+    the frames the chart was built from as Arrow tables, named by their content; the chart is not changed."""
     result = trained(RunConfig(epochs=120))
     losses, lrs = frames.loss_frame(result.history), frames.lr_frame(result.history)
-    drawn = dict(epochs=120, height=170, best_epoch=best_epoch)
-    whole = cache.spec_of(plot_charts.loss_chart(losses, lrs, marker=70, **drawn))
-    base = cache.spec_of(plot_charts.loss_chart(losses, lrs, **drawn))
-    joined = cache.with_marker(base, cache.spec_of(plot_charts.replay_marker(70, 120)), below=2 if best_epoch else 0)
-    assert json.dumps(_views(joined), sort_keys=True) == json.dumps(_views(whole), sort_keys=True)
-    assert joined["vconcat"][1] == whole["vconcat"][1] and joined["datasets"] == whole["datasets"]
-    assert "layer" in base["vconcat"][0] and len(base["vconcat"][0]["layer"]) == len(whole["vconcat"][0]["layer"]) - 1
+    chart = plot_charts.loss_chart(losses, lrs, epochs=120, height=170, best_epoch=best_epoch, marker=70)
+    before = chart.to_json()
+    spec = cache.spec_of(chart)
+    assert chart.to_json() == before
+    validate_jsonschema(json.loads(json.dumps({**spec, "datasets": {}})), VEGA_LITE_SCHEMA)
+    tables = spec["datasets"]
+    assert all(isinstance(table, pa.Table) for table in tables.values())  # sent as they are, no conversion
+    assert pa.Table.from_pandas(losses) in tables.values() and pa.Table.from_pandas(lrs) in tables.values()
+    again = cache.spec_of(chart)  # the same chart: the same spec, its tables under the same names
+    assert json.dumps({**again, "datasets": sorted(again["datasets"])}) == json.dumps(
+        {**spec, "datasets": sorted(tables)}
+    )
+    rules = [layer for layer in spec["vconcat"][0]["layer"] if layer.get("mark", {}).get("strokeDash") == [4, 3]]
+    assert len(rules) == 1  # the replay marker is one layer of the top plot
 
 
 def test_network_keys_tell_networks_apart_and_copies_alike() -> None:
@@ -110,3 +109,30 @@ def test_a_toggle_predicts_nothing_again_and_a_replay_move_predicts_its_snapshot
     at.select_slider(key=REPLAY).set_value(epochs[-1]).run()
     at.select_slider(key=REPLAY).set_value(epochs[2]).run()
     assert not at.exception and calls == []  # both drawn before
+
+
+def test_altair_objects_are_checked_once_with_the_whole_spec_not_as_each_is_made() -> None:
+    """``scratchnet.app.plots`` turns off Altair's check of each object as it is made (the adapter's
+    reason is written there); a wrong property is still caught when the spec is checked, as every
+    chart the tests read is (``app_helpers.charts``)."""
+    import altair as alt
+
+    import scratchnet.app.plots  # noqa: F401 (the adapter)
+
+    wrong = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x=alt.X("x:Q", scale=alt.Scale(nicely=False)))
+    with pytest.raises(Exception, match="nicely"):
+        validate_jsonschema(json.loads(json.dumps({**cache.spec_of(wrong), "datasets": {}})), VEGA_LITE_SCHEMA)
+
+
+def test_a_replay_move_builds_no_loss_curve_and_draws_its_marker_where_it_is(monkeypatch) -> None:
+    at = settle(app(query={"epochs": "300", "hidden": "6"}))
+    epochs = [s.epoch for s in at.session_state[session.RUN].result.history.snapshots]
+    built: list[int] = []
+    original = plot_charts.loss_chart
+    monkeypatch.setattr(plot_charts, "loss_chart", lambda *a, **k: built.append(1) or original(*a, **k))
+    for epoch in (epochs[1], epochs[3], epochs[2]):
+        at.select_slider(key=REPLAY).set_value(epoch).run()
+        assert not at.exception
+        loss = next(chart for chart in charts(at) if "vconcat" in chart["spec"])
+        assert loss["datasets"][plot_charts.REPLAY_TABLE]["epoch"].tolist() == [epoch]  # the marker is there
+    assert built == []  # the curve was built once, before the moves

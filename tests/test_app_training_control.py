@@ -11,10 +11,10 @@ import time
 import numpy as np
 import pytest
 from app_helpers import (
-    CHROMIUM,
     IDLE,
     app,
     app_started,
+    browser,
     charts,
     chromium,
     dataset_with,
@@ -57,7 +57,8 @@ def pool():
     return trainer.TrainerPool(workers=2, use_processes=False)
 
 
-def trained(config: RunConfig, pool, parent: RunResult | None = None) -> TrainingJob:
+def trained_job(config: RunConfig, pool, parent: RunResult | None = None) -> TrainingJob:
+    """``config`` trained by ``pool`` (from ``parent`` when given), waited for."""
     job = TrainingJob(config, pool=pool, parent=parent)
     assert job.wait(60), "training did not finish in time"
     assert job.error is None, job.error
@@ -77,13 +78,13 @@ def assert_same_run(a: RunResult, b: RunResult) -> None:
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_continuing_trains_only_the_new_epochs_and_equals_the_longer_run(name: str, pool) -> None:
     config = CONFIGS[name]
-    parent = trained(config, pool).result
+    parent = trained_job(config, pool).result
     assert parent.resume is not None
     before = pool.epochs_trained
-    continued = trained(continuing.continued_config(parent, 25), pool, parent=parent)
+    continued = trained_job(continuing.continued_config(parent, 25), pool, parent=parent)
     assert continued.config == config.replace(epochs=85) and continued.first_epoch == 60
     assert pool.epochs_trained - before == 25  # the pool trained only the new epochs
-    fresh = trained(config.replace(epochs=85), pool)
+    fresh = trained_job(config.replace(epochs=85), pool)
     assert pool.epochs_trained - before == 25 + 85
     assert_same_run(continued.result, fresh.result)
     # the parent is shared and immutable: continuing it changed nothing in it
@@ -92,12 +93,12 @@ def test_continuing_trains_only_the_new_epochs_and_equals_the_longer_run(name: s
 
 def test_continuing_twice_from_the_same_parent_gives_the_same_run(pool) -> None:
     """A shared result is read by many sessions: resuming it must copy its network and optimizer."""
-    parent = trained(SMALL, pool).result
+    parent = trained_job(SMALL, pool).result
     params = {name: value.copy() for name, value in parent.resume.params.items()}
     state = {name: value.copy() for name, value in parent.resume.optimizer.state["all"].items()}
     steps = parent.resume.optimizer.iterations
-    first = trained(SMALL.replace(epochs=70), pool, parent=parent).result
-    second = trained(SMALL.replace(epochs=70), pool, parent=parent).result
+    first = trained_job(SMALL.replace(epochs=70), pool, parent=parent).result
+    second = trained_job(SMALL.replace(epochs=70), pool, parent=parent).result
     assert_same_run(first, second)
     for name, value in params.items():
         np.testing.assert_array_equal(parent.resume.params[name], value)
@@ -118,9 +119,9 @@ def test_a_paused_run_continues_from_where_it_paused(pool) -> None:
     assert paused.resume is not None
     e = paused.history.epochs_run
     before = pool.epochs_trained
-    continued = trained(continuing.continued_config(paused, 30), pool, parent=paused)
+    continued = trained_job(continuing.continued_config(paused, 30), pool, parent=paused)
     assert continued.config.epochs == e + 30 and pool.epochs_trained - before == 30
-    assert_same_run(continued.result, trained(config.replace(epochs=e + 30), pool).result)
+    assert_same_run(continued.result, trained_job(config.replace(epochs=e + 30), pool).result)
 
 
 def test_a_run_paused_while_others_watch_it_is_trained_again_to_the_same_result(pool) -> None:
@@ -139,13 +140,13 @@ def test_a_run_paused_while_others_watch_it_is_trained_again_to_the_same_result(
     config_k = continuing.continued_config(paused, 10)
     assert continuing.parent(paused, config_k) is None and continuing.epochs_to_train(paused, config_k) == e + 10
     before = pool.epochs_trained
-    continued = trained(config_k, pool, parent=paused)
+    continued = trained_job(config_k, pool, parent=paused)
     assert continued.first_epoch == 0 and pool.epochs_trained - before == e + 10
     np.testing.assert_array_equal(continued.result.history.loss[:e], paused.history.loss)
 
 
 def test_which_runs_a_continued_config_may_grow_from(pool) -> None:
-    parent = trained(SMALL.replace(patience=0), pool).result
+    parent = trained_job(SMALL.replace(patience=0), pool).result
     assert resumes(parent, SMALL.replace(epochs=61))
     assert not resumes(parent, SMALL.replace(epochs=60))  # not longer
     assert not resumes(parent, SMALL.replace(epochs=50))
@@ -157,7 +158,7 @@ def test_which_runs_a_continued_config_may_grow_from(pool) -> None:
 # ---- early stopping and the best epoch ----------------------------------------------------------------
 def test_early_stopping_stops_after_patience_epochs_without_a_better_held_out_loss(pool) -> None:
     config = RunConfig(patience=100)  # the default run: its held-out loss rises long before 2 000 epochs
-    result = trained(config, pool).result
+    result = trained_job(config, pool).result
     best = result.best_epoch
     assert result.status == "stopped_early"
     assert best == int(np.argmin(result.history.val_loss)) + 1
@@ -183,18 +184,18 @@ def test_early_stopping_stops_after_patience_epochs_without_a_better_held_out_lo
     continued_config = continuing.continued_config(result, 50)
     assert continued_config.patience == 0 and continued_config.epochs == best + 150
     before = pool.epochs_trained
-    continued = trained(continued_config, pool, parent=result)
+    continued = trained_job(continued_config, pool, parent=result)
     assert pool.epochs_trained - before == 50
-    assert_same_run(continued.result, trained(continued_config, pool).result)
+    assert_same_run(continued.result, trained_job(continued_config, pool).result)
 
 
 def test_the_replay_keeps_its_snapshots_few_whatever_the_steps(pool) -> None:
     """Stepping a run one epoch at a time must not pile up snapshots: they stay about as many as a run
     trained in one go keeps, always with the first, the last and the best."""
-    result = trained(SMALL.replace(epochs=30), pool).result
+    result = trained_job(SMALL.replace(epochs=30), pool).result
     count = snapshots_for(result.network.flat_params.nbytes)
     for _ in range(40):
-        result = trained(continuing.continued_config(result, 1), pool, parent=result).result
+        result = trained_job(continuing.continued_config(result, 1), pool, parent=result).result
     epochs = [snapshot.epoch for snapshot in result.history.snapshots]
     assert epochs == sorted(set(epochs)) and len(epochs) <= count + 2
     assert epochs[0] == 0 and epochs[-1] == 70 and result.best_epoch in epochs
@@ -218,7 +219,7 @@ def test_the_replay_keeps_its_snapshots_few_whatever_the_steps(pool) -> None:
     ],
 )
 def test_continue_by_a_number_out_of_range_is_refused_with_what_is_allowed(epochs, words, pool) -> None:
-    result = trained(SMALL, pool).result
+    result = trained_job(SMALL, pool).result
     message = continuing.refusal(result, epochs)
     assert message is not None and words in message, message
     assert continuing.refusal(result, 10) is None and continuing.refusal(result, 10.0) is None
@@ -226,16 +227,16 @@ def test_continue_by_a_number_out_of_range_is_refused_with_what_is_allowed(epoch
 
 def test_continuing_what_cannot_be_continued_is_refused(pool, monkeypatch) -> None:
     assert "Train" in continuing.refusal(None, 10)
-    diverged = trained(SMALL.replace(optimizer="sgd", lr=100.0), pool).result
+    diverged = trained_job(SMALL.replace(optimizer="sgd", lr=100.0), pool).result
     assert diverged.status == "diverged" and diverged.resume is None
     assert "blew up" in continuing.refusal(diverged, 10)
-    result = trained(SMALL, pool).result
+    result = trained_job(SMALL, pool).result
     assert continuing.continue_limit(result) == 100_000 - 60
     monkeypatch.setattr(continuing, "MAX_EPOCHS", 60)  # as if it had the most epochs a run may have
     assert "already has 60 epochs" in continuing.refusal(result, 1)
     monkeypatch.undo()
     # a continue that costs more than a run may is refused like Train is
-    big = trained(RunConfig(samples=1000, hidden=(128, 128), epochs=2), pool).result
+    big = trained_job(RunConfig(samples=1000, hidden=(128, 128), epochs=2), pool).result
     message = continuing.refusal(big, 90_000)
     assert message is not None and "limit" in message
 
@@ -296,7 +297,7 @@ def test_progress_of_a_queued_job_carries_its_expected_wait() -> None:
 
 
 def test_a_continued_run_waiting_for_a_trainer_shows_its_parents_epochs(pool) -> None:
-    parent = trained(SMALL, pool).result
+    parent = trained_job(SMALL, pool).result
     busy = trainer.TrainerPool(workers=1, use_processes=False)
     long = TrainingJob(RunConfig(epochs=100_000, seed=13), pool=busy)
     continued = TrainingJob(continuing.continued_config(parent, 20), pool=busy, parent=parent)
@@ -474,8 +475,7 @@ def test_a_run_that_blew_up_offers_no_step() -> None:
 
 
 # ---- in a real browser (issue 15, item 1: after Pause the page settles, offers the downloads, stops polling) --
-@pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+@browser
 def test_pause_then_step_in_the_browser_and_the_page_stops_polling() -> None:
     pytest.importorskip("playwright.sync_api")
 

@@ -8,7 +8,6 @@ the engine's.
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -397,18 +396,14 @@ def test_inside_a_network_on_more_inputs_each_map_and_weight_is_the_engines() ->
     assert dataset_with(norms, "epoch", "layer", "norm")["norm"].notna().all()
 
 
-# ---- speed -------------------------------------------------------------------------------------------
-def test_a_step_click_costs_little_server_time_and_draws_no_data_grids() -> None:
+# ---- what a click draws (its server time: benchmarks/app_speed.py, "Take this step") ------------------------
+def test_a_step_click_draws_no_data_grids() -> None:
     at = app(PAGE).run()
     assert not at.exception
     assert not at.dataframe  # some twenty styled grids made a click cost over a second; Markdown tables do not
-    seconds = []
     for _ in range(5):
-        start = time.process_time()  # CPU time: what the server spends, whatever else the machine is doing
         at.button(key=session.STEP_TAKE).click().run()
-        seconds.append(time.process_time() - start)
-    assert not at.exception and metric(at, "Steps taken") == "5"
-    assert sorted(seconds)[2] <= 0.3, f"a step click took {sorted(seconds)[2]:.2f} s of CPU"
+    assert not at.exception and not at.dataframe and metric(at, "Steps taken") == "5"
 
 
 def test_a_stage_table_marks_sign_and_size() -> None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.challenges.logic import METRICS
-from scratchnet.app.challenges.store import Submission
+from scratchnet.app.board.logic import METRICS
+from scratchnet.app.board.store import Submission
 from scratchnet.app.runs.config import RunConfig
 
 

@@ -11,8 +11,8 @@ import io
 
 import segno
 
+from scratchnet.app.board.classes import Progress, Student
 from scratchnet.app.challenges.board import csv_cell, shown_time, struck
-from scratchnet.app.challenges.classes import Progress, Student
 
 
 def cell(record: Progress | None) -> str:

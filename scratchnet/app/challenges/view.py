@@ -14,14 +14,15 @@ from typing import Any
 
 import streamlit as st
 
-from scratchnet.app.challenges import board, logic
-from scratchnet.app.challenges.database import BoardUnavailable
-from scratchnet.app.challenges.logic import ChallengeLink, ChallengeSpec, Refused
-from scratchnet.app.challenges.store import Challenge, Store
+from scratchnet.app.board import logic
+from scratchnet.app.board.database import BoardUnavailable
+from scratchnet.app.board.logic import ChallengeLink, ChallengeSpec, Refused
+from scratchnet.app.board.store import Challenge, Store
+from scratchnet.app.challenges import board
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.text import escape
+from scratchnet.app.ui import bars, classroom, controls, live, session
 from scratchnet.app.ui import board_connection as connection
-from scratchnet.app.ui import classroom, controls, live, session
 
 BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
 PAGE_PATH = connection.PAGE_PATH
@@ -88,6 +89,9 @@ def playground_challenge() -> None:
         st.link_button(
             "The board", connection.address({"challenge": challenge.id}, PAGE_PATH), icon=":material/leaderboard:"
         )
+
+
+bars.register(bars.BEFORE_CONTROLS, "challenge", playground_challenge)
 
 
 def _submit_form(challenge: Challenge) -> None:

@@ -4,7 +4,7 @@ The sidebar lists the lessons with a tick for each goal met; the page shows one 
 its task with a button that opens the Playground set up for it (the lesson's controls hidden, as
 a classroom link would), and whether this session's runs meet its goal — with a hint after a
 missed try. ``?lesson=<key>`` opens a lesson directly. ``playground_note()`` is the one line the
-Playground may show about the lesson it was opened for.
+Playground may show about the lesson it was opened for (registered with ``ui/bars``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
-from scratchnet.app.ui import classroom, controls, links, run_panel, session
+from scratchnet.app.ui import bars, classroom, controls, links, run_panel, session
 
 LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
@@ -270,3 +270,7 @@ def playground_note() -> None:
     back.page_link(
         LESSONS_PAGE, label="Back to the lesson", icon=":material/arrow_back:", query_params={LESSON_PARAMETER: key}
     )
+
+
+bars.register(bars.ABOVE_RUN, "lesson", playground_note)
+classroom.list_lessons((lesson.key, lesson.title) for lesson in LESSONS)  # the class view's columns

@@ -18,12 +18,11 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.plots.charts import MAP_OPACITY, PALETTE, rgb
-from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.plots.frames import grid_points, layer_values  # layer_values: every unit map's values
 from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
 from scratchnet.app.plots.picture import data_url
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.features import subscript, unit_names  # one naming of units for every page
-from scratchnet.layers import Dense
 
 MAX_DRAWN = 16  # units drawn per layer; a wider layer shows its strongest
 MAX_SPACING = 2.5  # rows between the units of a short column (inputs, outputs): bigger maps, not a sparse strip
@@ -71,19 +70,6 @@ def drawn_units(net: sn.Network, limit: int = MAX_DRAWN) -> list[np.ndarray]:
             chosen.append(np.sort(np.argsort(-outgoing, kind="stable")[:limit]))
     chosen.append(np.arange(net.sizes[-1]))
     return chosen
-
-
-def layer_values(net: sn.Network, features: Sequence[str], centers: np.ndarray) -> list[np.ndarray]:
-    """What each layer's units output at ``centers`` (training units): the features, each hidden
-    layer after its activation, and the class probabilities."""
-    inputs = sn.expand_features(centers, features)
-    with np.errstate(all="ignore"):
-        outputs = net.activations(inputs)
-    after_activation = [out for layer, out in zip(net.layers, outputs) if not isinstance(layer, Dense)]
-    with np.errstate(all="ignore"):
-        probabilities = sn.softmax(outputs[-1])
-    values = [inputs, *after_activation[: len(net.sizes) - 2], probabilities]
-    return [np.asarray(v, dtype=np.float64) for v in values]
 
 
 def signed_pixels(values: np.ndarray, resolution: int) -> np.ndarray:
@@ -141,15 +127,41 @@ def diagram(
     chosen = drawn_units(net, limit)
     _, _, centers = grid_points(data, resolution)
     values = layer_values(net, features, centers)
-    dense = net.dense_layers
-    last = len(sizes) - 1
     rows = max(len(c) + (len(c) < sizes[layer]) for layer, c in enumerate(chosen))
     spacing = [min(rows / (len(c) + (len(c) < sizes[layer])), MAX_SPACING) for layer, c in enumerate(chosen)]
     position = [  # each column centred; a short column spreads out (and its maps grow), up to MAX_SPACING rows apart
         {int(j): ((len(c) - 1) / 2 - i) * step for i, j in enumerate(c)} for c, step in zip(chosen, spacing)
     ]
+    units = _unit_rows(net, features, names, chosen, values, position, spacing, resolution)
+    more = [
+        {"column": layer, "row": (len(indices) - 1) / 2 - len(indices), "text": f"+{sizes[layer] - len(indices)} more"}
+        for layer, indices in enumerate(chosen)
+        if sizes[layer] > len(indices)
+    ]
+    last = len(sizes) - 1
+    titles = ("inputs", *(f"hidden {k}" if last > 2 else "hidden" for k in range(1, last)), "outputs")
+    return Diagram(
+        pd.DataFrame(units),
+        _weight_lines(net, names, chosen, position),
+        pd.DataFrame(more, columns=["column", "row", "text"]),
+        titles,
+        rows,
+    )
 
-    units, more = [], []
+
+def _unit_rows(
+    net: sn.Network,
+    features: Sequence[str],
+    names: list[list[str]],
+    chosen: list[np.ndarray],
+    values: list[np.ndarray],
+    position: list[dict[int, float]],
+    spacing: list[float],
+    resolution: int,
+) -> list[dict]:
+    """One row per drawn unit (the columns ``Diagram.units`` lists), its small map painted."""
+    dense, last = net.dense_layers, len(net.sizes) - 1
+    units = []
     for layer, indices in enumerate(chosen):
         kind = "input" if layer == 0 else "output" if layer == last else "hidden"
         for j in map(int, indices):
@@ -176,12 +188,15 @@ def diagram(
                     "url": data_url(unit_pixels(column, kind, j, resolution)),
                 }
             )
-        hidden_away = sizes[layer] - len(indices)
-        if hidden_away > 0:
-            more.append({"column": layer, "row": (len(indices) - 1) / 2 - len(indices), "text": f"+{hidden_away} more"})
+    return units
 
+
+def _weight_lines(
+    net: sn.Network, names: list[list[str]], chosen: list[np.ndarray], position: list[dict[int, float]]
+) -> pd.DataFrame:
+    """One row per weight between drawn units (the columns ``Diagram.weights`` lists)."""
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("source", "target", "weight", "x", "y", "y2")}
-    for k, layer in enumerate(dense, start=1):  # W_k joins layer k-1 to layer k
+    for k, layer in enumerate(net.dense_layers, start=1):  # W_k joins layer k-1 to layer k
         sources, targets = chosen[k - 1], chosen[k]
         block = np.asarray(layer.params["W"], dtype=float)[np.ix_(sources, targets)]
         src, dst = np.repeat(sources, len(targets)), np.tile(targets, len(sources))  # row-major, like block.ravel()
@@ -193,7 +208,7 @@ def diagram(
         parts["y2"].append(np.array([position[k][t] for t in dst.tolist()]))
     columns = {name: np.concatenate(values) for name, values in parts.items()}
     weight = columns["weight"]
-    weights = pd.DataFrame(
+    return pd.DataFrame(
         {
             "source": columns["source"],
             "target": columns["target"],
@@ -205,14 +220,6 @@ def diagram(
             "x2": columns["x"] + 1,
             "y2": columns["y2"],
         }
-    )
-    titles = ("inputs", *(f"hidden {k}" if last > 2 else "hidden" for k in range(1, last)), "outputs")
-    return Diagram(
-        pd.DataFrame(units),
-        weights,
-        pd.DataFrame(more, columns=["column", "row", "text"]),
-        titles,
-        rows,
     )
 
 

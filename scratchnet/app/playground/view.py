@@ -12,9 +12,7 @@ import altair as alt
 import streamlit as st
 
 import scratchnet as sn
-from scratchnet.app.challenges import view as challenges
-from scratchnet.app.lessons import view as lessons
-from scratchnet.app.playground import charts, logic
+from scratchnet.app.playground import charts, draw_view, logic
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.runs import upload
 from scratchnet.app.runs.config import RunConfig
@@ -22,7 +20,7 @@ from scratchnet.app.runs.cost import Verdict, cost_verdict
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import escape
-from scratchnet.app.ui import cache, controls, draw_points, links, run_panel, session, take_home
+from scratchnet.app.ui import bars, cache, controls, links, run_panel, session, take_home
 
 DIAGRAM_WIDTH = 260  # beside the map and the loss curve on a projector; fits a phone's width too
 UNIT_MAP_SIZE = 200
@@ -35,10 +33,10 @@ NOBODY = "none"  # the unit picker's "no unit selected"
 
 def page() -> None:
     link = links.open_link()
-    draw_points.open_drawing_link()  # before the sidebar: the drawing may become the points to train on
+    draw_view.open_drawing_link()  # before the sidebar: the drawing may become the points to train on
     if session.current_run() is None and not cost_verdict(link.config).refused:  # a link is no way round the limit
         run_panel.train(link.config)
-    challenges.playground_challenge()  # a student link's challenge: rules, Submit; keeps the controls in its limits
+    bars.draw(bars.BEFORE_CONTROLS)  # a student link's challenge: rules, Submit; keeps the controls in its limits
 
     def chosen() -> tuple[RunConfig | None, list[str]]:
         """The configuration the controls show, on the student's own points when they chose them."""
@@ -81,26 +79,31 @@ def page() -> None:
                 controls.preset_picker(train_preset)
         controls.controls(link.hidden)
 
+    run = session.current_run()
+    _header(run.config if run is not None else link.config, (*link.messages, *draw_view.link_messages()))
+    bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
+    if config is not None and run is not None and run.config != config:
+        st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
+    result = run_panel.run_panel(side=network_panel)
+    if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data
+        with st.expander("Draw your points", icon=":material/draw:", expanded=draw_view.opened_from_link()):
+            draw_view.panel(config if config is not None else link.config, link.hidden)
+    if result is not None:
+        st.subheader("Take it home")
+        take_home.downloads(result, controls.own_points())
+
+
+def _header(shared: RunConfig, messages: tuple[str, ...]) -> None:
+    """The page's title line with the share panel (for ``shared``), then what reading the link said."""
     title, about, share = st.columns([2, 5, 1.2], vertical_alignment="center")  # one line: the charts need the height
     title.markdown("### Playground")
     about.caption(
         "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
     )
-    run = session.current_run()
     with share:
-        links.share_panel(run.config if run is not None else link.config)
-    for message in (*link.messages, *draw_points.link_messages()):
+        links.share_panel(shared)
+    for message in messages:
         st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
-    lessons.playground_note()  # a lesson's goal, when one was opened from the Lessons page
-    if config is not None and run is not None and run.config != config:
-        st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
-    result = run_panel.run_panel(side=network_panel)
-    if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data
-        with st.expander("Draw your points", icon=":material/draw:", expanded=draw_points.opened_from_link()):
-            draw_points.panel(config if config is not None else link.config, link.hidden)
-    if result is not None:
-        st.subheader("Take it home")
-        take_home.downloads(result, controls.own_points())
 
 
 # ---- the network, beside the map ------------------------------------------------------------------
@@ -123,7 +126,7 @@ def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str)
     else:
 
         def build() -> alt.LayerChart:
-            diagram = cache.diagram(network, net, config, data)
+            diagram = cache.network_piece("diagram", network, (), lambda: logic.diagram(net, data, config.features))
             return charts.diagram_chart(diagram, width=DIAGRAM_WIDTH, selected=selected)
 
         cache.draw(cache.chart_spec("diagram", network, (DIAGRAM_WIDTH, selected), build), width="content")
@@ -141,7 +144,9 @@ def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str)
     if live:
         url, low, high = logic.unit_map(net, data, config.features, layer, unit)
     else:
-        url, low, high = cache.unit_map(network, net, config, data, layer, unit)
+        url, low, high = cache.network_piece(
+            "unit map", network, selected, lambda: logic.unit_map(net, data, config.features, layer, unit)
+        )
     st.code(
         logic.formula(net, config.features, data.class_names, layer, unit, config.activation),
         language=None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import altair as alt
 import numpy as np
@@ -20,6 +19,7 @@ from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside 
 
 SERIES_COLORS = {"training": PALETTE[0], "held out": PALETTE[1]}
 MARKER_COLOR = PALETTE[3]
+REPLAY_TABLE = "replay"  # the named table a kept loss chart reads its replay marker from
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
 MAP_OPACITY = (0.05, 0.62)  # a cell's opacity from a coin-toss guess to a certain one
@@ -31,17 +31,11 @@ MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, 
 SMALLEST_MARKERS = (8, 24)
 
 
-def props(**options: Any) -> dict[str, Any]:
-    """A scale, axis, legend or autosize setting as a plain mapping. Altair's classes for them
-    (``alt.Scale`` …) check themselves against the Vega-Lite schema whenever one is made, a good
-    part of a redraw's time; the tests check every chart against the schema instead."""
-    return options
+def class_scale(class_names: Sequence[str]) -> alt.Scale:
+    return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
 
-def class_scale(class_names: Sequence[str]) -> dict[str, Any]:
-    return props(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
-
-
+# About 60 lines for its options and their docstring; its body builds the curve, its legend and its layers.
 def loss_chart(
     losses: pd.DataFrame,
     lrs: pd.DataFrame,
@@ -53,28 +47,30 @@ def loss_chart(
     height: int = 250,
     best_epoch: int | None = None,
     robust: bool = False,
+    replay_table: bool = False,
 ) -> alt.VConcatChart:
     """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
     The x axis spans all ``epochs`` planned, so a run in progress fills it from the left;
-    ``marker`` draws a dashed line at that epoch (the replay position). The hover layers cost the
+    ``marker`` draws a dashed line at that epoch (the replay position); ``replay_table`` draws it at
+    the epoch the chart's table ``REPLAY_TABLE`` holds, given when it is drawn (``replay_rows``), so
+    one chart kept for a run serves every replay position. The hover layers cost the
     most to build and to draw: a chart redrawn while a run trains goes without them.
     ``best_epoch`` marks the epoch of the lowest held-out loss (a dotted rule labelled "best").
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
     The legend sits above the plot, off the curves, and names only the series there are.
     """
-    x_scale = props(domain=[1, max(epochs, 2)], nice=False)
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
     if log_scale:
-        y_scale = props(type="log")
+        y_scale = alt.Scale(type="log")
     else:
-        y_scale = props(zero=True) if y_top is None else props(domain=[0, y_top], nice=False)
+        y_scale = alt.Scale(zero=True) if y_top is None else alt.Scale(domain=[0, y_top], nice=False)
     present = [name for name in SERIES_COLORS if (losses["series"] == name).any()] or ["training"]
     series = alt.Color(
         "series:N",
-        scale=props(domain=present, range=[SERIES_COLORS[name] for name in present]),
-        legend=props(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
+        scale=alt.Scale(domain=present, range=[SERIES_COLORS[name] for name in present]),
+        legend=alt.Legend(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
     )
     base = alt.Chart(losses)
     lines = base.mark_line(strokeWidth=2, clip=y_top is not None).encode(
@@ -89,47 +85,64 @@ def loss_chart(
             alt.Tooltip("accuracy:Q", format=".1%"),
         ]
         layers += hover_layers(base, x, series, tooltip)
-    if marker is not None:
+    if marker is not None or replay_table:
         layers.append(replay_marker(marker, epochs))
     if best_epoch is not None:
-        best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
-        layers.append(best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x))
-        label = best.mark_text(color=BEST_COLOR, align="left", baseline="top", dx=4, y=4, fontWeight="bold")
-        layers.append(label.encode(x=x, text=alt.Text("marker:N")))
+        layers += best_epoch_layers(best_epoch, x)
     top = alt.layer(*layers, height=height, width="container")
-    highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
-    # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
-    lr_scale = props(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else props()
-    lr = (
-        alt.Chart(lrs, height=60, width="container")
-        .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
-        .encode(
-            x=alt.X("epoch:Q", scale=x_scale, title=None, axis=props(labels=False, ticks=False)),
-            y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=props(format="~g", tickCount=3)),
-            tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
-        )
-    )
+    lr = lr_strip(lrs, epochs)
     return alt.vconcat(
         top,
         lr,
         spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
-        autosize=props(type="fit-x", contains="padding"),  # axes and padding inside the column
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
+    )
+
+
+def best_epoch_layers(best_epoch: int, x: alt.X) -> list[alt.Chart]:
+    """The loss chart's best epoch: a dotted rule, labelled "best"."""
+    best = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "marker": ["best"]}))
+    rule = best.mark_rule(color=BEST_COLOR, strokeDash=[1, 3], strokeWidth=2).encode(x=x)
+    label = best.mark_text(color=BEST_COLOR, align="left", baseline="top", dx=4, y=4, fontWeight="bold")
+    return [rule, label.encode(x=x, text=alt.Text("marker:N"))]
+
+
+def lr_strip(lrs: pd.DataFrame, epochs: int) -> alt.Chart:
+    """The learning rate per epoch, the thin strip beneath the loss curve (same epochs across)."""
+    x_scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
+    highest = float(lrs["lr"].max()) if len(lrs) else float("nan")
+    # headroom above the highest rate, so a constant rate shows as a line, not as a filled box
+    lr_scale = alt.Scale(domain=[0, 1.25 * highest]) if math.isfinite(highest) and highest > 0 else alt.Scale()
+    return (
+        alt.Chart(lrs, height=60, width="container")
+        .mark_area(line={"color": "#6f6f6f", "strokeWidth": 1.5}, color="#6f6f6f", opacity=0.12)
+        .encode(
+            x=alt.X("epoch:Q", scale=x_scale, title=None, axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("lr:Q", title="learning rate", scale=lr_scale, axis=alt.Axis(format="~g", tickCount=3)),
+            tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("lr:Q", format=".4g")],
+        )
     )
 
 
 def epoch_axis(epochs: int) -> alt.X:
     """The loss chart's x axis: epoch 1 to all ``epochs`` planned."""
-    scale = props(domain=[1, max(epochs, 2)], nice=False)
-    return alt.X("epoch:Q", scale=scale, title="epoch", axis=props(labelFlush=True, format=",.0f"))
+    scale = alt.Scale(domain=[1, max(epochs, 2)], nice=False)
+    return alt.X("epoch:Q", scale=scale, title="epoch", axis=alt.Axis(labelFlush=True, format=",.0f"))
 
 
-def replay_marker(epoch: int, epochs: int) -> alt.Chart:
-    """The dashed rule at the replay's ``epoch``, a layer of ``loss_chart(marker=epoch)``; alone,
-    so that a replay move can add it to a loss chart drawn once without it (``ui/cache``)."""
-    replay = pd.DataFrame({"epoch": [epoch]})
+def replay_marker(epoch: int | None, epochs: int) -> alt.Chart:
+    """The dashed rule at the replay's ``epoch``, a layer of ``loss_chart``; with ``epoch`` None, at
+    the epoch of the table named ``REPLAY_TABLE`` that the chart is drawn with (``replay_rows``)."""
+    replay = pd.DataFrame({"epoch": [epoch]}) if epoch is not None else alt.NamedData(name=REPLAY_TABLE)
     rule = alt.Chart(replay).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2)
     return rule.encode(x=epoch_axis(epochs))
+
+
+def replay_rows(epoch: int | None) -> pd.DataFrame:
+    """The table ``REPLAY_TABLE`` a loss chart drawn with ``replay_table`` reads: the replay's epoch
+    (no rows: no marker)."""
+    return pd.DataFrame({"epoch": [] if epoch is None else [epoch]}, dtype="int64")
 
 
 def robust_top(losses: pd.DataFrame, spike: float = 2.0) -> float | None:
@@ -210,13 +223,10 @@ def boundary_chart(
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
     """
-    colors = class_scale(class_names)
     total = len(points)
     points, note = drawn_points(points)
-    right_size, wrong_size = marker_sizes(total)
-    crowded = total > ROOMY_POINTS
-    x = alt.X("x:Q", scale=props(domain=list(window[:2]), nice=False, zero=False), title="x₁")
-    y = alt.Y("y:Q", scale=props(domain=list(window[2:]), nice=False, zero=False), title="x₂")
+    x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
     picture = pd.DataFrame(
         {
             "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
@@ -231,8 +241,26 @@ def boundary_chart(
         .mark_image(aspect=False, smooth=True)
         .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
     )
-    wrong = props(domain=["right", "wrong"])
-    dots = (
+    dots = point_marks(points, class_names, x, y, total=total, size=size)
+    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
+    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+    if note:
+        # one short line per kind thinned: a title wider than the map would widen the whole chart
+        chart = chart.properties(
+            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
+        )
+    return chart
+
+
+def point_marks(
+    points: pd.DataFrame, class_names: Sequence[str], x: alt.X, y: alt.Y, *, total: int, size: int
+) -> alt.Chart:
+    """The map's points, filled by their true class: circles (training), squares (held out), crosses
+    with a dark outline (misclassified), sized for ``total`` points on a map ``size`` pixels wide."""
+    right_size, wrong_size = marker_sizes(total)
+    crowded = total > ROOMY_POINTS
+    wrong = ["right", "wrong"]
+    return (
         alt.Chart(points)
         .transform_calculate(kind="datum.split + ', ' + datum.correct")
         .mark_point(filled=True, opacity=0.95)
@@ -240,22 +268,20 @@ def boundary_chart(
             x=x,
             y=y,
             fill=alt.Fill(
-                "true:N", scale=colors, legend=props(title="true class", orient="bottom", columns=max(2, size // 60))
+                "true:N",
+                scale=class_scale(class_names),
+                legend=alt.Legend(title="true class", orient="bottom", columns=max(2, size // 60)),
             ),
             shape=alt.Shape(
                 "kind:N",
-                scale=props(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
+                scale=alt.Scale(domain=list(POINT_KINDS), range=["circle", "square", "cross", "cross"]),
                 legend=None,  # explained under the chart: circles, squares, crosses
             ),
-            stroke=alt.Stroke(
-                "correct:N", scale=props(domain=wrong["domain"], range=["white", "#1b1b1b"]), legend=None
-            ),
+            stroke=alt.Stroke("correct:N", scale=alt.Scale(domain=wrong, range=["white", "#1b1b1b"]), legend=None),
             strokeWidth=alt.StrokeWidth(
-                "correct:N", scale=props(domain=wrong["domain"], range=[0.6, 0.5 if crowded else 1.4]), legend=None
+                "correct:N", scale=alt.Scale(domain=wrong, range=[0.6, 0.5 if crowded else 1.4]), legend=None
             ),
-            size=alt.Size(
-                "correct:N", scale=props(domain=wrong["domain"], range=[right_size, wrong_size]), legend=None
-            ),
+            size=alt.Size("correct:N", scale=alt.Scale(domain=wrong, range=[right_size, wrong_size]), legend=None),
             tooltip=[
                 alt.Tooltip("true:N"),
                 alt.Tooltip("predicted:N"),
@@ -265,12 +291,6 @@ def boundary_chart(
             ],
         )
     )
-    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    chart = alt.layer(cells, dots, width=size, height=size, autosize=props(type="pad"))
-    if note:
-        # one short line per kind thinned: a title wider than the map would widen the whole chart
-        chart = chart.properties(title=props(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555"))
-    return chart
 
 
 def marker_sizes(count: int) -> tuple[float, float]:
@@ -305,7 +325,7 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
     heat = base.mark_rect().encode(
         x=x,
         y=y,
-        color=alt.Color("share:Q", scale=props(scheme="blues", domain=[0, 1]), legend=None),
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
         tooltip=[
             alt.Tooltip("true:N"),
             alt.Tooltip("predicted:N"),
@@ -319,7 +339,7 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
             x=x,
             y=y,
             text=alt.Text("count:Q"),
-            color=alt.Color("ink:N", scale=props(domain=["light", "dark"], range=["white", "#222"]), legend=None),
+            color=alt.Color("ink:N", scale=alt.Scale(domain=["light", "dark"], range=["white", "#222"]), legend=None),
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )

@@ -9,6 +9,7 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.runs.result import DataSplit
+from scratchnet.layers import Dense
 
 MAX_CURVE_POINTS = 600  # per series: long runs are thinned for drawing, never for the metrics
 GRID_RESOLUTION = 100
@@ -152,3 +153,17 @@ def confusion_frame(y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[s
             "share": share.ravel().round(3),
         }
     )
+
+
+def layer_values(net: sn.Network, features: Sequence[str], centers: np.ndarray) -> list[np.ndarray]:
+    """What each layer's units output at ``centers`` (training units): the features, each hidden
+    layer after its activation, and the class probabilities. Every unit map reads these: the
+    Playground's diagram and Under the hood's maps."""
+    inputs = sn.expand_features(centers, features)
+    with np.errstate(all="ignore"):
+        outputs = net.activations(inputs)
+    after_activation = [out for layer, out in zip(net.layers, outputs) if not isinstance(layer, Dense)]
+    with np.errstate(all="ignore"):
+        probabilities = sn.softmax(outputs[-1])
+    values = [inputs, *after_activation[: len(net.sizes) - 2], probabilities]
+    return [np.asarray(v, dtype=np.float64) for v in values]

@@ -116,15 +116,18 @@ def check_field(name: str, value: Any) -> Any:
     if spec.kind == "choice":
         return check_choice(name, value, spec.choices)
     if spec.kind == "features":
-        return check_features(value)
+        return check_feature_choice(value)
     layers = tuple(value) if isinstance(value, (list, tuple)) else None
     if layers is None or len(layers) > MAX_HIDDEN_LAYERS:
         raise ValueError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes, each 1 to {MAX_UNITS}; got {value!r}")
     return tuple(check_int("hidden units", units, low=1, high=MAX_UNITS) for units in layers)
 
 
-def check_features(value: Any) -> tuple[str, ...]:
-    """``value`` (names from ``FEATURES``) as a tuple in the engine's order, each name once."""
+def check_feature_choice(value: Any) -> tuple[str, ...]:
+    """``value`` (names from ``FEATURES``, as a control or a link gives them: one name or several, in
+    any order, a name given twice counted once) as a tuple in the engine's order, so that equal choices
+    make equal configs. The engine's ``check_feature_names`` checks a network's own list instead
+    (its order kept, no repeats)."""
     allowed = f"features must be one or more of {', '.join(FEATURES)}, separated by commas"
     names = (value,) if isinstance(value, str) else value
     if not isinstance(names, (list, tuple)) or not names or not all(isinstance(name, str) for name in names):

@@ -13,6 +13,7 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import SNAPSHOTS, RunConfig
+from scratchnet.training import snapshot_epochs
 
 SNAPSHOT_BUDGET_BYTES = 4_000_000  # per run: thins the replay snapshots of big networks
 
@@ -113,10 +114,9 @@ def train_run(
 
 
 def planned_snapshots(epochs: int, count: int, *, after: int = 0) -> list[int]:
-    """The snapshot epochs a run of ``epochs`` keeps (``count`` evenly spaced), those after ``after``:
-    a continued run asks for these, so its replay is spaced like a run trained in one go."""
-    spaced = {round(epoch) for epoch in np.linspace(0, epochs, count)} | {epochs}
-    return sorted(epoch for epoch in spaced if epoch > after)
+    """The snapshot epochs a run of ``epochs`` keeps (the engine's ``count`` evenly spaced), those
+    after ``after``: a continued run asks for these, so its replay is spaced like a run trained in one go."""
+    return [epoch for epoch in snapshot_epochs(epochs, count) if epoch > after]
 
 
 def replay_snapshots(history: sn.History, count: int) -> list[sn.Snapshot]:
@@ -141,12 +141,6 @@ def columns_nbytes(epochs: int, validation: bool) -> int:
     """The memory of a history's columns for ``epochs`` epochs (float64 each): the engine's training
     columns, and its held-out ones with ``validation``."""
     return epochs * len(sn.History.column_names(validation)) * 8
-
-
-def history_nbytes(history: sn.History) -> int:
-    """At most the memory a history holds: its columns (for every planned epoch) and its snapshots."""
-    snapshots = sum(value.nbytes for snapshot in history.snapshots for value in snapshot.params.values())
-    return columns_nbytes(history.epochs_planned, history.has_validation) + snapshots
 
 
 def snapshot_count(net: sn.Network) -> int:
@@ -267,7 +261,7 @@ class RunResult:
     def nbytes(self) -> int:
         """About how much memory this result holds (data, history, snapshots, network)."""
         resume = self.resume.nbytes if self.resume is not None else 0
-        return self.data.nbytes + history_nbytes(self.history) + self.network.flat_params.nbytes + resume
+        return self.data.nbytes + self.history.nbytes + self.network.flat_params.nbytes + resume
 
     def network_at(self, epoch_index: int) -> tuple[int, sn.Network]:
         """The network as it was at snapshot ``epoch_index`` (clamped), and that snapshot's epoch."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import multiprocessing
 import os
 import queue
@@ -55,6 +56,8 @@ TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (es
 NO_JOB = -1
 HEAVY_SECONDS = COST_WARN_SECONDS  # runs the app calls long take turns on one worker
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -290,11 +293,12 @@ class TrainerPool:
             except (EOFError, OSError, ValueError):  # the queue itself was closed: the pool is shutting down
                 return
             except Exception:  # a report that cannot be read (e.g. code reloaded under it): skip it, keep going
+                logger.exception("a trainer report could not be read; skipped")
                 continue
             try:
                 self._deliver(*message)
-            except Exception:  # a listener's bug must not stop every other run's reports
-                continue
+            except Exception:  # the pool's own bookkeeping failed: log it, and keep every other run's reports going
+                logger.exception("a trainer report could not be delivered: %.200r", message)
 
     def _deliver(self, kind: str, job_id: int, *payload: Any) -> None:
         with self._lock:
@@ -317,18 +321,35 @@ class TrainerPool:
                         self._cancel[index] = NO_JOB
                 self._handed.pop(job_id, None)
                 self._hand_out()
-        if listener is None:
-            return
-        if kind == "start":
-            listener.on_start()
-        elif kind == "progress":
-            listener.on_progress(*payload)
-        elif kind == "final" and hasattr(listener, "on_final"):  # optional: a listener that keeps the optimizer
-            listener.on_final(payload[0])
-        elif kind == "done":
-            listener.on_done(*payload)
-        elif kind == "error":
-            listener.on_error(*payload)
+        if listener is not None:
+            self._tell(listener, kind, job_id, payload)
+
+    def _tell(self, listener: Listener, kind: str, job_id: int, payload: tuple) -> None:
+        """Hand a report to its run's listener. A listener that raises (a bug) is logged with its
+        traceback and its run ends with the error, so that it shows, rather than waiting for
+        reports that will never be taken; every other run's reports keep going."""
+        try:
+            if kind == "start":
+                listener.on_start()
+            elif kind == "progress":
+                listener.on_progress(*payload)
+            elif kind == "final" and hasattr(listener, "on_final"):  # optional: a listener that keeps the optimizer
+                listener.on_final(payload[0])
+            elif kind == "done":
+                listener.on_done(*payload)
+            elif kind == "error":
+                listener.on_error(*payload)
+        except Exception as error:
+            logger.exception("run %s: its listener failed on a %r report", job_id, kind)
+            if kind in ("done", "error"):
+                return  # the run has ended: nothing more to stop
+            self.cancel(job_id)  # the worker stops; its last reports find no listener
+            with self._lock:
+                self._listeners.pop(job_id, None)
+            try:
+                listener.on_error(f"the app failed to take this run's {kind} report ({type(error).__name__}: {error})")
+            except Exception:
+                logger.exception("run %s: its listener failed on the error report too", job_id)
 
     def _revive(self) -> None:
         """Restart a worker process that died (out of memory, killed), failing the run it had."""

@@ -190,6 +190,26 @@ def _columns_text(fields: list[str]) -> str:
     return f"{len(fields)} column{'s' if len(fields) != 1 else ''} ({quoted(', '.join(fields))})"
 
 
+def _point(
+    line: int, fields: list[str], columns: tuple[int, int, int], decimal_comma: bool
+) -> tuple[tuple[float, float], str]:
+    """One row's point and class label (``columns``: where x, y and the label are), or a ``ValueError``
+    naming the line and what is wrong with it."""
+    ix, iy, il = columns
+    if len(fields) <= max(ix, iy, il):
+        raise ValueError(f"Line {line:,} has {_columns_text(fields)}; every row needs x, y and a label.")
+    point = (_coordinate(fields[ix], "x", line, decimal_comma), _coordinate(fields[iy], "y", line, decimal_comma))
+    if not fields[il]:
+        raise ValueError(f"Line {line:,} has no label. Every point needs a class label, a word or a number.")
+    label = points.class_name(fields[il])
+    if len(label) > MAX_LABEL_CHARS:
+        raise ValueError(
+            f"Line {line:,}: the label {quoted(label)} is {len(label):,} characters long; labels may be at "
+            f"most {MAX_LABEL_CHARS}."
+        )
+    return point, label
+
+
 def read_points(raw: bytes) -> Points:
     """Read labelled points from the bytes of an uploaded CSV file.
 
@@ -233,17 +253,7 @@ def read_points(raw: bytes) -> Points:
             raise ValueError(
                 f"The file has more than {MAX_ROWS:,} points; at most {MAX_ROWS:,} are allowed. Upload a sample."
             )
-        if len(fields) <= max(ix, iy, il):
-            raise ValueError(f"Line {line:,} has {_columns_text(fields)}; every row needs x, y and a label.")
-        point = (_coordinate(fields[ix], "x", line, decimal_comma), _coordinate(fields[iy], "y", line, decimal_comma))
-        if not fields[il]:
-            raise ValueError(f"Line {line:,} has no label. Every point needs a class label, a word or a number.")
-        label = points.class_name(fields[il])
-        if len(label) > MAX_LABEL_CHARS:
-            raise ValueError(
-                f"Line {line:,}: the label {quoted(label)} is {len(label):,} characters long; labels may be at "
-                f"most {MAX_LABEL_CHARS}."
-            )
+        point, label = _point(line, fields, (ix, iy, il), decimal_comma)
         coordinates.append(point)
         labels.append(label)
     if not coordinates:

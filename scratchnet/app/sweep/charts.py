@@ -33,36 +33,10 @@ def sweep_chart(
 ) -> alt.LayerChart:
     """The grid: trained cells coloured by ``metric`` with its value written in; the others grey with
     what happened to them (waiting, training, diverged, stopped, failed). Click a cell to pick it."""
-    spec = METRICS[metric]
     x = alt.X("x:O", sort=list(sweep.x.labels), title=sweep.x.spec.label, axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("y:O", sort=list(sweep.y.labels), title=sweep.y.spec.label)
     base = alt.Chart(frame)
-    scale = (
-        alt.Scale(scheme="viridis", domain=list(domain))
-        if spec.accuracy
-        else alt.Scale(scheme="viridis", type="log", domain=list(domain), reverse=True)
-    )
-    trained = base.transform_filter("datum.status == 'completed' && isFinite(datum.value)").mark_rect(
-        stroke="white", strokeWidth=1
-    )
-    trained = trained.encode(
-        x=x,
-        y=y,
-        color=alt.Color(
-            "value:Q",
-            scale=scale,
-            title=spec.label,
-            legend=alt.Legend(
-                format=".0%" if spec.accuracy else "~g",
-                values=([0, 0.25, 0.5, 0.75, 1] if len(sweep.y.values) >= 4 else [0, 0.5, 1])
-                if spec.accuracy
-                else alt.Undefined,
-                orient="right",
-                gradientLength=max(60, min(160, cell_height * len(sweep.y.values) - 40)),
-            ),
-        ),
-    )
-    present = [status for status in STATUS_FILLS if (frame["status"] == status).any()]
+    present = [status for status in STATUS_FILLS if (frame["status"] == status).any()] or ["queued"]
     others = (
         base.transform_filter("datum.status != 'completed' || !isFinite(datum.value)")
         .mark_rect(stroke="white", strokeWidth=1)
@@ -71,7 +45,7 @@ def sweep_chart(
             y=y,
             fill=alt.Fill(
                 "status:N",
-                scale=alt.Scale(domain=present or ["queued"], range=[STATUS_FILLS[s] for s in present or ["queued"]]),
+                scale=alt.Scale(domain=present, range=[STATUS_FILLS[s] for s in present]),
                 legend=None,  # each grey cell says what happened to it
             ),
         )
@@ -87,25 +61,49 @@ def sweep_chart(
         .mark_rect(fillOpacity=0, stroke=PICKED_COLOR, strokeWidth=3)
         .encode(x=x, y=y)
     )
-    pick = alt.selection_point(name=SELECTION, fields=["cell"], on="click", toggle=False, clear=False)
-    hits = (
-        base.mark_rect(fill="white", fillOpacity=0, cursor="pointer")
-        .encode(
-            x=x,
-            y=y,
-            tooltip=[
-                alt.Tooltip("x:N", title=sweep.x.spec.label),
-                alt.Tooltip("y:N", title=sweep.y.spec.label),
-                alt.Tooltip("train_accuracy:Q", title="Train accuracy", format=".1%"),
-                alt.Tooltip("test_accuracy:Q", title="Held-out accuracy", format=".1%"),
-                alt.Tooltip("train_loss:Q", title="Final loss", format=".4g"),
-                alt.Tooltip("state:N", title="Status"),
-            ],
-        )
-        .add_params(pick)
-    )
     step = max(60, min(cell_width, MAP_WIDTH // len(sweep.x.values)))  # many columns: narrower cells
+    trained = _trained_cells(base, sweep, metric, domain, x, y, cell_height)
+    hits = _click_targets(base, sweep, x, y)
     return alt.layer(trained, others, text, picked, hits, width=alt.Step(step), height=alt.Step(cell_height))
+
+
+def _trained_cells(
+    base: alt.Chart, sweep: Sweep, metric: str, domain: tuple[float, float], x: alt.X, y: alt.Y, cell_height: int
+) -> alt.Chart:
+    """The trained cells, coloured by ``metric`` over ``domain`` (a loss on a log scale, low at the top)."""
+    spec = METRICS[metric]
+    scale = (
+        alt.Scale(scheme="viridis", domain=list(domain))
+        if spec.accuracy
+        else alt.Scale(scheme="viridis", type="log", domain=list(domain), reverse=True)
+    )
+    ticks = ([0, 0.25, 0.5, 0.75, 1] if len(sweep.y.values) >= 4 else [0, 0.5, 1]) if spec.accuracy else alt.Undefined
+    legend = alt.Legend(
+        format=".0%" if spec.accuracy else "~g",
+        values=ticks,
+        orient="right",
+        gradientLength=max(60, min(160, cell_height * len(sweep.y.values) - 40)),
+    )
+    cells = base.transform_filter("datum.status == 'completed' && isFinite(datum.value)")
+    return cells.mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, color=alt.Color("value:Q", scale=scale, title=spec.label, legend=legend)
+    )
+
+
+def _click_targets(base: alt.Chart, sweep: Sweep, x: alt.X, y: alt.Y) -> alt.Chart:
+    """Every cell, clear, on top: a click picks it (the ``SELECTION`` point selection), a hover tells its numbers."""
+    pick = alt.selection_point(name=SELECTION, fields=["cell"], on="click", toggle=False, clear=False)
+    tooltip = [
+        alt.Tooltip("x:N", title=sweep.x.spec.label),
+        alt.Tooltip("y:N", title=sweep.y.spec.label),
+        alt.Tooltip("train_accuracy:Q", title="Train accuracy", format=".1%"),
+        alt.Tooltip("test_accuracy:Q", title="Held-out accuracy", format=".1%"),
+        alt.Tooltip("train_loss:Q", title="Final loss", format=".4g"),
+        alt.Tooltip("state:N", title="Status"),
+    ]
+    return (
+        base.mark_rect(fill="white", fillOpacity=0, cursor="pointer").encode(x=x, y=y, tooltip=tooltip).add_params(pick)
+    )
 
 
 def picked_cell(selection: Mapping[str, object] | None) -> int | None:

@@ -194,13 +194,7 @@ def start(sweep: sw.Sweep | None) -> sw.SweepRun | None:
     """Start (or join) every cell's shared run; refused sweeps start nothing."""
     if sweep is None or sw.sweep_cost(sweep).refused:
         return None
-    watcher = session.watcher_id()
-    jobs = []
-    for cell in sweep.cells:
-        job = cache.start_run(cell.config)
-        job.watch(watcher)
-        jobs.append(job)
-    run = sw.SweepRun(sweep, tuple(jobs))
+    run = sw.SweepRun(sweep, tuple(cache.start_run(cell.config) for cell in sweep.cells))
     st.session_state[session.SWEEP_RUN] = run
     st.session_state[session.SWEEP_STOPPED] = {}
     st.session_state[session.SWEEP_PICK] = 0

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from scratchnet.app.challenges.database import BoardUnavailable, Unreachable, default_url, engine_options
-from scratchnet.app.challenges.store import Store
+from scratchnet.app.board.database import BoardUnavailable, Unreachable, default_url, engine_options
+from scratchnet.app.board.store import Store
 from scratchnet.app.ui import links
 
 PAGE_PATH = "Challenges"  # the Challenges page's address, after the app's own

@@ -8,8 +8,10 @@ go only drops the store's reference: a session that holds it keeps it, unchanged
 
 The notebook's fresh-points test (``runs/fresh.py``) is cached here too, per run.
 
-The speed devices for a finished run's charts live here too (``# ---- chart pieces ----``), so that
-a toggle or a replay move redraws from what was already worked out:
+Every chart is drawn one way (``# ---- drawing ----``): ``spec_of`` turns an Altair chart into its
+Vega-Lite spec with its tables kept as Arrow tables, and ``st.vega_lite_chart`` draws it. A finished
+run's charts keep what was worked out, so that a toggle or a replay move
+redraws from it (``# ---- chart pieces ----``):
 
 - ``network_key(config, net)``: what a network's charts are keyed by, a digest of its
   configuration (which fixes the data, the features and the classes) and of its parameters — a
@@ -17,14 +19,12 @@ a toggle or a replay move redraws from what was already worked out:
   same network share one. ``history_key`` does the same for a run's loss curve.
 - ``map_frames``: the decision map's grid and the points' predictions (the forward passes), per
   network: Confidence and Points redraw the map without predicting again.
-- ``diagram``: the network diagram's unit maps and lines (``playground.logic.diagram``), per network.
-- ``unit_map``: the selected unit's large map, per network and unit.
-- ``show_chart``: ``st.altair_chart`` without the schema check (what is not kept: live charts, pages).
-- ``chart_spec`` + ``draw``: a chart as Streamlit sends it (the Vega-Lite spec with its tables as
-  Arrow), built once per (kind, key, options) and redrawn with ``st.vega_lite_chart``: no Altair
-  objects, no schema check, no table conversion on a cached redraw.
-- ``with_marker``: the replay's marker added to a loss curve kept without it, so a replay move
-  rebuilds no curve.
+- ``network_piece``: anything else worked out from one network (the Playground's diagram, a unit's
+  large map), per network and options.
+- ``chart_spec`` + ``draw``: a chart's spec, built once per (kind, key, options) and redrawn
+  as it is; ``with_tables``: drawn with a named table given at the time (a loss curve's replay
+  marker: a replay move builds no curve); ``show_chart``: a chart drawn now (a live one, or one a
+  page draws once).
 
 What is kept is kept with ``st.cache_data``: each session gets its own copy of what it reads, so
 nothing a session holds is ever changed by another, and every cache is bounded by entries. Live
@@ -33,7 +33,6 @@ charts (a run still training) are drawn afresh: their network changes with every
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -43,17 +42,17 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import scratchnet as sn
-from scratchnet.app.playground import logic
 from scratchnet.app.plots import frames
 from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult
+from scratchnet.app.ui import session
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
 MAX_CACHED_BYTES = 200_000_000  # a run holds at most ~9 MB (100 000 epochs of history, 4 MB of snapshots)
@@ -116,12 +115,15 @@ def _session() -> str:
 
 
 def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:
-    """The shared job for ``config`` (already trained, training, or started now).
+    """The shared job for ``config`` (already trained, training, or started now), this session noted
+    as watching it (a Cancel elsewhere then leaves it training for this session).
 
     Uploaded data must come with a ``config.data_id`` that fingerprints it: the store keys on the
     config alone. ``parent``: a shorter run of the same config to continue (Step, Continue).
     """
-    return shared_runs().job(config, data, _session(), parent)
+    job = shared_runs().job(config, data, _session(), parent)
+    job.watch(session.watcher_id())
+    return job
 
 
 def cached_bytes() -> int:
@@ -157,10 +159,12 @@ def _digest(config: RunConfig, arrays: list[np.ndarray]) -> str:
     return hasher.hexdigest()
 
 
-def network_key(config: RunConfig, net: sn.Network) -> str:
-    """What ``net``'s charts are cached by: its configuration and its parameters, as a digest
-    (a millisecond for the largest network the controls allow)."""
-    return _digest(config, [net.params[name] for name in sorted(net.params)])
+def network_key(config: RunConfig, net: sn.Network | dict[str, np.ndarray]) -> str:
+    """What ``net``'s charts are cached by (a network, or its parameters as a snapshot keeps them):
+    its configuration and its parameters, as a digest (a millisecond for the largest network the
+    controls allow). The one digest of a network the app has."""
+    params = net.params if isinstance(net, sn.Network) else net
+    return _digest(config, [params[name] for name in sorted(params)])
 
 
 def history_key(config: RunConfig, history: sn.History) -> str:
@@ -186,50 +190,67 @@ def map_frames(
 
 
 @st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
-def _diagram(key: str, _net: sn.Network, _config: RunConfig, _data: DataSplit) -> logic.Diagram:
-    return logic.diagram(_net, _data, _config.features)
+def _network_piece(kind: str, key: str, options: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
 
 
-def diagram(key: str, net: sn.Network, config: RunConfig, data: DataSplit) -> logic.Diagram:
-    """``playground.logic.diagram`` of the network ``key`` names."""
-    return _diagram(key, net, config, data)
+def network_piece(kind: str, key: str, options: tuple, build: Callable[[], Any]) -> Any:
+    """What ``build()`` works out from the network ``key`` names (the Playground's diagram, a unit's
+    large map…), once per ``kind``, ``key`` and ``options`` (everything else it reads)."""
+    return _network_piece(kind, key, options, build)
 
 
-@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
-def _unit_map(
-    key: str, layer: int, unit: int, _net: sn.Network, _config: RunConfig, _data: DataSplit
-) -> tuple[str, float, float]:
-    return logic.unit_map(_net, _data, _config.features, layer, unit)
+# ---- drawing: the one path every chart takes ------------------------------------------------------
+#: Altair's data transformers and themes are process-wide settings: one conversion at a time.
+_altair_settings = threading.Lock()
+_TABLES = "scratchnet_tables"  # the data transformer that keeps a chart's tables as they are
 
 
-def unit_map(
-    key: str, net: sn.Network, config: RunConfig, data: DataSplit, layer: int, unit: int
-) -> tuple[str, float, float]:
-    """``playground.logic.unit_map`` of one unit of the network ``key`` names."""
-    return _unit_map(key, layer, unit, net, config, data)
+def _table_name(table: pd.DataFrame) -> str:
+    """A table's name in a spec, from its content (equal tables, equal names: a redraw with the
+    same data sends the same spec)."""
+    hasher = hashlib.blake2b(repr(list(table.columns)).encode(), digest_size=12)
+    hasher.update(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    return f"table_{hasher.hexdigest()}"
 
 
-def _unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """``chart``, its ``to_dict()`` made to skip the Vega-Lite schema check."""
-    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
-    return chart
+def _keep_tables(data: Any, tables: dict[str, Any]) -> dict[str, Any]:
+    """A data transformer (Altair's public registry): a table becomes a named dataset, kept as an
+    Arrow table (what Streamlit sends; a kept chart then costs no conversion when it is drawn again)
+    instead of a list of JSON records. A table Arrow cannot take as it is stays a DataFrame, for
+    Streamlit to fix its column types."""
+    if isinstance(data, pd.DataFrame):
+        name = _table_name(data)
+        try:
+            tables[name] = pa.Table.from_pandas(data)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+            tables[name] = data
+        return {"name": name}
+    return alt.to_values(data)
 
 
-def show_chart(figure: alt.TopLevelMixin, **options: Any) -> None:
-    """``st.altair_chart``, without checking the spec against the Vega-Lite schema on every redraw.
-
-    That check is a third of a cached page's redraw. The chart builders are pure functions,
-    checked once against the schema by the tests; here Streamlit's own ``to_dict()`` skips it.
-    """
-    st.altair_chart(_unchecked(figure), **options)
+alt.data_transformers.register(_TABLES, _keep_tables)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """A chart as ``st.altair_chart`` sends it: its Vega-Lite spec, its tables as Arrow bytes.
+    """``chart``'s Vega-Lite spec, its tables as Arrow tables in ``spec["datasets"]``: what
+    ``st.vega_lite_chart`` draws (it sends each table as it is).
 
-    The schema check is skipped: the builders are pure functions checked against the schema by the
-    tests (and a third of a redraw went on checking the same spec again)."""
-    return _convert_altair_to_vega_lite_spec(_unchecked(chart))
+    Public APIs only: Altair's ``to_dict(validate=False)`` (the builders are pure functions whose
+    specs the tests check against the schema once: checking every redraw was a third of a cached
+    page's time), a registered data transformer, and the theme "none" (Streamlit's own theme
+    applies in the browser). A chart is never changed."""
+    tables: dict[str, Any] = {}
+    with _altair_settings, alt.theme.enable("none"), alt.data_transformers.enable(_TABLES, tables=tables):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **tables}
+    return spec
+
+
+def show_chart(figure: alt.TopLevelMixin, **options: Any) -> Any:
+    """Draw an Altair chart now (a live one, or one a page draws once): ``options`` as for
+    ``st.vega_lite_chart`` (``width=``, ``on_select=``, ``key=``…)."""
+    return st.vega_lite_chart(spec_of(figure), **options)
 
 
 @st.cache_data(max_entries=MAX_CHARTS, show_spinner=False)
@@ -243,20 +264,16 @@ def chart_spec(kind: str, key: str, options: tuple, build: Callable[[], alt.TopL
     return _chart_spec(kind, key, options, build)
 
 
-def with_marker(loss: dict[str, Any], marker: dict[str, Any], *, below: int = 0) -> dict[str, Any]:
-    """A loss chart's spec (``charts.loss_chart`` drawn without a marker) with the replay marker's
-    (``charts.replay_marker``) added to its top plot, ``below`` layers from the top (the best-epoch
-    rule and label stay over it, as ``loss_chart(marker=...)`` draws them). Nothing is changed in place."""
-    top = loss["vconcat"][0]
-    layers = list(top["layer"])
-    layers.insert(len(layers) - below, {name: marker[name] for name in ("data", "mark", "encoding")})
+def with_tables(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """``spec`` drawn with these named tables too (Vega-Lite's own "datasets": a chart built with
+    ``alt.NamedData(name)`` reads the table of that name), e.g. a kept loss curve with the replay's
+    marker. Nothing is changed in place."""
     return {
-        **loss,
-        "vconcat": [{**top, "layer": layers}, *loss["vconcat"][1:]],
-        "datasets": {**loss.get("datasets", {}), **marker["datasets"]},
+        **spec,
+        "datasets": {**spec.get("datasets", {}), **{name: pa.Table.from_pandas(t) for name, t in tables.items()}},
     }
 
 
 def draw(spec: dict[str, Any], **options: Any) -> None:
-    """Draw a ``chart_spec`` (``options`` as for ``st.altair_chart``: ``width=``…)."""
+    """Draw a ``chart_spec`` (``options`` as for ``show_chart``)."""
     st.vega_lite_chart(spec, **options)

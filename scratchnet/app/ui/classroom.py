@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from scratchnet.app.challenges.logic import token_well_formed
+from scratchnet.app.board.logic import token_well_formed
 from scratchnet.app.text import escape
 from scratchnet.app.ui import board_connection as connection
 from scratchnet.app.ui import session
@@ -210,3 +210,17 @@ def progress_note() -> str:
     if held is not None and _stored():
         return f"Kept in your class as {held.name}: your personal address brings it back."
     return "Kept in this page's address (progress=…): bookmark it to keep your progress, or join a class."
+
+
+# ---- the lessons a class follows ------------------------------------------------------------------
+_LESSONS: list[tuple[str, str]] = []  # (key, title) in order, as the Lessons page lists them
+
+
+def list_lessons(lessons: Iterable[tuple[str, str]]) -> None:
+    """The Lessons page names its lessons here when it is imported (the class view's columns)."""
+    _LESSONS[:] = list(lessons)
+
+
+def lessons() -> list[tuple[str, str]]:
+    """Each lesson's key and title, in order (a copy)."""
+    return list(_LESSONS)

@@ -110,7 +110,6 @@ def go_on(result: RunResult, epochs: object) -> TrainingJob | None:
         return None
     config = continuing.continued_config(result, int(epochs))
     job = start_run(config, result.data, parent=continuing.parent(result, config))
-    job.watch(session.watcher_id())
     _show(job)
     controls.load(config)  # the sidebar shows the run on screen, so Train asks for this same run
     links.write_link(config)

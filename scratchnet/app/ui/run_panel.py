@@ -36,7 +36,6 @@ FINAL_HELP = (
 def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
     """Start (or join) the shared run for ``config`` and make it this session's run."""
     job = start_run(config, data)
-    job.watch(session.watcher_id())
     session.set_current_run(job)
     return job
 
@@ -261,22 +260,25 @@ def boundary(
 
 
 def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
-    """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per
-    run and options, drawn once without the marker; a replay move only adds its marker to it."""
+    """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per run
+    and options; a replay move draws it with its marker's table (``charts.replay_rows``), building nothing."""
     history, epochs = result.history, result.history.epochs_planned
 
     def curve() -> alt.VConcatChart:
         losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
         return charts.loss_chart(
-            losses, lrs, epochs=epochs, log_scale=log_scale, height=height, best_epoch=result.best_epoch
+            losses,
+            lrs,
+            epochs=epochs,
+            log_scale=log_scale,
+            height=height,
+            best_epoch=result.best_epoch,
+            replay_table=True,
         )
 
     key = cache.history_key(result.config, history)
     spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs), curve)
-    if marker is not None:
-        rule = cache.chart_spec("marker", "", (marker, epochs), lambda: charts.replay_marker(marker, epochs))
-        spec = cache.with_marker(spec, rule, below=2 if result.best_epoch is not None else 0)
-    cache.draw(spec, width="stretch")
+    cache.draw(cache.with_tables(spec, {charts.REPLAY_TABLE: charts.replay_rows(marker)}), width="stretch")
 
 
 def _advance(key: str, epochs: list[int]) -> None:

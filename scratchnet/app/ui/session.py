@@ -221,7 +221,7 @@ def sweep_base_key(field: str) -> str:
     return SWEEP_BASE_PREFIX + field
 
 
-# ---- draw your points (owner: ui/draw_points.py) ----------------------------------------------------
+# ---- draw your points (owner: playground/draw_view.py) ----------------------------------------------------
 DRAWING = "draw.drawing"  # this session's drawing (a playground.draw.Drawing)
 DRAW_CLASS = "draw.class"
 DRAW_MODE = "draw.mode"

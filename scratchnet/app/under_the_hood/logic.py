@@ -9,7 +9,6 @@ saved snapshots. Every function reads the network it is given and never changes 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.plots.frames import grid_points, layer_values
 from scratchnet.app.runs.config import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -29,7 +28,6 @@ from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import fmt
 from scratchnet.checks import check_choice, check_int
 from scratchnet.features import hidden_unit_name, unit_names
-from scratchnet.layers import Dense
 
 # ---- gradient check ----------------------------------------------------------------------------
 CHECK_TOLERANCE = 1e-6  # a gradient check passes below this relative error
@@ -108,16 +106,6 @@ MAP_RESOLUTION = 30
 MAX_MAP_UNITS = 64
 
 
-def params_digest(params: dict[str, np.ndarray] | sn.Network) -> str:
-    """A short fingerprint of a network's parameter values (a cache key)."""
-    arrays = params.params if isinstance(params, sn.Network) else params
-    digest = hashlib.blake2b(digest_size=12)
-    for name in sorted(arrays):
-        digest.update(name.encode())
-        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
-    return digest.hexdigest()
-
-
 def hidden_layer_count(net: sn.Network) -> int:
     return len(net.dense_layers) - 1
 
@@ -144,12 +132,9 @@ def unit_map_frame(
         raise ValueError("this network has no hidden layer: its inputs go straight to the class scores")
     resolution = check_int("resolution", resolution, low=2, high=200)
     _, _, centers = grid_points(data, resolution)  # the decision map's cells, in training units
-    positions = [i for i, item in enumerate(net.layers) if not isinstance(item, Dense)]
-    with np.errstate(all="ignore"):
-        seen = sn.expand_features(centers, tuple(features))
-        outputs = net.activations(seen)[positions[layer - 1]]
+    outputs = layer_values(net, tuple(features), centers)[layer]  # the Playground's diagram reads the same
     units = min(outputs.shape[1], max_units)
-    values = np.asarray(outputs[:, :units], dtype=np.float64)
+    values = outputs[:, :units]
     peak = np.nanmax(np.abs(values), axis=0) if values.size else np.zeros(units)
     level = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
     names = [hidden_unit_name(layer, j, hidden) for j in range(units)]  # as every page names a unit

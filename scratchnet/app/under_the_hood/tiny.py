@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import scratchnet as sn
-from scratchnet.app.runs.config import check_features
+from scratchnet.app.runs.config import check_feature_choice
 from scratchnet.app.under_the_hood.step import StepTrace, trace_step
 from scratchnet.checks import check_choice, check_int
 from scratchnet.features import input_names
@@ -42,7 +42,7 @@ class TinySpec:
         object.__setattr__(self, "activation", check_choice("activation", self.activation, sn.ACTIVATION_CHOICES))
         object.__setattr__(self, "points", check_int("points", self.points, low=MIN_POINTS, high=MAX_POINTS))
         object.__setattr__(self, "seed", check_int("seed", self.seed, low=0, high=999_999))
-        object.__setattr__(self, "features", check_features(self.features))
+        object.__setattr__(self, "features", check_feature_choice(self.features))
 
     @property
     def sizes(self) -> list[int]:

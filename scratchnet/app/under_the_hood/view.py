@@ -271,16 +271,22 @@ def _check_tab() -> None:
 
 
 # ---- inside a trained network -------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
-def _unit_maps(config: RunConfig, digest: str, layer: int, _net: sn.Network, _data: DataSplit) -> pd.DataFrame:
-    return logic.unit_map_frame(_net, _data, layer, features=config.features)
+def _unit_maps(config: RunConfig, layer: int, net: sn.Network, data: DataSplit) -> pd.DataFrame:
+    """``logic.unit_map_frame``, once per network and layer (``cache.network_piece``)."""
+    build = lambda: logic.unit_map_frame(net, data, layer, features=config.features)  # noqa: E731
+    return cache.network_piece("hood unit maps", cache.network_key(config, net), (layer,), build)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _gradient_norms(config: RunConfig, epochs: tuple[int, ...], digest: str, _result: RunResult) -> pd.DataFrame:
-    data = _result.data
-    X = inputs(config, data.X_train)
-    return logic.gradient_norm_frame(_result.network, _result.history.snapshots, X, data.y_train, l2=config.l2)
+def _gradient_norms(config: RunConfig, result: RunResult) -> pd.DataFrame:
+    """``logic.gradient_norm_frame`` over the run's snapshots, once per run (keyed by its last snapshot)."""
+    snapshots = result.history.snapshots
+    X = inputs(config, result.data.X_train)
+
+    def build() -> pd.DataFrame:
+        return logic.gradient_norm_frame(result.network, snapshots, X, result.data.y_train, l2=config.l2)
+
+    epochs = tuple(snapshot.epoch for snapshot in snapshots)
+    return cache.network_piece("gradient norms", cache.network_key(config, snapshots[-1].params), epochs, build)
 
 
 def _trained_run() -> RunResult | None:
@@ -351,7 +357,7 @@ def _inside_tab() -> None:
     else:
         units = result.network.sizes[layer]
         st.markdown(logic.unit_maps_text(layer, units, config.activation, config.features))
-        frame = _unit_maps(config, logic.params_digest(net), layer, net, result.data)
+        frame = _unit_maps(config, layer, net, result.data)
         points, maps = st.columns([1, 5])
         with points:
             run_panel.show_chart(charts.data_chart(result.data), width="content")
@@ -376,8 +382,7 @@ def _inside_tab() -> None:
             "there is no history to replay."
         )
         return
-    epochs = tuple(snapshot.epoch for snapshot in snapshots)
-    norms = _gradient_norms(config, epochs, logic.params_digest(snapshots[-1].params), result)
+    norms = _gradient_norms(config, result)
     if norms["norm"].notna().any():
         run_panel.show_chart(charts.gradient_norm_chart(norms, marker=epoch), width="stretch")
     else:

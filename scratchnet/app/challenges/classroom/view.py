@@ -15,11 +15,12 @@ from typing import Any
 
 import streamlit as st
 
-from scratchnet.app.challenges import board, logic, roster, view
-from scratchnet.app.challenges.classes import Class
-from scratchnet.app.challenges.database import BoardUnavailable
-from scratchnet.app.challenges.logic import Refused
-from scratchnet.app.challenges.store import Store
+from scratchnet.app.board import logic
+from scratchnet.app.board.classes import Class
+from scratchnet.app.board.database import BoardUnavailable
+from scratchnet.app.board.logic import Refused
+from scratchnet.app.board.store import Store
+from scratchnet.app.challenges import board, roster, view
 from scratchnet.app.text import escape
 from scratchnet.app.ui import board_connection as connection
 from scratchnet.app.ui import classroom, live, session
@@ -40,10 +41,9 @@ def _address(**query: str) -> str:
 
 
 def lessons() -> Lessons:
-    """Each lesson's key and title, in order: the columns of a class's progress."""
-    from scratchnet.app.lessons.logic import LESSONS  # the one list of lessons (read, never changed)
-
-    return [(lesson.key, lesson.title) for lesson in LESSONS]
+    """Each lesson's key and title, in order: the columns of a class's progress (the Lessons page
+    lists them in ``classroom``, so that this page needs no import of another page)."""
+    return classroom.lessons()
 
 
 def page() -> None:

@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from scratchnet.app.challenges import logic
-from scratchnet.app.challenges.classes import Class, ClassStore, Progress, Student  # noqa: F401 (found here too)
-from scratchnet.app.challenges.database import (  # noqa: F401 (the store's users find them here too)
+from scratchnet.app.board import logic
+from scratchnet.app.board.classes import Class, ClassStore, Progress, Student  # noqa: F401 (found here too)
+from scratchnet.app.board.database import (  # noqa: F401 (the store's users find them here too)
     BUSY_SECONDS,
     SCHEMA_VERSION,
     BoardUnavailable,
@@ -43,7 +43,7 @@ from scratchnet.app.challenges.database import (  # noqa: F401 (the store's user
     submissions,
     unavailable,
 )
-from scratchnet.app.challenges.logic import ChallengeSpec, Refused
+from scratchnet.app.board.logic import ChallengeSpec, Refused
 from scratchnet.app.runs.config import RunConfig, from_query, to_query
 
 MIN_GAP_SECONDS = 5.0  # a session submits at most once every few seconds ...

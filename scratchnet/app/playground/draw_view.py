@@ -1,7 +1,7 @@
 """Draw your points: pick a class, click on the canvas to add a point (or remove the nearest), clear,
 or start from a dataset; then train on them like on an uploaded CSV. The drawing travels in a link.
 
-The logic (the drawing, its checks, its link code, the canvas chart) is ``playground/draw.py``.
+The logic (the drawing, its checks, its link code, the canvas chart) is ``draw.py``.
 A click reaches the server as the canvas's point selection; it is handled in the chart's
 ``on_select`` callback, before the page redraws, and the chart then gets a new key so that the
 next click on the same spot is a new selection.
@@ -16,7 +16,7 @@ from scratchnet.app.runs.config import DATASET_LABELS, RunConfig
 from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.points import points_csv
 from scratchnet.app.text import escape
-from scratchnet.app.ui import links, session
+from scratchnet.app.ui import cache, links, session
 
 LINK_KEY = "draw"  # the query parameter that carries a drawing
 MODES = {"add": "adds a point", "remove": "removes the nearest point"}
@@ -144,21 +144,25 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset()) -> None:
         if problem is not None:
             st.caption(escape(problem))
         else:
-            points = current.to_points()
-            st.download_button(
-                "The points (.csv)",
-                points_csv(points),
-                "drawn_points.csv",
-                mime="text/csv",
-                icon=":material/download:",
-            )
-            url = links.share_url({**link_query(config, hidden), LINK_KEY: current.encode()})
-            st.text_input("Link to this drawing", url, help="Opens the Playground with these points drawn.")
+            _take_away(current, {**link_query(config, hidden), LINK_KEY: current.encode()})
     with canvas:
-        st.altair_chart(
+        cache.show_chart(
             draw.canvas_chart(current),
             on_select=_clicked,
             selection_mode=[draw.CLICK],
             width="content",  # its own square size: stretched, the canvas would not be square
             key=session.draw_canvas_key(st.session_state.get(session.DRAW_CANVAS, 0)),
         )
+
+
+def _take_away(current: draw.Drawing, query: dict[str, str]) -> None:
+    """A drawing's points as a CSV, and a link that opens the Playground with it (``query``)."""
+    st.download_button(
+        "The points (.csv)",
+        points_csv(current.to_points()),
+        "drawn_points.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    url = links.share_url(query)
+    st.text_input("Link to this drawing", url, help="Opens the Playground with these points drawn.")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from scratchnet.app.challenges import logic
-from scratchnet.app.challenges.database import BoardUnavailable, challenges, classes, entrants, progress, students
-from scratchnet.app.challenges.database import submissions as submissions_table
-from scratchnet.app.challenges.logic import Refused
+from scratchnet.app.board import logic
+from scratchnet.app.board.database import BoardUnavailable, challenges, classes, entrants, progress, students
+from scratchnet.app.board.database import submissions as submissions_table
+from scratchnet.app.board.logic import Refused
 
 
 @dataclass(frozen=True)
