@@ -333,18 +333,16 @@ def _shown(result: RunResult, key: str, epochs: list[int]) -> tuple[int, sn.Netw
     """The epoch on screen and its network: the replay's (kept in ``session``), or the run's end."""
     if len(epochs) < 2:
         return result.shown_epoch, result.network
-    chosen = session.replay_position(result, key)
-    if chosen is None:
-        chosen = run_controls.nearest(epochs, st.session_state.get(session.replay_key(key))) or epochs[-1]
-    session.set_replay(chosen, key)  # an epoch no snapshot has (an old link's) becomes the nearest one
-    return result.network_at(epochs.index(chosen))
+    position = session.replay_position_index(key, epochs)
+    session.set_replay(epochs[position], key)  # an epoch no snapshot has (an old link's) becomes the nearest
+    return result.network_at(position)
 
 
 def _advance(key: str, epochs: list[int]) -> None:
-    """One frame of ▶: the next snapshot; at the last, stop (the whole page again, without the timer)."""
+    """One frame of ▶: the next snapshot; after the last, stop (the whole page again, without the timer)."""
     position = session.replay_position_index(key, epochs)
     if position + 1 >= len(epochs):
-        session.set_playing(False, key)
+        session.set_playing(False, key)  # the replay stays at the last frame
         st.rerun()
     session.set_replay(epochs[position + 1], key)
 
@@ -376,15 +374,20 @@ def _chart_options(key: str, sets: list[str]) -> tuple[bool, bool, tuple[str, ..
 def _replay_controls(result: RunResult, key: str, epochs: list[int], playing: bool) -> None:
     """The replay slider, ▶ (pause while it plays) and Go to best epoch."""
     slider, play = st.columns([6, 1], vertical_alignment="bottom")
-    slider.select_slider(
-        "Replay: the network at epoch",
-        epochs,
-        key=session.replay_key(key),
-        format_func=lambda e: fmt(e, ","),
-        on_change=session.set_playing,
-        args=(False, key),  # moving the slider by hand stops ▶
-        help="Slide back through training: the map, the points, the figures and the marker on the loss curve.",
-    )
+    label = "Replay: the network at epoch"
+    if playing:  # a new slider each frame, not to be moved: the browser's value of the last one may lag behind
+        frame = epochs[session.replay_position_index(key, epochs)]
+        slider.select_slider(
+            label, epochs, frame, format_func=lambda e: fmt(e, ","), disabled=True, key=f"{key}.{frame}"
+        )
+    else:
+        slider.select_slider(
+            label,
+            epochs,
+            key=session.replay_key(key),
+            format_func=lambda e: fmt(e, ","),
+            help="Slide back through training: the map, the points, the figures and the marker on the loss curve.",
+        )
     play.button(
         "",
         icon=":material/pause:" if playing else ":material/play_arrow:",

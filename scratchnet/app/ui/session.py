@@ -52,8 +52,8 @@ def set_current_run(job: TrainingJob, source: Source | None = None) -> None:
     st.session_state[RUN_SOURCE] = (
         source if source is not None else (Source("upload") if job.config.data_id else DATASET)
     )
-    st.session_state.pop(replay_key(), None)
-    st.session_state.pop(playing_key(), None)
+    for key in (replay_key(), playing_key(), frame_key()):
+        st.session_state.pop(key, None)
 
 
 def show_result(result: RunResult, source: Source | None = None) -> None:
@@ -106,10 +106,20 @@ def playing_key(view: str = "") -> str:
     return view_key(replay_key(view), "playing")
 
 
+def frame_key(view: str = "") -> str:
+    """The key of the epoch the replay of result view ``view`` shows while ▶ plays (the slider's own key
+    is then not drawn: a slider moved by the server many times a second would race the browser's value)."""
+    return view_key(replay_key(view), "frame")
+
+
+def _replay_value(view: str) -> int | None:
+    return st.session_state.get(frame_key(view) if playing(view) else replay_key(view))
+
+
 def replay_position(result: RunResult, view: str = "") -> int | None:
     """The epoch the replay of ``result`` shows, or None at its end (its last snapshot)."""
     snapshots = result.history.snapshots
-    chosen = st.session_state.get(replay_key(view))
+    chosen = _replay_value(view)
     if len(snapshots) < 2 or chosen is None or chosen == snapshots[-1].epoch:
         return None
     return chosen if any(snapshot.epoch == chosen for snapshot in snapshots) else None
@@ -117,16 +127,22 @@ def replay_position(result: RunResult, view: str = "") -> int | None:
 
 def replay_position_index(view: str, epochs: list[int]) -> int:
     """Where in ``epochs`` (a run's snapshot epochs) the replay of result view ``view`` is (the last by default)."""
-    chosen = st.session_state.get(replay_key(view))
-    return epochs.index(chosen) if chosen in epochs else len(epochs) - 1
+    chosen = _replay_value(view)
+    if chosen in epochs:
+        return epochs.index(chosen)
+    if isinstance(chosen, int) and epochs:  # an epoch no snapshot has (a link's): the nearest one
+        return min(range(len(epochs)), key=lambda i: (abs(epochs[i] - chosen), epochs[i]))
+    return len(epochs) - 1
 
 
 def set_replay(epoch: int | None, view: str = "") -> None:
-    """Move the replay to ``epoch`` (None: its end); before the slider is drawn, or in a callback."""
+    """Move the replay to ``epoch`` (None: its end): the frame while ▶ plays, else the slider (before it
+    is drawn, or in a callback)."""
+    key = frame_key(view) if playing(view) else replay_key(view)
     if epoch is None:
-        st.session_state.pop(replay_key(view), None)
+        st.session_state.pop(key, None)
     else:
-        st.session_state[replay_key(view)] = epoch
+        st.session_state[key] = epoch
 
 
 def playing(view: str = "") -> bool:
@@ -134,7 +150,12 @@ def playing(view: str = "") -> bool:
 
 
 def set_playing(on: bool, view: str = "") -> None:
+    """Start or stop ▶: the replay's epoch passes between the slider and the frame, so it stays where it is."""
+    if on == playing(view):
+        return
+    value = _replay_value(view)
     st.session_state[playing_key(view)] = on
+    set_replay(value, view)
 
 
 def remember(result: RunResult) -> None:
