@@ -167,9 +167,9 @@ def test_the_link_of_each_view_and_what_it_opens() -> None:
 
 
 def test_the_tiles_at_an_epoch_are_that_snapshots_network_on_the_runs_data() -> None:
-    import scratchnet as sn
     from app_helpers import trained
 
+    import scratchnet as sn
     from scratchnet.app.runs.result import inputs
 
     result = trained(RunConfig(hidden=(8,), epochs=40))

@@ -19,23 +19,16 @@ from scratchnet.app.plots import charts, frames
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
-from scratchnet.app.runs.view import Source, Tiles
+from scratchnet.app.runs.view import Source
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import cache, links, live, run_controls, session
 from scratchnet.app.ui.cache import fresh_accuracy, show_chart, start_run  # show_chart: pages draw with it
+from scratchnet.app.ui.figures import FINAL_HELP, metrics_row  # noqa: F401 (FINAL_HELP: read by tests)
 from scratchnet.app.ui.live import POLL_SECONDS
 
 PLAY_SECONDS = 0.25  # replay animation: one snapshot per tick, four a second
 LIVE_GRID = 50  # a coarser decision map while training keeps redraws light
 MAP_SIZE = 300  # the decision map's plot, in pixels
-FINAL_HELP = (
-    "Cross-entropy on the training points, of the weights after the last step: the network on the map. "
-    "(Each row of the history is measured during its epoch, before that epoch's step.)"
-)
-REPLAY_HELP = (
-    "Cross-entropy on the training points, of the network at epoch {epoch:,}: the one on the map, where the "
-    "replay is. Move the replay to its end for the final figures."
-)
 
 
 def train(config: RunConfig, data: DataSplit | None = None, source: Source | None = None) -> TrainingJob:
@@ -173,64 +166,6 @@ def status_message(result: RunResult) -> None:
         st.warning(result.message, icon=":material/stop_circle:")
     else:
         st.success(result.message, icon=":material/check_circle:")
-
-
-def _metric_cells(count: int) -> list[Any]:
-    """Where ``count`` metrics go: one row that wraps (a phone shows two or three a line, not one
-    metric a screen-width line each). Every cell is the same row, filled in order."""
-    row = st.container(horizontal=True, gap="small")
-    return [row] * count
-
-
-def _of(tiles: Tiles) -> str:
-    """Which network a figure is of, for a tile's help."""
-    if tiles.final:
-        return "the weights after the last step: the network on the map"
-    return f"the network at epoch {tiles.epoch:,}: the one on the map (the replay's)"
-
-
-def _accuracy_tiles(cells: list[Any], tiles: Tiles) -> None:
-    """Train accuracy, held-out loss and test accuracy of the network the tiles describe."""
-    cells[0].metric("Train accuracy", fmt(tiles.train_accuracy, ".1%"), help=f"Of {_of(tiles)}, as the loss.")
-    held_out = tiles.test_accuracy is not None
-    cells[1].metric(
-        "Held-out loss",
-        fmt(tiles.test_loss, ".4f"),
-        help=f"Cross-entropy on the held-out points, of {_of(tiles)}." if held_out else "No points were held out.",
-    )
-    cells[2].metric(
-        "Test accuracy",
-        fmt(tiles.test_accuracy, ".1%"),
-        help=f"On the held-out points, of {_of(tiles)}." if held_out else "No points were held out.",
-    )
-
-
-def metrics_row(result: RunResult, tiles: Tiles | None = None) -> None:
-    """The run's figures, of the network on the map: ``tiles`` (``cache.tiles``; the run's end when
-    None) say which epoch's. A run that blew up says when, and which epoch's network it shows; it
-    has no final loss and no speed worth a number."""
-    tiles = tiles if tiles is not None else cache.tiles(result, None)
-    history = result.history
-    if result.status == "diverged":
-        cols = _metric_cells(5)
-        cols[0].metric(
-            "Diverged at", f"epoch {history.diverged_at:,}", help="The loss stopped being a finite number, or blew up."
-        )
-        cols[1].metric(
-            "Network shown",
-            f"epoch {tiles.network_epoch:,}",
-            help="The replay's epoch." if not tiles.final else "The last parameters that were still finite numbers.",
-        )
-        _accuracy_tiles(cols[2:], tiles)
-        return
-    cols = _metric_cells(7)
-    label = "Final loss" if tiles.final else f"Loss at epoch {tiles.epoch:,}"
-    help_text = FINAL_HELP if tiles.final else REPLAY_HELP.format(epoch=tiles.epoch)
-    cols[0].metric(label, fmt(tiles.train_loss, ".4f"), help=help_text)
-    _accuracy_tiles(cols[1:4], tiles)
-    cols[4].metric("Epochs", fmt(history.epochs_run, ","), help="Epochs trained (the replay may show an earlier one).")
-    cols[5].metric("Time", f"{fmt(result.seconds, '.2f')} s")
-    cols[6].metric("Epochs / s", fmt(result.epochs_per_second, ",.0f"))
 
 
 def boundary(
