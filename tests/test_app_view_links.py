@@ -184,3 +184,24 @@ def test_the_tiles_at_an_epoch_are_that_snapshots_network_on_the_runs_data() -> 
     assert (tiles.test_loss, tiles.test_accuracy) == sn.evaluate(net, inputs(result.config, data.X_test), data.y_test)
     final = tiles_at(result, result.history.snapshots[-1].epoch)
     assert final.final and final.train_loss == result.train_loss  # the last snapshot is the run's end
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"epochs": "3000", "hidden": "16", "samples": "40", "patience": "20"},  # stops early
+        {"epochs": "200", "hidden": "16", "optimizer": "sgd", "lr": "100.0"},  # blows up
+    ],
+    ids=["stopped early", "diverged"],
+)
+def test_a_run_that_ended_by_itself_opens_the_same_from_its_link_trained_again(query, fresh_caches) -> None:
+    from scratchnet.app.ui import cache
+
+    at = settle(app(query=query))
+    status = at.session_state[session.RUN].result.status
+    assert status in ("stopped_early", "diverged")
+    link = dict(at.query_params)
+    cache.clear_runs()  # not the same shared run: trained again from the link alone
+    other = settle(app(query=link))
+    assert other.session_state[session.RUN].result.status == status
+    assert figures(other) == figures(at)
