@@ -140,7 +140,7 @@ class TestLinkIsTheScreen(LinkIsTheScreen.TestCase):
 
 
 # ---- the view model, pure -----------------------------------------------------------------------------
-def test_a_paused_runs_view_is_the_run_of_the_epochs_it_reached(pool_result=None) -> None:
+def test_a_paused_runs_view_is_the_run_of_the_epochs_it_reached() -> None:
     from app_helpers import trained
 
     full = trained(RunConfig(hidden=(8,), epochs=30))
@@ -153,7 +153,7 @@ def test_a_paused_runs_view_is_the_run_of_the_epochs_it_reached(pool_result=None
 
 def test_the_link_of_each_view_and_what_it_opens() -> None:
     config = RunConfig(hidden=(8,), epochs=30)
-    assert view_query(View(config, trained=0)) | {} == {"hidden": "8", "epochs": "0"}
+    assert view_query(View(config, trained=0)) == {"hidden": "8", "epochs": "0"}
     assert view_query(View(config, trained=30, shown=12)) == {"hidden": "8", "epochs": "30", "at": "12"}
     drawn = view_query(View(config, Source("drawing", "aXYZ"), trained=30))
     assert drawn["draw"] == "aXYZ"
