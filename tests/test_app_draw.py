@@ -227,16 +227,19 @@ def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
 
 
 @pytestmark_app
-def test_a_drawing_opens_from_its_link_ready_to_train() -> None:
+def test_a_drawing_link_opens_the_drawing_and_trains_on_it_under_one_banner() -> None:
     drawing = two_clusters(6)
     at = settle(app(query={"epochs": "100", "draw": drawing.encode()}))
     assert not at.exception
     assert at.session_state[session.DRAWING] == drawing
     assert at.session_state[session.POINTS] == drawing.to_points()
-    assert any("a drawing of 12 points" in w.value and "Press Train" in w.value for w in at.warning)
-    next(b for b in at.sidebar.button if b.label == "Train").click()
-    settle(at)
-    assert at.session_state["run"].result.config.data_id == drawing.to_points().fingerprint
+    result = at.session_state["run"].result  # trained at once, on the drawing, not on the link's dataset
+    assert result.config.data_id == drawing.to_points().fingerprint and result.history.epochs_run == 100
+    banners = [*at.warning, *at.info, *at.success, *at.error]
+    assert len(banners) == 1 and "Trained 100 epochs" in banners[0].value, [b.value for b in banners]
+    assert at.query_params.get("draw") == drawing.encode()  # the address bar still opens the drawing
+    assert any("drawn points travel" in m.value for m in at.markdown)  # the Share panel: drawn, not uploaded
+    assert not any("points you uploaded" in m.value for m in at.markdown)
 
 
 @pytestmark_app

@@ -14,11 +14,12 @@ import streamlit as st
 from scratchnet.app.playground import draw
 from scratchnet.app.runs.config import DATASET_LABELS, RunConfig
 from scratchnet.app.runs.links import link_query
-from scratchnet.app.runs.points import points_csv
+from scratchnet.app.runs.points import Points, points_csv
+from scratchnet.app.runs.view import DRAW_PARAMETER, Source
 from scratchnet.app.text import escape
 from scratchnet.app.ui import cache, links, session
 
-LINK_KEY = "draw"  # the query parameter that carries a drawing
+LINK_KEY = DRAW_PARAMETER  # the query parameter that carries a drawing
 MODES = {"add": "adds a point", "remove": "removes the nearest point"}
 
 
@@ -59,11 +60,23 @@ def open_drawing_link() -> None:
         return
     _set(opened)
     _use(opened)
-    st.session_state[session.DRAW_LINK_MESSAGES] = (
-        *repeated,
-        f"The link holds a drawing of {len(opened)} points: see “Draw your points”. "
-        + st.session_state.pop(session.DRAW_NOTE, ""),
+    # the page trains on the drawing at once (``source_of``): the run's own status says what happens;
+    # a drawing that cannot be trained on says why, with the link's other messages
+    note = st.session_state.pop(session.DRAW_NOTE, "")
+    usable = st.session_state.get(session.USE_POINTS) and source_of(st.session_state.get(session.POINTS)).kind
+    problem = (
+        () if usable == "drawing" else (f"The link's drawing of {len(opened)} points cannot be trained on: {note}",)
     )
+    st.session_state[session.DRAW_LINK_MESSAGES] = (*repeated, *problem)
+
+
+def source_of(points: Points | None) -> Source:
+    """Where the student's own ``points`` come from: this session's drawing (the source then carries
+    its link code, so the run's link opens the drawing), else an upload (which cannot travel)."""
+    current = st.session_state.get(session.DRAWING)
+    if points is None or current is None or not len(current) or current.problem() is not None:
+        return Source("upload")
+    return Source("drawing", current.encode()) if current.to_points() == points else Source("upload")
 
 
 def link_messages() -> tuple[str, ...]:

@@ -17,8 +17,9 @@ from scratchnet.app.plots.frames import extent
 from scratchnet.app.runs import upload
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import Verdict, cost_verdict
+from scratchnet.app.runs.links import Link
 from scratchnet.app.runs.presets import PRESETS
-from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.runs.result import DataSplit, make_data, untrained
 from scratchnet.app.text import escape
 from scratchnet.app.ui import bars, cache, controls, links, run_panel, session, take_home
 
@@ -31,11 +32,27 @@ DIAGRAM_KEY = (
 NOBODY = "none"  # the unit picker's "no unit selected"
 
 
+def open_first_run(link: Link) -> None:
+    """The run the session's link opens, put on screen: its settings on its points (a drawing in the
+    link is trained on), trained — or untrained (``epochs=0``) — with the replay at its ``at=`` epoch."""
+    asked = session.take_opened_view()
+    points = controls.own_points()
+    config = controls.with_points(link.config, points)
+    data = upload.to_data(points, config.test_share, config.data_seed) if points is not None else None
+    source = draw_view.source_of(points) if points is not None else None
+    if asked is not None and asked.untrained:
+        session.show_result(untrained(config, data if data is not None else make_data(config)), source)
+    elif not cost_verdict(config).refused:  # a link is no way round the limit
+        run_panel.train(config, data, source)
+        if asked is not None and asked.at is not None:
+            session.set_replay(asked.at)
+
+
 def page() -> None:
     link = links.open_link()
     draw_view.open_drawing_link()  # before the sidebar: the drawing may become the points to train on
-    if session.current_run() is None and not cost_verdict(link.config).refused:  # a link is no way round the limit
-        run_panel.train(link.config)
+    if session.current_run() is None:
+        open_first_run(link)
     bars.draw(bars.BEFORE_CONTROLS)  # a student link's challenge: rules, Submit; keeps the controls in its limits
 
     def chosen() -> tuple[RunConfig | None, list[str]]:
@@ -48,15 +65,14 @@ def page() -> None:
         if config is None or cost_verdict(config).refused:
             return
         points = controls.own_points()
-        run_panel.train(config, upload.to_data(points, config.test_share, config.data_seed) if points else None)
-        links.write_link(config)
+        data = upload.to_data(points, config.test_share, config.data_seed) if points else None
+        run_panel.train(config, data, draw_view.source_of(points) if points else None)
 
     def train_preset(name: str) -> None:
         config = PRESETS[name].config()
         st.session_state[session.USE_POINTS] = False
         controls.load(config)
         run_panel.train(config)
-        links.write_link(config)
 
     with st.sidebar:
         st.title("scratchnet")
@@ -82,7 +98,8 @@ def page() -> None:
     run = session.current_run()
     _header(run.config if run is not None else link.config, (*link.messages, *draw_view.link_messages()))
     bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
-    if config is not None and run is not None and run.config != config:
+    shown = session.view()
+    if config is not None and run is not None and config not in (run.config, shown.config):  # a paused run is both
         st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
     result = run_panel.run_panel(side=network_panel)
     if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data

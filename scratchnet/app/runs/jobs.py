@@ -103,16 +103,18 @@ class TrainingJob:
         self.job_id = self._pool.submit(config, self.data, self, owner, resume)  # owner: whose turn it counts towards
 
     @classmethod
-    def finished(cls, result: RunResult) -> TrainingJob:
+    def finished(cls, result: RunResult, *, whole: bool = False) -> TrainingJob:
         """A job that is already done, holding ``result`` (a run stopped by Cancel, or one reopened
-        from "My runs"): nothing is submitted, so a session's run is always a ``TrainingJob``."""
+        from "My runs"): nothing is submitted, so a session's run is always a ``TrainingJob``.
+        ``whole``: ``result`` is the whole run of the job's configuration (a paused run, kept as the
+        run of the epochs it reached), so asking for it again does not train it again."""
         job = cls.__new__(cls)
         job.config, job.data, job.state = result.config, result.data, "done"
         job.result, job.error = result, None
         job._history, job._params, job._seconds = result.history, result.network.get_params(), result.seconds
         job._done = threading.Event()
         job._done.set()
-        job._cancel_requested = result.status == "cancelled"
+        job._cancel_requested = result.status == "cancelled" and not whole
         job._watchers, job._watchers_lock = {}, threading.Lock()
         job._pool, job.job_id = None, 0
         job._parent, job.first_epoch, job._optimizer = None, 0, None

@@ -44,11 +44,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import scratchnet as sn
 from scratchnet.app.plots import frames
-from scratchnet.app.runs import fresh
+from scratchnet.app.runs import fresh, view
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult
@@ -79,6 +78,13 @@ class SharedRuns:
             self._let_go()
             return job
 
+    def keep(self, config: RunConfig, result: RunResult) -> None:
+        """Keep ``result`` as the finished run of ``config`` (unless a run of it is already there)."""
+        with self._lock:
+            if config not in self._jobs:
+                self._jobs[config] = TrainingJob.finished(result, whole=True)
+                self._let_go()
+
     def _let_go(self) -> None:
         """Drop the least recently asked-for jobs beyond the bounds (the newest always stays)."""
         while len(self._jobs) > MAX_CACHED_RUNS:  # the bounds of the moment (a test may lower them)
@@ -108,12 +114,6 @@ def shared_runs() -> SharedRuns:
     return SharedRuns()
 
 
-def _session() -> str:
-    """The browser session asking (the trainer pool takes turns between sessions); "" outside one."""
-    context = get_script_run_ctx(suppress_warning=True)
-    return context.session_id if context is not None else ""
-
-
 def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:
     """The shared job for ``config`` (already trained, training, or started now), this session noted
     as watching it (a Cancel elsewhere then leaves it training for this session).
@@ -121,9 +121,16 @@ def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResul
     Uploaded data must come with a ``config.data_id`` that fingerprints it: the store keys on the
     config alone. ``parent``: a shorter run of the same config to continue (Step, Continue).
     """
-    job = shared_runs().job(config, data, _session(), parent)
+    job = shared_runs().job(config, data, session.watcher_id(), parent)  # the pool takes turns by session
     job.watch(session.watcher_id())
     return job
+
+
+def keep_paused(result: RunResult) -> None:
+    """A paused run is the run of the epochs it reached (``runs.view.screen_config``): kept as that
+    run, so its link opens this very result (its replay too) rather than training it again."""
+    if result.status == "cancelled" and result.history.epochs_run:
+        shared_runs().keep(view.screen_config(result), result)
 
 
 def cached_bytes() -> int:
@@ -143,6 +150,19 @@ def _fresh_accuracy(config: RunConfig, epoch: int, _result: RunResult) -> float:
 def fresh_accuracy(result: RunResult) -> float:
     """``runs.fresh.fresh_accuracy``, computed once per run (keyed by its config and shown epoch)."""
     return _fresh_accuracy(result.config, result.shown_epoch, result)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _tiles(config: RunConfig, status: str, epochs_run: int, epoch: int, _result: RunResult) -> view.Tiles:
+    return view.tiles_at(_result, epoch)
+
+
+def tiles(result: RunResult, epoch: int | None) -> view.Tiles:
+    """``runs.view.tiles_at``, computed once per run and epoch (a run is named by its configuration,
+    status and length: equal ones are the same run), so moving the replay back and forth stays fast."""
+    if epoch is None:
+        return view.final_tiles(result)
+    return _tiles(result.config, result.status, result.history.epochs_run, epoch, result)
 
 
 # ---- chart pieces ------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from scratchnet.app.runs.config import FIELDS, RunConfig
-from scratchnet.app.runs.links import Link, link_query, public, read_link
+from scratchnet.app.runs.links import Link, link_query, public
 from scratchnet.app.runs.presets import PRESETS
+from scratchnet.app.runs.view import OpenedView, View, read_view_link, view_query
 from scratchnet.app.ui import controls, session
-
-KEPT = ("challenge", "class", "me", "progress")  # what a run written to the address bar keeps of it
 
 
 def _query() -> dict[str, list[str]]:
@@ -23,10 +22,17 @@ def open_link() -> Link:
     """This session's link, read once on its first run of any page (later runs reuse it)."""
     opened = session.link()
     if opened is None:
-        opened = read_link(_query())
-        session.set_link(opened)
-        controls.load(opened.config)
+        asked = read_view_link(_query())
+        session.set_link(asked.link, asked)
+        controls.load(asked.link.config)
+        opened = asked.link
     return opened
+
+
+def opened_view() -> OpenedView | None:
+    """What this session's first link asked for beyond its settings (an untrained network, a replay
+    epoch), until the run it opened is on screen (``session.take_opened_view``)."""
+    return session.opened_view()
 
 
 def share_url(query: dict[str, str]) -> str:
@@ -45,11 +51,26 @@ def app_address(page: str = "") -> str:
     return url.removesuffix("/" + page) + "/" if page else url + "/"
 
 
-def write_link(config: RunConfig) -> None:
-    """Put ``config`` in the address bar (keeping the teacher's hide list), so copying it shares the run."""
-    # a student link's challenge, and the student's own class address and progress, stay in the address bar
-    kept = {name: st.query_params[name] for name in KEPT if name in st.query_params}
-    st.query_params.from_dict(link_query(config, session.hidden()) | kept)
+KEPT_PARAMETERS = ("challenge", "lesson", "class", "me", "progress")  # where the student is, and who, stay
+# in the address bar (a personal token or a teacher's key never reaches a shared link: ``public``)
+
+
+def view_link(view: View) -> dict[str, str]:
+    """The address of ``view`` (``runs.view.view_query``), with the teacher's hide list and where the student is."""
+    kept = {name: st.query_params[name] for name in KEPT_PARAMETERS if name in st.query_params}
+    return view_query(view, session.hidden()) | kept
+
+
+def write_link() -> None:
+    """Put what is on screen (``session.view()``) in the address bar, so copying it shares the screen.
+
+    Written only when it changed (a replay that plays writes it once a frame otherwise)."""
+    shown = session.view()
+    if shown is None:
+        return
+    query = view_link(shown)
+    if {key: st.query_params.get_all(key) for key in st.query_params} != {k: [v] for k, v in query.items()}:
+        st.query_params.from_dict(query)
 
 
 def _hideable() -> dict[str, str]:
@@ -72,25 +93,33 @@ def _copyable(label: str, url: str, key: str) -> None:
 
 
 def share_panel(config: RunConfig) -> None:
-    """A popover with this run's link (to copy or open) and a classroom-link builder.
+    """A popover with the link to what is on screen (to copy or open) and a classroom-link builder.
 
     A run on uploaded points cannot travel as a link (the points stay in this browser): the
-    panel says so instead of offering a link that would open other data."""
+    panel says so instead of offering a link that would open other data. ``config``: the
+    settings to share before any run is on screen."""
+    shown = session.view()
+    if shown is None:
+        shown = View(config)
     with st.popover("Share", icon=":material/share:"):
-        if config.data_id:
+        if not shown.source.travels:
             st.markdown(
                 "**This run cannot be shared as a link.** It trained on points you uploaded, and they stay in "
                 "this browser: a link carries settings, not files. Share the points file and the settings instead "
                 "(the downloads under **Take it home**)."
             )
         else:
-            st.markdown("**This run.** Anyone who opens the link gets the same data, network and run, trained once.")
-            _copyable("Link to this run", share_url(link_query(config, session.hidden())), session.SHARE_URL)
+            drawn = " (the drawn points travel in it)" if shown.source.kind == "drawing" else ""
+            st.markdown(
+                f"**What is on screen.** Anyone who opens the link gets the same data{drawn}, network and run, "
+                "trained once, at the same epoch."
+            )
+            _copyable("Link to this run", share_url(view_query(shown, session.hidden())), session.SHARE_URL)
         st.markdown("**A classroom link** hides the controls you choose and starts from a preset.")
         labels = _hideable()
         hide = st.multiselect("Hide", list(labels), format_func=labels.get, key=session.SHARE_HIDE)
         # "" is "these settings" (a None option would show as an empty choice); uploaded points cannot travel
-        presets = ["", *PRESETS] if not config.data_id else list(PRESETS)
+        presets = ["", *PRESETS] if shown.source.kind == "dataset" else list(PRESETS)
         preset = (
             st.selectbox(
                 "Start from",
@@ -100,5 +129,5 @@ def share_panel(config: RunConfig) -> None:
             )
             or None
         )
-        start = config if preset is None else PRESETS[preset].config()
+        start = shown.config if preset is None else PRESETS[preset].config()
         _copyable("Classroom link", share_url(link_query(start, frozenset(hide), preset)), session.SHARE_CLASSROOM_URL)

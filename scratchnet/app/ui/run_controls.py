@@ -18,8 +18,8 @@ from scratchnet.app.runs import continuing
 from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import RunResult, untrained
-from scratchnet.app.ui import controls, links, session
-from scratchnet.app.ui.cache import start_run
+from scratchnet.app.ui import controls, session
+from scratchnet.app.ui.cache import keep_paused, start_run
 
 QUICK_SECONDS = 1.0  # a step or continue estimated under this is waited for in its click ...
 WAIT_SECONDS = 2.0  # ... for at most this long (then the live view takes over)
@@ -39,7 +39,9 @@ def pause_button(job: TrainingJob) -> None:
 
 
 def _pause(job: TrainingJob) -> None:
-    session.set_current_run(TrainingJob.finished(job.cancel(session.watcher_id())))
+    paused = job.cancel(session.watcher_id())
+    session.set_current_run(TrainingJob.finished(paused), session.run_source())
+    keep_paused(paused)  # its link says the epochs it reached: opening it opens this very run
 
 
 # ---- once it has stopped -----------------------------------------------------------------------------
@@ -110,23 +112,15 @@ def go_on(result: RunResult, epochs: object) -> TrainingJob | None:
         return None
     config = continuing.continued_config(result, int(epochs))
     job = start_run(config, result.data, parent=continuing.parent(result, config))
-    _show(job)
+    session.set_current_run(job, session.run_source())  # the same points, its replay at its last epoch
     controls.load(config)  # the sidebar shows the run on screen, so Train asks for this same run
-    links.write_link(config)
     if estimate_seconds(config.replace(epochs=continuing.epochs_to_train(result, config))) < QUICK_SECONDS:
         job.wait(WAIT_SECONDS)  # the redraw after this click then shows it done
     return job
 
 
 def _reset(result: RunResult) -> None:
-    _show(TrainingJob.finished(untrained(result.config, result.data)))
-
-
-def _show(job: TrainingJob) -> None:
-    """Make ``job`` the session's run, its replay at its last epoch (where the step took it)."""
-    st.session_state.pop(session.view_key(session.RESULT, "replay"), None)
-    st.session_state.pop(session.view_key(session.view_key(session.RESULT, "replay"), "playing"), None)
-    session.set_current_run(job)
+    session.show_result(untrained(result.config, result.data), session.run_source())
 
 
 # ---- beside the replay -------------------------------------------------------------------------------
@@ -138,7 +132,7 @@ def best_epoch_button(result: RunResult, replay_key: str, view: str = session.RE
         "Go to best epoch",
         key=session.best_epoch_key(view),
         on_click=_go_to,
-        args=(replay_key, nearest(epochs, best)),
+        args=(view, nearest(epochs, best)),
         disabled=best is None or not epochs,
         icon=":material/star:",
         help=(f"The lowest held-out loss was at epoch {best:,}." if best is not None else "No points were held out."),
@@ -152,7 +146,7 @@ def nearest(epochs: list[int], epoch: int | None) -> int | None:
     return min(epochs, key=lambda kept: (abs(kept - epoch), kept))
 
 
-def _go_to(replay_key: str, epoch: int | None) -> None:
+def _go_to(view: str, epoch: int | None) -> None:
     if epoch is not None:
-        st.session_state[session.view_key(replay_key, "playing")] = False
-        st.session_state[replay_key] = epoch
+        session.set_playing(False, view)
+        session.set_replay(epoch, view)

@@ -19,24 +19,23 @@ from scratchnet.app.plots import charts, frames
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
+from scratchnet.app.runs.view import Source
 from scratchnet.app.text import escape, fmt
-from scratchnet.app.ui import cache, live, run_controls, session
+from scratchnet.app.ui import cache, links, live, run_controls, session
 from scratchnet.app.ui.cache import fresh_accuracy, show_chart, start_run  # show_chart: pages draw with it
+from scratchnet.app.ui.figures import FINAL_HELP, metrics_row  # noqa: F401 (FINAL_HELP: read by tests)
 from scratchnet.app.ui.live import POLL_SECONDS
 
-PLAY_SECONDS = 0.6  # replay animation: one snapshot per tick
+PLAY_SECONDS = 0.25  # replay animation: one snapshot per tick, four a second
 LIVE_GRID = 50  # a coarser decision map while training keeps redraws light
 MAP_SIZE = 300  # the decision map's plot, in pixels
-FINAL_HELP = (
-    "Cross-entropy on the training points, of the weights after the last step: the network on the map. "
-    "(Each row of the history is measured during its epoch, before that epoch's step.)"
-)
 
 
-def train(config: RunConfig, data: DataSplit | None = None) -> TrainingJob:
-    """Start (or join) the shared run for ``config`` and make it this session's run."""
+def train(config: RunConfig, data: DataSplit | None = None, source: Source | None = None) -> TrainingJob:
+    """Start (or join) the shared run for ``config`` and make it this session's run, on points from
+    ``source`` (``runs.view.Source``; by default the dataset, or an upload when ``config`` names one)."""
     job = start_run(config, data)
-    session.set_current_run(job)
+    session.set_current_run(job, source)
     return job
 
 
@@ -78,6 +77,7 @@ def run_panel(*, replay: bool = True, side: Side | None = None) -> RunResult | N
     job.watch(session.watcher_id())
     if not job.done:
         _progress_unless_ending(job)
+    links.write_link()  # the address bar says what is on screen: this run, how far, at which epoch
     if job.done:
         _finished(job, replay, side)
     else:
@@ -91,6 +91,7 @@ def _live(drawn_for: TrainingJob, side: Side | None) -> None:
     if job is not drawn_for:  # a button in the panel (Pause) changed the run: the whole page again,
         st.rerun()  # so the sidebar, the downloads and the result follow it
     job.watch(session.watcher_id())
+    links.write_link()
     progress = _progress_unless_ending(job)
     if not job.done:
         progress_view(job, progress, side)
@@ -179,53 +180,6 @@ def status_message(result: RunResult) -> None:
         st.success(result.message, icon=":material/check_circle:")
 
 
-def _test_accuracy(column: Any, result: RunResult) -> None:
-    column.metric(
-        "Test accuracy",
-        fmt(result.test_accuracy, ".1%"),
-        help="On the held-out points." if result.test_accuracy is not None else "No points were held out.",
-    )
-
-
-def _metric_cells(count: int) -> list[Any]:
-    """Where ``count`` metrics go: one row that wraps (a phone shows two or three a line, not one
-    metric a screen-width line each). Every cell is the same row, filled in order."""
-    row = st.container(horizontal=True, gap="small")
-    return [row] * count
-
-
-def metrics_row(result: RunResult) -> None:
-    """The run's figures. A run that blew up says when, and which epoch's network it shows; it has
-    no final loss and no speed worth a number."""
-    history = result.history
-    if result.status == "diverged":
-        cols = _metric_cells(4)
-        cols[0].metric(
-            "Diverged at", f"epoch {history.diverged_at:,}", help="The loss stopped being a finite number, or blew up."
-        )
-        cols[1].metric(
-            "Network shown",
-            f"epoch {result.shown_epoch:,}",
-            help="The last parameters that were still finite numbers.",
-        )
-        cols[2].metric(
-            "Train accuracy",
-            fmt(result.train_accuracy, ".1%"),
-            help=f"Of the network shown: the one of epoch {result.shown_epoch:,}, before the blow-up.",
-        )
-        _test_accuracy(cols[3], result)
-        return
-    cols = _metric_cells(6)
-    cols[0].metric("Final loss", fmt(result.train_loss, ".4f"), help=FINAL_HELP)
-    cols[1].metric(
-        "Train accuracy", fmt(result.train_accuracy, ".1%"), help="Of the weights after the last step, as the loss."
-    )
-    _test_accuracy(cols[2], result)
-    cols[3].metric("Epochs", fmt(history.epochs_run, ","))
-    cols[4].metric("Time", f"{fmt(result.seconds, '.2f')} s")
-    cols[5].metric("Epochs / s", fmt(result.epochs_per_second, ",.0f"))
-
-
 def boundary(
     net: sn.Network,
     config: RunConfig,
@@ -281,112 +235,136 @@ def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: in
     cache.draw(cache.with_tables(spec, {charts.REPLAY_TABLE: charts.replay_rows(marker)}), width="stretch")
 
 
-def _advance(key: str, epochs: list[int]) -> None:
-    """One tick of the replay animation: the next snapshot, and stop at the last."""
-    position = epochs.index(st.session_state.get(key, epochs[-1]))
-    if position + 1 >= len(epochs):
-        st.session_state[session.view_key(key, "playing")] = False
-    else:
-        st.session_state[key] = epochs[position + 1]
-
-
 def point_sets(data: DataSplit) -> list[str]:
     """The sets of points a run has: training, and held out when some were."""
     return ["training", "held out"] if len(data.y_test) else ["training"]
 
 
 def result_view(result: RunResult, *, replay: bool = True, key: str = session.RESULT, side: Side | None = None) -> None:
-    """Status, metrics, the loss curve beside the decision map, and the confusion matrix. With a
-    ``side`` panel the charts come before their options."""
+    """Status, the figures of the epoch shown, the loss curve beside the decision map, the replay and
+    the confusion matrix. With a ``side`` panel the charts come before their options.
+
+    The figures, the charts and the replay are one fragment: a replay move (or a frame of ▶) redraws
+    them alone. While ▶ plays the fragment reruns every ``PLAY_SECONDS``; pressing ▶ or pause reruns
+    the whole page once, so that the timer starts or stops (a fragment's timer is set when it is made)."""
     status_message(result)
-    metrics_row(result)
-    snapshots = result.history.snapshots
-    epochs = [snapshot.epoch for snapshot in snapshots]
-    replay_key = session.view_key(key, "replay")
-    playing_key = session.view_key(replay_key, "playing")
-    playing = bool(st.session_state.get(playing_key))
-    sets = point_sets(result.data)
+    playing = session.playing(key)
+    epochs = [snapshot.epoch for snapshot in result.history.snapshots] if replay else []
 
     def charts_area() -> None:
-        can_replay = replay and len(snapshots) > 1
-        epoch, net = result.shown_epoch, result.network
-        if can_replay:
-            if st.session_state.get(playing_key):
-                _advance(replay_key, epochs)
-            chosen = st.session_state.setdefault(replay_key, epochs[-1])
-            epoch, net = result.network_at(epochs.index(chosen) if chosen in epochs else len(epochs) - 1)
+        if session.playing(key) != playing:  # ▶ or pause was pressed inside the fragment
+            st.rerun()
+        if playing:
+            _advance(key, epochs)
+        epoch, net = _shown(result, key, epochs)
+        metrics_row(result, cache.tiles(result, epoch if len(epochs) > 1 and epoch != epochs[-1] else None))
         charts_row = st.container() if side is not None else None  # made first, so drawn above the options
-        options = st.columns([1, 1, 1], vertical_alignment="center")
-        log_scale = options[0].toggle(
-            "Log scale", key=session.view_key(key, "log"), help="Shows the late, small improvements."
-        )
-        confidence = options[1].toggle(
-            "Confidence shading",
-            value=True,
-            key=session.view_key(key, "confidence"),
-            help="Paler where the network is unsure. Off: hard class regions.",
-        )
-        show = options[2].segmented_control(
-            "Points",
-            sets,
-            selection_mode="multi",
-            default=sets,
-            # one key per set of choices: a run without held-out points offers only "training"
-            key=session.view_key(key, "show" if len(sets) > 1 else "show_training"),
-            label_visibility="collapsed",
-        )
+        log_scale, confidence, show = _chart_options(key, point_sets(result.data))
         map_col, loss_col, side_col = _chart_columns(side, charts_row)
         with loss_col:
-            loss_view(result, log_scale, epoch if can_replay else None, LOSS_BESIDE if side else LOSS_HEIGHT)
+            loss_view(result, log_scale, epoch if len(epochs) > 1 else None, LOSS_BESIDE if side else LOSS_HEIGHT)
         with map_col:
-            boundary(
-                net,
-                result.config,
-                result.data,
-                confidence=confidence,
-                show=tuple(show or ()),
-                size=SIDE_MAP_SIZE if side else MAP_SIZE,
-                cached=True,
-            )
-            if can_replay:
-                slider, play = st.columns([6, 1], vertical_alignment="bottom")
-                slider.select_slider(
-                    "Replay: the network at epoch",
-                    epochs,
-                    key=replay_key,
-                    format_func=lambda e: fmt(e, ","),
-                    help="Slide back through training: the map, the points and the marker on the loss curve.",
-                )
-                play.button(
-                    "",
-                    icon=":material/pause:" if playing else ":material/play_arrow:",
-                    key=session.view_key(key, "play"),
-                    on_click=_toggle_play,
-                    args=(replay_key, epochs),
-                    help="Play the training back.",
-                )
-                run_controls.best_epoch_button(result, replay_key, key)
+            size = SIDE_MAP_SIZE if side else MAP_SIZE
+            boundary(net, result.config, result.data, confidence=confidence, show=show, size=size, cached=True)
+            if len(epochs) > 1:
+                _replay_controls(result, key, epochs, playing)
         if side_col is not None:
             with side_col:
                 side(result.config, result.data, net, key)
-        details = st.expander(
-            "Confusion matrix, and the notebook's test on fresh points",
-            key=session.view_key(key, "details"),
-            on_change="rerun",
-        )
-        with details:
-            if details.open:  # computed only when opened: a closed one costs a redraw nothing
-                confusion(result, net, key)
+        _details(result, net, key)
+        if key == session.RESULT:
+            links.write_link()  # the address bar follows the replay
 
     live.fragment(charts_area, run_every=PLAY_SECONDS if playing else None)()
 
 
+def _shown(result: RunResult, key: str, epochs: list[int]) -> tuple[int, sn.Network]:
+    """The epoch on screen and its network: the replay's (kept in ``session``), or the run's end."""
+    if len(epochs) < 2:
+        return result.shown_epoch, result.network
+    position = session.replay_position_index(key, epochs)
+    session.set_replay(epochs[position], key)  # an epoch no snapshot has (an old link's) becomes the nearest
+    return result.network_at(position)
+
+
+def _advance(key: str, epochs: list[int]) -> None:
+    """One frame of ▶: the next snapshot; after the last, stop (the whole page again, without the timer)."""
+    position = session.replay_position_index(key, epochs)
+    if position + 1 >= len(epochs):
+        session.set_playing(False, key)  # the replay stays at the last frame
+        st.rerun()
+    session.set_replay(epochs[position + 1], key)
+
+
+def _chart_options(key: str, sets: list[str]) -> tuple[bool, bool, tuple[str, ...]]:
+    """Log scale, confidence shading and which points: the charts' options, in one row."""
+    options = st.columns([1, 1, 1], vertical_alignment="center")
+    log_scale = options[0].toggle(
+        "Log scale", key=session.view_key(key, "log"), help="Shows the late, small improvements."
+    )
+    confidence = options[1].toggle(
+        "Confidence shading",
+        value=True,
+        key=session.view_key(key, "confidence"),
+        help="Paler where the network is unsure. Off: hard class regions.",
+    )
+    show = options[2].segmented_control(
+        "Points",
+        sets,
+        selection_mode="multi",
+        default=sets,
+        # one key per set of choices: a run without held-out points offers only "training"
+        key=session.view_key(key, "show" if len(sets) > 1 else "show_training"),
+        label_visibility="collapsed",
+    )
+    return log_scale, confidence, tuple(show or ())
+
+
+def _replay_controls(result: RunResult, key: str, epochs: list[int], playing: bool) -> None:
+    """The replay slider, ▶ (pause while it plays) and Go to best epoch."""
+    slider, play = st.columns([6, 1], vertical_alignment="bottom")
+    label = "Replay: the network at epoch"
+    if playing:  # a new slider each frame, not to be moved: the browser's value of the last one may lag behind
+        frame = epochs[session.replay_position_index(key, epochs)]
+        slider.select_slider(
+            label, epochs, frame, format_func=lambda e: fmt(e, ","), disabled=True, key=f"{key}.{frame}"
+        )
+    else:
+        slider.select_slider(
+            label,
+            epochs,
+            key=session.replay_key(key),
+            format_func=lambda e: fmt(e, ","),
+            help="Slide back through training: the map, the points, the figures and the marker on the loss curve.",
+        )
+    play.button(
+        "",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key=session.view_key(key, "play"),
+        on_click=_toggle_play,
+        args=(key, epochs),
+        help="Pause the replay." if playing else "Play the training back, to the end.",
+    )
+    run_controls.best_epoch_button(result, session.replay_key(key), key)
+
+
 def _toggle_play(key: str, epochs: list[int]) -> None:
-    playing_key = session.view_key(key, "playing")
-    playing = not st.session_state.get(playing_key)
-    if playing and st.session_state.get(key) == epochs[-1]:
-        st.session_state[key] = epochs[0]  # play from the start
-    st.session_state[playing_key] = playing
+    playing = not session.playing(key)
+    if playing and session.replay_position_index(key, epochs) == len(epochs) - 1:
+        session.set_replay(epochs[0], key)  # play from the start
+    session.set_playing(playing, key)
+
+
+def _details(result: RunResult, net: sn.Network, key: str) -> None:
+    """The confusion matrix and the fresh-points test, computed only when opened."""
+    details = st.expander(
+        "Confusion matrix, and the notebook's test on fresh points",
+        key=session.view_key(key, "details"),
+        on_change="rerun",
+    )
+    with details:
+        if details.open:  # computed only when opened: a closed one costs a redraw nothing
+            confusion(result, net, key)
 
 
 def confusion(result: RunResult, net: sn.Network, key: str) -> None:

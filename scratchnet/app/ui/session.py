@@ -14,10 +14,12 @@ from __future__ import annotations
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.links import Link
 from scratchnet.app.runs.result import RunResult, grew_from
+from scratchnet.app.runs.view import DATASET, FREE, Context, OpenedView, Source, View, training_view, view_of
 
 MY_RUNS_COUNT = 30  # runs remembered per browser session ...
 MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run is always kept)
@@ -25,11 +27,16 @@ MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run i
 # ---- the session's run ---------------------------------------------------------------------------
 WATCHER = "watcher"
 RUN = "run"
+RUN_SOURCE = "run.source"  # where the session's run's points come from (a runs.view.Source)
+CONTEXT = "view.context"  # free play, a lesson or a challenge, when set explicitly (a runs.view.Context)
 MY_RUNS = "my_runs"
 
 
 def watcher_id() -> str:
-    """This browser session's id, used to tell a job who is watching it."""
+    """This browser session's one identity: whose turn a run counts towards in the trainer pool, who
+    watches a job, and who submits to a class board. "" outside a session (a worker thread)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return ""
     return st.session_state.setdefault(WATCHER, uuid.uuid4().hex)
 
 
@@ -38,13 +45,117 @@ def current_run() -> TrainingJob | None:
     return st.session_state.get(RUN)
 
 
-def set_current_run(job: TrainingJob) -> None:
+def set_current_run(job: TrainingJob, source: Source | None = None) -> None:
+    """Make ``job`` the session's run, on points from ``source`` (by default: a built-in dataset, or
+    uploaded points when its configuration names some). The replay starts at the run's end."""
     st.session_state[RUN] = job
+    st.session_state[RUN_SOURCE] = (
+        source if source is not None else (Source("upload") if job.config.data_id else DATASET)
+    )
+    for key in (replay_key(), playing_key(), frame_key()):
+        st.session_state.pop(key, None)
 
 
-def show_result(result: RunResult) -> None:
+def show_result(result: RunResult, source: Source | None = None) -> None:
     """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell)."""
-    set_current_run(TrainingJob.finished(result))
+    set_current_run(TrainingJob.finished(result), source)
+
+
+def run_source() -> Source:
+    """Where the session's run's points come from."""
+    return st.session_state.get(RUN_SOURCE, DATASET)
+
+
+def set_context(context: Context) -> None:
+    """Say where the student is now (a lesson opened, a challenge joined, back to free play)."""
+    st.session_state[CONTEXT] = context
+
+
+def context() -> Context:
+    """Where the student is: as set by ``set_context``, else a challenge link's or an opened lesson's."""
+    if CONTEXT in st.session_state:
+        return st.session_state[CONTEXT]
+    challenge = st.session_state.get(CHALLENGE_LINK)
+    if challenge is not None and challenge.challenge_id:
+        return Context("challenge", challenge.challenge_id)
+    lesson = st.session_state.get(LESSON_ACTIVE)
+    return Context("lesson", lesson) if lesson else FREE
+
+
+def view() -> View | None:
+    """What is on screen (``runs/view.py``), or None before the first run: the session's run, how
+    far it trained, the replay's epoch and the context. The one way to read it; the address bar,
+    the Share links and the tiles are derived from it."""
+    job = current_run()
+    if job is None:
+        return None
+    source, where = run_source(), context()
+    if not job.done or job.result is None:
+        return training_view(job.config, source, where)
+    shown = replay_position(job.result)
+    return view_of(job.result, source, where).at(shown)
+
+
+def replay_key(view: str = "") -> str:
+    """The key of the replay slider of result view ``view`` (the Playground's when not given)."""
+    return view_key(view or RESULT, "replay")
+
+
+def playing_key(view: str = "") -> str:
+    """The key of "the replay of result view ``view`` is playing"."""
+    return view_key(replay_key(view), "playing")
+
+
+def frame_key(view: str = "") -> str:
+    """The key of the epoch the replay of result view ``view`` shows while ▶ plays (the slider's own key
+    is then not drawn: a slider moved by the server many times a second would race the browser's value)."""
+    return view_key(replay_key(view), "frame")
+
+
+def _replay_value(view: str) -> int | None:
+    return st.session_state.get(frame_key(view) if playing(view) else replay_key(view))
+
+
+def replay_position(result: RunResult, view: str = "") -> int | None:
+    """The epoch the replay of ``result`` shows, or None at its end (its last snapshot)."""
+    snapshots = result.history.snapshots
+    chosen = _replay_value(view)
+    if len(snapshots) < 2 or chosen is None or chosen == snapshots[-1].epoch:
+        return None
+    return chosen if any(snapshot.epoch == chosen for snapshot in snapshots) else None
+
+
+def replay_position_index(view: str, epochs: list[int]) -> int:
+    """Where in ``epochs`` (a run's snapshot epochs) the replay of result view ``view`` is (the last by default)."""
+    chosen = _replay_value(view)
+    if chosen in epochs:
+        return epochs.index(chosen)
+    if isinstance(chosen, int) and epochs:  # an epoch no snapshot has (a link's): the nearest one
+        return min(range(len(epochs)), key=lambda i: (abs(epochs[i] - chosen), epochs[i]))
+    return len(epochs) - 1
+
+
+def set_replay(epoch: int | None, view: str = "") -> None:
+    """Move the replay to ``epoch`` (None: its end): the frame while ▶ plays, else the slider (before it
+    is drawn, or in a callback)."""
+    key = frame_key(view) if playing(view) else replay_key(view)
+    if epoch is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = epoch
+
+
+def playing(view: str = "") -> bool:
+    return bool(st.session_state.get(playing_key(view)))
+
+
+def set_playing(on: bool, view: str = "") -> None:
+    """Start or stop ▶: the replay's epoch passes between the slider and the frame, so it stays where it is."""
+    if on == playing(view):
+        return
+    value = _replay_value(view)
+    st.session_state[playing_key(view)] = on
+    set_replay(value, view)
 
 
 def remember(result: RunResult) -> None:
@@ -68,6 +179,7 @@ def my_runs() -> list[RunResult]:
 
 # ---- the link the session was opened with ----------------------------------------------------------
 LINK = "link"
+LINK_VIEW = "link.view"  # what the first link asked for beyond its settings, until its run is on screen
 
 
 def link() -> Link | None:
@@ -75,8 +187,22 @@ def link() -> Link | None:
     return st.session_state.get(LINK)
 
 
-def set_link(opened: Link) -> None:
+def set_link(opened: Link, asked: OpenedView | None = None) -> None:
+    """Make ``opened`` the session's link; ``asked``: what the address bar asked for beyond its
+    settings (an untrained network, a replay epoch), for the first run the page shows."""
     st.session_state[LINK] = opened
+    if asked is not None:
+        st.session_state[LINK_VIEW] = asked
+
+
+def opened_view() -> OpenedView | None:
+    """What the session's first link asked for beyond its settings, until ``take_opened_view``."""
+    return st.session_state.get(LINK_VIEW)
+
+
+def take_opened_view() -> OpenedView | None:
+    """What the first link asked for, once: the page has put its run on screen."""
+    return st.session_state.pop(LINK_VIEW, None)
 
 
 def hidden() -> frozenset[str]:

@@ -7,10 +7,17 @@ import streamlit as st
 
 from scratchnet.app.runs import export, upload
 from scratchnet.app.runs.result import RunResult
+from scratchnet.app.runs.view import screen_config
+from scratchnet.app.ui import session
 
 
 def downloads(result: RunResult, points: upload.Points | None = None) -> None:
-    """Take it home: the weights, the history, a script that reproduces the run (and the points)."""
+    """Take it home: the weights, the history, a script that reproduces the run (and the points).
+
+    The script trains the run on screen (``session.view()``'s configuration: a paused run's says the
+    epochs it reached), as its link does."""
+    shown = session.view()
+    config = shown.config if shown is not None and not shown.training else screen_config(result)
     uploaded = result.config.data_id
     if uploaded and (points is None or points.fingerprint != uploaded):
         points = None  # the points of this run are no longer in this session: no script, no points file
@@ -37,7 +44,7 @@ def downloads(result: RunResult, points: upload.Points | None = None) -> None:
     if not uploaded or points is not None:
         cols[2].download_button(
             "Script (.py)",
-            lambda: export.reproduce_script(result.config, points),
+            lambda: export.reproduce_script(config, points),
             export.SCRIPT_FILE,
             mime="text/x-python",
             icon=":material/download:",
