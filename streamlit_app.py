@@ -3,5 +3,4 @@
 from scratchnet.app.playground import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Playground")
-view.page()
+nav.run_page("Playground", view.page)

@@ -3,6 +3,4 @@
 from scratchnet.app.challenges import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Challenges")
-
-view.page()
+nav.run_page("Challenges", view.page)

@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from scratchnet.app.ui import failure
+
 POLL_SECONDS = 0.5  # redraw interval while a run trains
 
 
@@ -26,12 +28,21 @@ def poll(
     live, one full-page rerun, then no timer. ``key`` names the fragment (several on one page)."""
     live = is_live()
 
-    @st.fragment(run_every=every if live else None, key=key)
-    def fragment() -> None:
+    def redraw() -> None:
         if live and not is_live():  # the timer's own redraw found it ended: the whole page, once
             st.rerun()
         draw()
         if live and not is_live():  # it ended while drawing (a draw may wait for a run about to end)
             st.rerun()
 
+    @st.fragment(run_every=every if live else None, key=key)
+    def fragment() -> None:
+        guarded(redraw)
+
     fragment()
+
+
+def guarded(draw: Callable[[], None]) -> None:
+    """A fragment's body, guarded like its page: a fragment's own rerun (its timer, a button in it)
+    calls the fragment alone, outside the page's guard, so each fragment body goes through here."""
+    failure.guarded(failure.current_page(), draw, fragment=True)

@@ -293,8 +293,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
     playing = bool(st.session_state.get(playing_key))
     sets = point_sets(result.data)
 
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
-    def charts_area() -> None:
+    def draw_charts() -> None:
         can_replay = replay and len(snapshots) > 1
         epoch, net = result.shown_epoch, result.network
         if can_replay:
@@ -364,6 +363,10 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
         with details:
             if details.open:  # computed only when opened: a closed one costs a redraw nothing
                 confusion(result, net, key)
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def charts_area() -> None:
+        live.guarded(draw_charts)
 
     charts_area()
 
