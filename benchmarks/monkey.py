@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +35,8 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=300)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     args = parser.parse_args()
+    board = tempfile.TemporaryDirectory()  # the monkey creates challenges: on a throwaway board
+    os.environ["SCRATCHNET_BOARD_URL"] = f"sqlite:///{board.name}/board.sqlite"
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings
     logging.getLogger("scratchnet.app").propagate = False  # the monkey counts the caught failures itself
 
@@ -45,7 +49,9 @@ def main() -> None:
             st.cache_data.clear()
             st.cache_resource.clear()
             Monkey(seed).romp(page, args.actions, tally)
-        print(f"{page:28} {len(seeds):>5} {tally.actions:>8} {len(tally.failures):>8} {tally.seconds:>8.1f}", flush=True)
+        print(
+            f"{page:28} {len(seeds):>5} {tally.actions:>8} {len(tally.failures):>8} {tally.seconds:>8.1f}", flush=True
+        )
         total.actions += tally.actions
         total.seconds += tally.seconds
         total.failures += tally.failures

@@ -8,6 +8,7 @@ own address (its query string after a run) in a fresh session. After each it rec
 when the page shows an exception, or an error message that is a Python error rather than the
 app's own words. ``drawn(at, page)`` says whether the page still draws its main chart or form.
 
+The class board is wherever ``SCRATCHNET_BOARD_URL`` says: the callers point it at a throwaway file.
 Training stays tiny: the settings that make a run long (epochs, points, units, sweep cells) are
 drawn from their low end only, and the Experiments replay runs at a small scale. Used by
 ``tests/test_app_monkey.py`` (a small budget) and ``benchmarks/monkey.py`` (a long one).
@@ -58,8 +59,15 @@ SMALL = {
 }
 #: A Python error drawn by the page as a message, rather than the app's own words.
 TRACEBACK = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception): ")
-#: What each page draws when it works: at least one chart, or (Challenges, with no challenge yet) its form.
-MAIN = {path: "chart" for path in PAGES} | {"pages/5_Challenges.py": "form"}
+#: What each page draws when it works, besides a chart: the button or form that starts its main part.
+MAIN = {
+    "streamlit_app.py": (),  # always a chart (the drawing canvas, the run's charts)
+    "pages/1_Experiments.py": ("Replay the notebook", "Compare"),
+    "pages/2_Under_the_hood.py": ("Take this step", "Check the gradients", "Train one to look inside"),
+    "pages/3_Sweep.py": ("Run sweep",),
+    "pages/4_Lessons.py": ("Open in the Playground",),
+    "pages/5_Challenges.py": ("Create challenge",),  # or, once a challenge is open, its board
+}
 TEST_SCALE = 0.02  # the Experiments replay at 2% of its epochs
 #: The pages with tabs that draw only the open one: the key that holds the open tab's label.
 TAB_KEYS = {"pages/1_Experiments.py": session.EXPERIMENTS_SECTION, "pages/2_Under_the_hood.py": session.HOOD_TAB}
@@ -138,6 +146,7 @@ class Monkey:
         self.seed = seed
         self.rng = random.Random(seed)
         self.caught = Caught()
+        self.at: AppTest | None = None  # the session the last romp ended in
 
     # ---- what a page offers -------------------------------------------------------------------------
     @staticmethod
@@ -173,7 +182,7 @@ class Monkey:
             high = _cap(key, widget.proto.max if widget.proto.has_max else 1e6)
             value = rng.choice([low, high, rng.uniform(low, high)])
             if widget.proto.data_type == widget.proto.INT:
-                value = int(round(value))
+                value = round(value)
             widget.set_value(value)
             return f"type {value!r} into {key!r}"
         if isinstance(widget, (et.TextInput, et.TextArea)):
@@ -233,6 +242,7 @@ class Monkey:
 
     def _romp(self, page: str, actions: int, tally: Tally) -> None:
         at, here = self.fresh(page), page
+        self.at = at
         self._run(at, here, 0, "open", tally)
         for step in range(1, actions + 1):
             roll = self.rng.random()
@@ -252,18 +262,16 @@ class Monkey:
                 action = f"open the tab {label!r}"
             elif roll < 0.24:  # wait for the session's run to end, as a student watching it would
                 action = "wait for the run"
-                run = at.session_state[session.RUN] if session.RUN in at.session_state else None
+                run = at.session_state[session.RUN] if session.RUN in at.session_state else None  # noqa: SIM401
                 if run is not None and hasattr(run, "wait"):
                     run.wait(30)
                 else:
                     time.sleep(0.2)  # other trainings (a replay, a sweep) get a moment to go on
             else:
                 offered = self.widgets(at)
-                if not offered:
-                    action = "rerun"
-                else:
-                    action = self._value(self.rng.choice(offered))
+                action = self._value(self.rng.choice(offered)) if offered else "rerun"
             tally.actions += 1
+            self.at = at
             self._run(at, here, step, action, tally)
 
     def _run(self, at: AppTest, page: str, step: int, action: str, tally: Tally) -> None:
@@ -277,7 +285,18 @@ class Monkey:
 
 
 def drawn(at: AppTest, page: str) -> bool:
-    """Whether ``page`` draws its main part: a chart, or for the Challenges page its form."""
-    if MAIN[page] == "form":
-        return bool(at.get("form")) or bool(at.get("vega_lite_chart"))
-    return bool(at.get("vega_lite_chart"))
+    """Whether ``page`` draws its main part: a chart, or the button or form that starts it. A page
+    waiting for a run (Under the hood's inside view trains one to look into) gets a few seconds."""
+    for _ in range(20):
+        if _shows_main(at, page):
+            return True
+        time.sleep(0.5)
+        at.run()
+    return False
+
+
+def _shows_main(at: AppTest, page: str) -> bool:
+    labels = [b.label for b in (*at.button, *at.get("form_submit_button"))]
+    if page == "pages/5_Challenges.py" and (at.dataframe or any("No submissions yet" in i.value for i in at.info)):
+        return True  # an open challenge's board: its table, or the note that it is empty yet
+    return bool(at.get("vega_lite_chart")) or any(label.startswith(MAIN[page]) for label in labels if MAIN[page])

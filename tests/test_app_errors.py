@@ -77,9 +77,7 @@ def test_a_failing_page_shows_a_friendly_message_a_way_on_and_logs_the_traceback
     assert not at.exception and failure.message(title) not in [str(w.value) for w in at.warning]
 
 
-def test_after_a_failure_the_next_action_works_and_nothing_the_student_made_is_lost(
-    fresh_caches, monkeypatch, caplog
-):
+def test_after_a_failure_the_next_action_works_and_nothing_the_student_made_is_lost(fresh_caches, monkeypatch, caplog):
     from scratchnet.app.playground import draw
     from scratchnet.app.playground import view as playground
 
@@ -106,9 +104,7 @@ def test_after_a_failure_the_next_action_works_and_nothing_the_student_made_is_l
     assert not at.exception and "1/" in shown(at)  # the lesson still counts as done
 
 
-def test_a_failure_inside_a_fragment_is_caught_there_and_the_rest_of_the_page_draws(
-    fresh_caches, monkeypatch, caplog
-):
+def test_a_failure_inside_a_fragment_is_caught_there_and_the_rest_of_the_page_draws(fresh_caches, monkeypatch, caplog):
     """A fragment's own rerun calls the fragment alone (outside the page's guard): its body is guarded too."""
     from scratchnet.app.playground import view as playground
 
