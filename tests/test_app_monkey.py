@@ -50,3 +50,31 @@ def test_a_seed_that_once_failed_no_longer_does(page, seed, actions, found, boar
     tally = Tally()
     romp(page, seed, actions, tally)
     assert not tally.failures, f"seed {seed} on {page} (once: {found}):\n" + "\n".join(map(str, tally.failures))
+
+
+def test_lesson_10s_route_through_drawn_xor_points_leaves_the_lessons_page_working(board, caplog):
+    """The route a student found: lesson 10, the XOR dataset, *Start from XOR* in the drawing panel,
+    train on those points, back to the Lessons page (once a ValueError on every return)."""
+    import logging
+
+    from app_helpers import app, settle
+
+    from scratchnet.app.ui import failure, session
+
+    caplog.set_level(logging.ERROR, logger=failure.LOG.name)
+    lessons = "pages/4_Lessons.py"
+    at = app(lessons, {"lesson": "own_points"}).run()
+    at.button(key=session.lesson_open_key("own_points")).click().run()
+    at.switch_page("streamlit_app.py")
+    settle(at)
+    at.selectbox(key=session.control_key("dataset")).set_value("xor").run()
+    next(b for b in at.button if b.label == "Start from XOR").click().run()
+    next(b for b in at.button if b.label == "Train on these points").click().run()
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    assert at.session_state[session.RUN].result.config.data_id, "trained on the drawn points"
+    for _ in range(2):  # every return, not only the first
+        at.switch_page(lessons).run()
+        assert not at.exception
+        assert not caplog.records, caplog.text
+        assert "Your own points" in at.title[0].value and drawn(at, lessons)

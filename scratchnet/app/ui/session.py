@@ -331,4 +331,5 @@ def last_action() -> dict[str, str]:
         return {}
     before = st.session_state[LAST_STATE]
     now = described()
-    return {key: value for key, value in now.items() if before.get(key) != value}
+    # a key new since then with nothing in it (a button not pressed, an empty choice) is no action
+    return {key: value for key, value in now.items() if before.get(key, "None") != value and value != "False"}
