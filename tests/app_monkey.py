@@ -22,6 +22,7 @@ import re
 import time
 import traceback
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from app_helpers import app
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -253,8 +254,8 @@ class Monkey:
             elif roll < 0.10:  # back to the starting page
                 here, action = page, f"switch back to {page}"
                 at.switch_page(page)
-            elif roll < 0.13:  # the page's own address, opened in a new session
-                query = {key: at.query_params[key][-1] for key in at.query_params}
+            elif roll < 0.13:  # one of the page's own links (its address, a share link), in a new session
+                here, query = self.rng.choice(own_links(at, here))
                 at, action = self.fresh(here, query), f"open {here} with {query}"
             elif roll < 0.18 and here in TAB_KEYS and at.tabs:  # another tab (a click on it reruns the page)
                 label = self.rng.choice([tab.label for tab in at.tabs])
@@ -282,6 +283,19 @@ class Monkey:
             tally.failures.append(Failure(page, self.seed, step, action, type(error).__name__, text))
             return
         self.check(at, page, step, action, tally)
+
+
+def own_links(at: AppTest, page: str) -> list[tuple[str, dict[str, str]]]:
+    """The links a page offers, as (page file, query): its own address after the run, and every
+    address it shows to copy (share links, a lesson's classroom link, a challenge's student link)."""
+    found = [(page, {key: at.query_params[key][-1] for key in at.query_params})]
+    by_path = {path.split("/")[-1].split("_", 1)[-1].removesuffix(".py"): path for path in PAGES[1:]}
+    shown = [str(e.value) for e in (*at.code, *at.text_input, *at.text_area)]
+    for url in (u for text in shown for u in re.findall(r"https?://\S+", text)):
+        parts = urlsplit(url)
+        target = by_path.get(parts.path.strip("/"), PAGES[0])
+        found.append((target, {key: values[-1] for key, values in parse_qs(parts.query).items()}))
+    return found
 
 
 def drawn(at: AppTest, page: str) -> bool:
