@@ -78,3 +78,24 @@ def test_lesson_10s_route_through_drawn_xor_points_leaves_the_lessons_page_worki
         assert not at.exception
         assert not caplog.records, caplog.text
         assert "Your own points" in at.title[0].value and drawn(at, lessons)
+
+
+def test_the_monkey_reports_a_failure_a_page_caught(board, monkeypatch):
+    """The monkey can fail: a lessons view that breaks on its third draw is found, with its type."""
+    from scratchnet.app.lessons import view
+
+    class Boom(RuntimeError):
+        pass
+
+    original, draws = view.standings, []
+
+    def flaky():
+        draws.append(1)
+        if len(draws) == 3:
+            raise Boom("the third draw")
+        return original()
+
+    monkeypatch.setattr(view, "standings", flaky)
+    tally = Tally()
+    romp("pages/4_Lessons.py", 0, 8, tally)
+    assert [(f.page, f.kind, f.text) for f in tally.failures] == [("pages/4_Lessons.py", "Boom", "the third draw")]
