@@ -144,3 +144,26 @@ def test_the_apps_configuration_shows_a_browser_no_error_details_and_the_readme_
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert "--client.showErrorDetails=full" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_failure_in_a_fragments_own_rerun_is_caught_and_the_next_tick_draws_again(fresh_caches, monkeypatch):
+    """The browser's timer reruns the polling fragment alone, outside the page's guard."""
+    from app_helpers import FragmentTimers
+
+    from scratchnet.app.ui import run_panel
+
+    timers = FragmentTimers(monkeypatch)
+    at = app(query={"epochs": "20000", "seed": "31"}).run()
+    ((fragment, _),) = timers.timers[-1].items()  # the run trains: one fragment polls
+    monkeypatch.setattr(run_panel, "progress_view", fail_once(run_panel.progress_view))
+    timers.rerun_fragment(fragment)
+    at.run()
+    assert not at.exception and not timers.whole[-1], "the fragment alone reran"
+    assert failure.message("Playground") in [str(w.value) for w in at.warning]
+    timers.rerun_fragment(fragment)  # the next tick
+    at.run()
+    assert not at.exception and failure.message("Playground") not in [str(w.value) for w in at.warning]
+    at.button(key=session.CANCEL).click()  # the long run is not needed any more
+    timers.rerun_fragment(fragment)
+    at.run()
+    assert at.session_state[session.RUN].done
