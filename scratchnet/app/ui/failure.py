@@ -4,8 +4,9 @@
 server's log (logger ``scratchnet.app``: the page, what changed since the session's last good run,
 the address's query and the traceback) and the student sees one friendly message with a button to
 try again and a link back to the Playground. Every page runs through it once (``nav.run_page``),
-and so does every fragment body (``live.poll``, the replay): a fragment's timer or button reruns
-the fragment function alone, outside the page's own ``try``.
+and so does every fragment body (``live.guarded``: ``live.poll``, the replay): a fragment's timer or
+button reruns the fragment alone, and Streamlit shows a fragment's exception in place on any run,
+so the page's own ``try`` never sees it.
 
 Nothing the student made is touched: runs, drawings and progress live in the session and in the
 shared caches, and the next action (or "Try again") simply draws the page afresh.

@@ -43,6 +43,8 @@ def poll(
 
 
 def guarded(draw: Callable[[], None]) -> None:
-    """A fragment's body, guarded like its page: a fragment's own rerun (its timer, a button in it)
-    calls the fragment alone, outside the page's guard, so each fragment body goes through here."""
+    """A fragment's body, guarded like its page. The page's guard never sees a fragment's error: a
+    fragment's own rerun (its timer, a button in it) calls the fragment alone, and on a whole-page run
+    Streamlit shows a fragment's exception in its place instead of passing it on. So each fragment
+    body goes through here."""
     failure.guarded(failure.current_page(), draw, fragment=True)
