@@ -1,5 +1,5 @@
 """The app's layout keeps to its rules: logic and charts never need Streamlit, no module grows past
-about 400 lines, and every page file is the same two lines (its configuration, then its view).
+about 400 lines, and every page file is the same one line (its title and its view, through nav.run_page).
 
 These read the source and import the modules in a fresh interpreter; nothing is drawn.
 """
