@@ -16,6 +16,7 @@ drawn from their low end only, and the Experiments replay runs at a small scale.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import re
@@ -96,6 +97,22 @@ class Tally:
     seconds: float = 0.0
 
 
+@functools.cache
+def files() -> tuple[tuple[str, bytes], ...]:
+    """What the monkey uploads: good points (a checkerboard of 2 classes, 3 blobs), and bad files."""
+    from scratchnet.app.lessons.measures import xor_points
+    from scratchnet.app.runs.points import points_csv
+
+    blobs = "x,y,label\n" + "".join(f"{i % 7 / 7 + c},{i % 5 / 5 - c},c{c}\n" for c in range(3) for i in range(12))
+    return (
+        ("xor.csv", points_csv(xor_points())),
+        ("blobs.csv", blobs.encode()),
+        ("empty.csv", b""),
+        ("[x](http://e.vil).csv", b"x,y,label\n1,2,<b>a</b>\nnan,inf,b\n"),
+        ("binary.csv", bytes(range(256)) * 4),
+    )
+
+
 def _set_formatted(widget: et.Widget, chosen: list[str], *, single: bool) -> None:
     """Choose options of a radio, select box, select slider, segmented control, pills or multiselect by
     their shown text, as the browser sends them. AppTest's own ``set_value`` wants the Python value
@@ -153,7 +170,7 @@ class Monkey:
     @staticmethod
     def widgets(at: AppTest) -> list[et.Widget]:
         kinds = ("slider", "select_slider", "selectbox", "radio", "button_group", "multiselect", "checkbox")
-        kinds += ("toggle", "number_input", "text_input", "text_area", "button")
+        kinds += ("toggle", "number_input", "text_input", "text_area", "button", "file_uploader")
         found = [w for kind in kinds for w in getattr(at, kind) if not getattr(w.proto, "disabled", False)]
         return found + [b for b in at.get("form_submit_button") if not b.proto.disabled]
 
@@ -186,6 +203,10 @@ class Monkey:
                 value = round(value)
             widget.set_value(value)
             return f"type {value!r} into {key!r}"
+        if isinstance(widget, et.FileUploader):
+            name, content = rng.choice(files())
+            widget.set_value((name, content, "text/csv"))
+            return f"upload {name!r} to {key!r}"
         if isinstance(widget, (et.TextInput, et.TextArea)):
             text = rng.choice(TEXTS)
             widget.set_value(text)
