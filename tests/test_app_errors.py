@@ -73,7 +73,7 @@ def test_a_failing_page_shows_a_friendly_message_a_way_on_and_logs_the_traceback
     logged = caplog.text
     assert repr(title) in record.getMessage() and "Query:" in record.getMessage()
     assert "Traceback" in logged and "Boom: unforeseen" in logged and "flaky" in logged  # the whole traceback
-    at.button(key=session.failure_key(title, False)).click().run()  # "Try again": the page draws
+    at.button(key=session.failure_key(title)).click().run()  # "Try again": the page draws
     assert not at.exception and failure.message(title) not in [str(w.value) for w in at.warning]
 
 
@@ -115,7 +115,7 @@ def test_a_failure_inside_a_fragment_is_caught_there_and_the_rest_of_the_page_dr
     assert not at.exception
     assert failure.message("Playground") in [str(w.value) for w in at.warning]
     assert "Take it home" in shown(at), "the page below the fragment is drawn"
-    assert at.button(key=session.failure_key("Playground", True)).label == "Try again"
+    assert at.button(key=session.failure_key("Playground", "result.charts")).label == "Try again"
     assert "'Playground'" in caplog.text and "Boom" in caplog.text
     at.run()
     assert failure.message("Playground") not in [str(w.value) for w in at.warning]
@@ -167,3 +167,13 @@ def test_a_failure_in_a_fragments_own_rerun_is_caught_and_the_next_tick_draws_ag
     timers.rerun_fragment(fragment)
     at.run()
     assert at.session_state[session.RUN].done
+
+
+def test_the_log_line_never_holds_a_teacher_key(fresh_caches, monkeypatch, caplog):
+    from scratchnet.app.challenges import view
+
+    monkeypatch.setattr(view, "page", fail_once(view.page))
+    caplog.set_level(logging.ERROR, logger=LOGGER)
+    at = app("pages/5_Challenges.py", {"challenge": "abcdEFGH", "key": "the-teachers-secret-key"}).run()
+    assert failure.message("Challenges") in [str(w.value) for w in at.warning]
+    assert "abcdEFGH" in caplog.text and "the-teachers-secret-key" not in caplog.text

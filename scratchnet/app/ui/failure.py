@@ -26,6 +26,7 @@ LOG = logging.getLogger("scratchnet.app")
 HOME = "streamlit_app.py"
 #: What each page calls the thing it draws, in the message ("Something went wrong drawing this lesson").
 WHAT = {"Lessons": "this lesson", "Challenges": "this challenge", "Sweep": "this sweep"}
+SECRET_PARAMETERS = ("key",)  # a teacher link's key: never written to a log
 
 
 def is_control_flow(error: BaseException) -> bool:
@@ -46,7 +47,7 @@ def message(where: str) -> str:
 def _log(where: str, error: Exception) -> None:
     """The full traceback, with what it takes to reproduce it, in the server's log."""
     try:
-        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        query = {key: ["…"] if key in SECRET_PARAMETERS else st.query_params.get_all(key) for key in st.query_params}
     except Exception:  # the log line must be written even when reading the address fails too
         query = {}
     LOG.error(
@@ -60,9 +61,9 @@ def _log(where: str, error: Exception) -> None:
     )
 
 
-def _show(where: str, fragment: bool) -> None:
+def _show(where: str, fragment: str | None) -> None:
     st.warning(message(where), icon=":material/sentiment_dissatisfied:")
-    again, home = st.columns(2) if not fragment else (st.container(), None)
+    again, home = st.columns(2) if fragment is None else (st.container(), None)
     # a fragment's button reruns the fragment: the way to try its part again without a reload
     again.button("Try again", key=session.failure_key(where, fragment), icon=":material/refresh:")
     if home is not None and where != "Playground":
@@ -74,9 +75,10 @@ def current_page() -> str:
     return session.page_shown() or "Playground"
 
 
-def guarded(where: str, draw: Callable[[], None], *, fragment: bool = False) -> None:
-    """Run ``draw()``; an ordinary error in it is logged and shown as a friendly message (see above)."""
-    if not fragment:
+def guarded(where: str, draw: Callable[[], None], *, fragment: str | None = None) -> None:
+    """Run ``draw()``; an ordinary error in it is logged and shown as a friendly message (see above).
+    ``fragment`` names the fragment whose body ``draw`` is (None for a whole page)."""
+    if fragment is None:
         session.set_page_shown(where)
     try:
         draw()
@@ -86,5 +88,5 @@ def guarded(where: str, draw: Callable[[], None], *, fragment: bool = False) -> 
         _log(where, error)
         _show(where, fragment)
     else:
-        if not fragment:
+        if fragment is None:
             session.remember_state()  # the next failure's "last action" is what changed after this run

@@ -37,14 +37,14 @@ def poll(
 
     @st.fragment(run_every=every if live else None, key=key)
     def fragment() -> None:
-        guarded(redraw)
+        guarded(redraw, key or "live")
 
     fragment()
 
 
-def guarded(draw: Callable[[], None]) -> None:
+def guarded(draw: Callable[[], None], name: str) -> None:
     """A fragment's body, guarded like its page. The page's guard never sees a fragment's error: a
     fragment's own rerun (its timer, a button in it) calls the fragment alone, and on a whole-page run
     Streamlit shows a fragment's exception in its place instead of passing it on. So each fragment
-    body goes through here."""
-    failure.guarded(failure.current_page(), draw, fragment=True)
+    body goes through here; ``name`` tells it from the page's other fragments."""
+    failure.guarded(failure.current_page(), draw, fragment=name)

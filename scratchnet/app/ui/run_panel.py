@@ -366,7 +366,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def charts_area() -> None:
-        live.guarded(draw_charts)
+        live.guarded(draw_charts, session.view_key(key, "charts"))
 
     charts_area()
 

@@ -299,9 +299,10 @@ def set_page_shown(title: str) -> None:
     st.session_state[PAGE_SHOWN] = title
 
 
-def failure_key(where: str, fragment: bool) -> str:
-    """The key of the "Try again" button of a failure on page ``where`` (in a fragment or not)."""
-    return f"failure.again.{where}.{'fragment' if fragment else 'page'}"
+def failure_key(where: str, fragment: str | None = None) -> str:
+    """The key of the "Try again" button of a failure on page ``where``, in fragment ``fragment``
+    (its name) or, for None, of the whole page."""
+    return f"failure.again.{where}.{fragment or 'page'}"
 
 
 def _simple(value: object) -> bool:
