@@ -208,8 +208,9 @@ class Lesson:
         """How ``result``'s settings differ from the setup, e.g. "lr 2, batch_size 16"."""
         config = result.config
         if config.data_id and config.data_id != self.setup.data_id:
-            # on own points the built-in data settings describe nothing (they keep whatever the controls
-            # showed, e.g. XOR with the setup's 3 classes, no valid pair): compare with the setup's own
+            # on own points the run's built-in data settings are whatever the controls showed (say XOR,
+            # at most 2 classes): mixed with the setup's 3 classes they are no valid configuration, so
+            # all four are the setup's
             config = config.replace(
                 data_id="", data_points=0, **{name: getattr(self.setup, name) for name in BUILT_IN_DATA}
             )
