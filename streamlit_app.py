@@ -5,5 +5,4 @@ from scratchnet.app.lessons import view as lessons  # noqa: F401 (its bar on the
 from scratchnet.app.playground import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Playground")
-view.page()
+nav.run_page("Playground", view.page)

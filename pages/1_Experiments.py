@@ -3,5 +3,4 @@
 from scratchnet.app.experiments import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Experiments")
-view.page()
+nav.run_page("Experiments", view.page)

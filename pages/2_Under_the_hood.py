@@ -3,5 +3,4 @@
 from scratchnet.app.ui import nav
 from scratchnet.app.under_the_hood import view
 
-nav.page_config("Under the hood")
-view.page()
+nav.run_page("Under the hood", view.page)

@@ -3,5 +3,4 @@
 from scratchnet.app.sweep import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Sweep")
-view.page()
+nav.run_page("Sweep", view.page)

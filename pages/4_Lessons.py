@@ -3,6 +3,4 @@
 from scratchnet.app.lessons import view
 from scratchnet.app.ui import nav
 
-nav.page_config("Lessons")
-
-view.page()
+nav.run_page("Lessons", view.page)

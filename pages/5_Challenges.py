@@ -4,5 +4,4 @@ from scratchnet.app.challenges import view
 from scratchnet.app.lessons import view as lessons  # noqa: F401 (names its lessons for the class view: ui/classroom.py)
 from scratchnet.app.ui import nav
 
-nav.page_config("Challenges")
-view.page()
+nav.run_page("Challenges", view.page)

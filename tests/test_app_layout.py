@@ -1,7 +1,7 @@
 """The app's layout keeps to its rules: imports only look down (the engine, then ``runs``, ``plots``,
 ``ui``, the page packages, the page files; no page package imports another), logic and charts never
-need Streamlit, no module grows past about 400 lines, and every page file is the same two lines (its
-configuration, then its view).
+need Streamlit, no module grows past about 400 lines, and every page file is the same one line (its
+title and its view, through nav.run_page).
 
 These read the source and import the modules in a fresh interpreter; nothing is drawn.
 """
@@ -197,15 +197,15 @@ def test_every_page_file_is_its_configuration_then_its_views_page(path: Path):
 
     assert path.read_text(encoding="utf-8").startswith('"""'), "a page starts with a docstring saying what it shows"
     statements, imports = page_calls(path)
-    assert len(statements) == 2, f"a page is two calls; {path.name} has: {statements}"
-    configure, draw = statements
+    assert len(statements) == 1, f"a page is one call; {path.name} has: {statements}"
+    (call,) = statements
     title = next((label for file, label, *_ in PAGES if ROOT / file == path), None)
     assert title is not None, f"{path.name} is not in nav.PAGES"
-    assert configure == f"nav.page_config({title!r})"
-    view = draw.removesuffix(".page()")
-    assert draw.endswith(".page()") and "." not in view, draw
+    assert call.startswith(f"nav.run_page({title!r}, ") and call.endswith(".page)"), call
+    view = call.removeprefix(f"nav.run_page({title!r}, ").removesuffix(".page)")
+    assert "." not in view, call
     assert any(name.endswith(f".view.{view}") or (name.endswith(".view") and view == "view") for name in imports), (
-        f"{path.name} draws with {view}.page() but imports {imports}"
+        f"{path.name} draws with {view}.page but imports {imports}"
     )
     assert "scratchnet.app.ui.nav" in imports
     assert all(name.startswith("scratchnet.app.") for name in imports), f"a page imports only the app: {imports}"

@@ -320,3 +320,15 @@ def test_no_percentage_is_written_by_hand(key):
     for rule in lesson.rules:
         for found in PERCENT.findall(rule.text):
             assert found in lesson.task, f"{key}: the goal wants {found}; the task does not say so"
+
+
+@pytest.mark.parametrize("dataset", ["xor", "moons", "circles"])
+def test_a_run_on_own_points_is_described_whatever_built_in_dataset_the_controls_showed(dataset):
+    """The run keeps the controls' dataset (here one of 2 classes) beside the setup's 3: its summary
+    compares with the setup's data settings, never builds that impossible pair (once a ValueError on
+    every return to the Lessons page)."""
+    lesson = BY_KEY["own_points"]
+    points = lesson.solution_points()
+    config = on_points(lesson.setup.replace(dataset=dataset, classes=2, epochs=50, l2=1e-4), points)
+    run = trainer(config, points)
+    assert lesson.changes(run) == "your own points, epochs 50, l2 0.0001"

@@ -36,6 +36,10 @@ def train(config: RunConfig, points: Points | None = None) -> RunResult:
     return summarize(config, data, net, train_run(config, data, net))
 
 
+#: The settings that describe a built-in dataset; a run on the student's own points does not use them.
+BUILT_IN_DATA = ("dataset", "samples", "classes", "noise")
+
+
 def on_points(config: RunConfig, points: Points) -> RunConfig:
     """``config`` on the student's own ``points`` (their fingerprint, classes and size)."""
     return config.replace(data_id=points.fingerprint, classes=points.classes, data_points=len(points))
@@ -170,7 +174,7 @@ class Lesson:
         """The fields the student cannot change here (hidden in the Playground): a run for this
         lesson keeps the setup's values of them."""
         return frozenset(name for name, spec in FIELDS.items() if name in self.hide or spec.group in self.hide) - (
-            {"dataset", "samples", "classes", "noise"} if self.own_data else frozenset()
+            frozenset(BUILT_IN_DATA) if self.own_data else frozenset()
         )
 
     def follows(self, result: RunResult) -> bool:
@@ -204,7 +208,12 @@ class Lesson:
         """How ``result``'s settings differ from the setup, e.g. "lr 2, batch_size 16"."""
         config = result.config
         if config.data_id and config.data_id != self.setup.data_id:
-            config = config.replace(data_id="", data_points=0, classes=self.setup.classes)
+            # on own points the run's built-in data settings are whatever the controls showed (say XOR,
+            # at most 2 classes): mixed with the setup's 3 classes they are no valid configuration, so
+            # all four are the setup's
+            config = config.replace(
+                data_id="", data_points=0, **{name: getattr(self.setup, name) for name in BUILT_IN_DATA}
+            )
             mine = "your own points, "
         else:
             mine = ""

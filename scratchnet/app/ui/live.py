@@ -24,6 +24,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from scratchnet.app.ui import failure
+
 POLL_SECONDS = 0.5  # redraw interval while a run trains
 
 _inside = threading.local()  # per script thread: the fragment being drawn, if any
@@ -34,16 +36,20 @@ class NestedFragmentError(RuntimeError):
 
 
 def fragment(body: Callable[[], None], *, run_every: float | None = None, key: str | None = None) -> Callable[[], None]:
-    """``st.fragment`` around ``body``, refused inside another fragment of the app."""
+    """``st.fragment`` around ``body``: refused inside another fragment of the app, and guarded like
+    its page (``failure.guarded``). The page's guard never sees a fragment's error: a fragment's own
+    rerun (its timer, a button in it) calls the fragment alone, and on a whole-page run Streamlit
+    shows a fragment's exception in its place instead of passing it on. ``key`` names it."""
+    name = key or body.__qualname__
 
     @functools.wraps(body)
     def guarded() -> None:
         outer = getattr(_inside, "name", None)
         if outer is not None:
-            raise NestedFragmentError(f"fragment {body.__qualname__!r} drawn inside fragment {outer!r}")
-        _inside.name = body.__qualname__
+            raise NestedFragmentError(f"fragment {name!r} drawn inside fragment {outer!r}")
+        _inside.name = name
         try:
-            body()
+            failure.guarded(failure.current_page(), body, fragment=name)
         finally:
             _inside.name = None
 
@@ -65,4 +71,4 @@ def poll(
         if live and not is_live():  # it ended while drawing (a draw may wait for a run about to end)
             st.rerun()
 
-    fragment(polled, run_every=every if live else None, key=key)()
+    fragment(polled, run_every=every if live else None, key=key or "live")()

@@ -1,12 +1,16 @@
 """The app's own page menu, with titles and icons (the pages/ folder would name the home page
-after its file). Every page calls ``page_config()`` first; ``.streamlit/config.toml`` hides the default."""
+after its file). Every page is one call, ``run_page(title, view.page)``: its configuration, the menu,
+then its view, guarded so that a failure shows a friendly message (``failure.py``), never a traceback.
+``.streamlit/config.toml`` hides the default menu."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from scratchnet.app.runs.links import hide_query
-from scratchnet.app.ui import classroom, links, session
+from scratchnet.app.ui import classroom, failure, links, session
 
 #: Each page: its file, its name, its icon in the menu (Material Symbols, drawn from a font that
 #: ships with Streamlit) and in the browser tab (an emoji: a Material icon there is fetched from
@@ -39,3 +43,14 @@ def page_config(title: str) -> None:
     classroom.keep_address()  # a student in a class keeps their personal address on every page
     menu()
     classroom.notice()
+
+
+def run_page(title: str, page: Callable[[], None]) -> None:
+    """The whole page ``title``: its configuration and menu, then ``page()``; a failure in either
+    is logged and shown as a friendly message with a way on (``failure.guarded``)."""
+
+    def draw() -> None:
+        page_config(title)
+        page()
+
+    failure.guarded(title, draw)
