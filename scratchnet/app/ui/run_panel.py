@@ -275,7 +275,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
         if key == session.RESULT:
             links.write_link()  # the address bar follows the replay
 
-    live.fragment(charts_area, run_every=PLAY_SECONDS if playing else None)()
+    live.fragment(charts_area, run_every=PLAY_SECONDS if playing else None, key=session.view_key(key, "charts"))()
 
 
 def _shown(result: RunResult, key: str, epochs: list[int]) -> tuple[int, sn.Network]:

@@ -472,6 +472,8 @@ def class_error() -> str | None:
 
 def set_class_error(message: str | None) -> None:
     st.session_state[CLASS_ERROR] = message
+
+
 # ---- a failure nobody foresaw (owner: ui/failure.py) ------------------------------------------------
 LAST_STATE = "failure.last_state"  # the session's simple values after its last good page run
 PAGE_SHOWN = "failure.page"  # the page this session draws (its fragments' failures are told as on it)
