@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -320,21 +320,20 @@ def served_app(timeout: float = 60.0, *, ports: range | None = None, output=subp
 
 
 def app_started(page, timeout: float = 60_000) -> None:
-    """Wait until the page's first script run has ended. A page not there after ``timeout`` ms is
-    loaded once more, with a warning saying what it showed. (Now and then a headless Chromium tab
-    here stays blank, or mounts and never runs: the cause is not known; see docs/reliability.md.)"""
+    """Wait until the page's first script run has ended. A page that has not by ``timeout`` ms fails
+    the test with its script state, what its console said and what it showed: a blank page is a bug
+    (docs/reliability.md, "The page that never started"), never loaded once more."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
         page.wait_for_selector(IDLE, timeout=timeout)
     except PlaywrightTimeout:
-        warnings.warn(
+        raise AssertionError(
             f"{page.url} had not finished its first script run after {timeout / 1000:.0f} s "
-            f"(script state {script_state(page)!r}); loading it again. It showed: {page_text(page)[:500]!r}",
-            stacklevel=2,
-        )
-        page.reload(wait_until="commit")
-        page.wait_for_selector(IDLE, timeout=timeout)
+            f"(script state {script_state(page)!r}; None: Streamlit's page never mounted). Its console said:\n"
+            + ("\n".join(console_errors(page)) or "nothing")
+            + f"\nIt showed: {page_text(page)[:500]!r}"
+        ) from None
 
 
 def script_state(page) -> str | None:
@@ -363,20 +362,97 @@ def page_kept_on_timeout(page, name: str, what: str):
         ) from None
 
 
+class ConsoleWatch:
+    """Every console error and uncaught page error of the pages a browser opens, by page.
+
+    Streamlit's frontend reports a page it cannot draw only there ("Bad delta path index" left a tab
+    blank, docs/reliability.md): a browser test that ignores the console can pass over a broken page."""
+
+    def __init__(self) -> None:
+        self.errors: dict[int, list[str]] = {}
+        self.urls: dict[int, str] = {}
+
+    def attach(self, page) -> None:
+        found = self.errors.setdefault(id(page), [])
+        self.urls[id(page)] = page.url
+
+        def on_console(message) -> None:
+            if message.type == "error" and not streamlits_own_probe(message.text, message.location.get("url", "")):
+                found.append(f"console: {message.text[:2000]}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: found.append(f"page error: {str(error)[:2000]}"))
+        page.on(
+            "framenavigated",
+            lambda frame: self.urls.__setitem__(id(page), frame.url) if frame == page.main_frame else None,
+        )
+
+    def all(self) -> list[str]:
+        return [f"{self.urls.get(key, '?')}: {error}" for key, errors in self.errors.items() for error in errors]
+
+
+def streamlits_own_probe(text: str, url: str) -> bool:
+    """A 404 Streamlit's frontend asks for on purpose: opened on a page's path (``/Sweep``), it first
+    looks for the server under that path (``/Sweep/_stcore/health``, ``.../host-config``), is told
+    404, and finds it at the root. Every other failed load is an error."""
+    path = urlsplit(url).path
+    return text.startswith("Failed to load resource") and path.endswith(("/_stcore/health", "/_stcore/host-config"))
+
+
+_WATCHES: dict[int, ConsoleWatch] = {}  # id(page) -> the watch that follows it
+
+
+def console_errors(page) -> list[str]:
+    """What ``page``'s console has reported as errors so far (console errors and uncaught page errors)."""
+    watch = _WATCHES.get(id(page))
+    return list(watch.errors.get(id(page), [])) if watch is not None else []
+
+
+class WatchedBrowser:
+    """A Playwright browser whose every page is watched (``ConsoleWatch``): the same calls as the
+    browser it wraps (``new_context``, ``new_page``, ...)."""
+
+    def __init__(self, browser, watch: ConsoleWatch) -> None:
+        self._browser, self.watch = browser, watch
+
+    def _attach(self, page) -> None:
+        _WATCHES[id(page)] = self.watch
+        self.watch.attach(page)
+
+    def new_page(self, *args, **kwargs):
+        page = self._browser.new_page(*args, **kwargs)
+        self._attach(page)
+        return page
+
+    def new_context(self, *args, **kwargs):
+        context = self._browser.new_context(*args, **kwargs)
+        context.on("page", self._attach)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @contextmanager
-def chromium():
-    """Headless Chromium, driven by Playwright."""
+def chromium(*, allow_console_errors: bool = False):
+    """Headless Chromium, driven by Playwright. Every page it opens is watched: a console error or an
+    uncaught page error anywhere fails the test at the end, with what the console said (unless
+    ``allow_console_errors``: a benchmark that counts them itself reads ``browser.watch``)."""
     from playwright.sync_api import sync_playwright
 
+    watch = ConsoleWatch()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         try:
-            yield browser
+            yield WatchedBrowser(browser, watch)
         finally:
             browser.close()
+    errors = watch.all()
+    if errors and not allow_console_errors:
+        raise AssertionError("the browser's console reported errors:\n" + "\n".join(errors))
 
 
 def trained(config: RunConfig, data: DataSplit | None = None) -> RunResult:

@@ -204,7 +204,7 @@ def test_a_projector_shows_the_map_the_network_and_the_loss_on_its_first_screen(
         )
     assert the_map["right"] <= loss["x"] + 1 and loss["right"] <= network["x"] + 1  # side by side: map, loss, network
     metrics = page.evaluate(BOX, "[data-testid=stMetric]")
-    assert len(metrics) == 6
+    assert len(metrics) == 7  # loss, train accuracy, held-out loss, test accuracy, epochs, time, epochs/s
     assert max(m["y"] for m in metrics) - min(m["y"] for m in metrics) < 5  # one row ...
     assert all(m["bottom"] <= the_map["y"] for m in metrics)  # ... above the charts
     assert max(m["height"] for m in metrics) < 110  # compact
