@@ -7,7 +7,18 @@ import base64
 
 import numpy as np
 import pytest
-from app_helpers import CHROMIUM, DRAWN, IDLE, app, app_started, chromium, page_kept_on_timeout, served_app, settle
+from app_helpers import (
+    CHROMIUM,
+    DRAWN,
+    IDLE,
+    app,
+    app_started,
+    chromium,
+    click_canvas,
+    page_kept_on_timeout,
+    served_app,
+    settle,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,9 +195,23 @@ def test_the_canvas_has_a_click_target_grid_and_the_points() -> None:
     spec = draw.canvas_chart(two_clusters()).to_dict()
     params = [*spec.get("params", []), *(param for layer in spec["layer"] for param in layer.get("params", []))]
     assert [param["name"] for param in params] == [draw.CLICK]
-    assert params[0]["select"]["nearest"] is True and params[0]["select"]["fields"] == ["x", "y"]
+    assert params[0]["select"]["nearest"] is True and params[0]["select"]["fields"] == ["x", "y", draw.VERSION_FIELD]
     targets = draw.grid()
     assert targets.min() == -draw.BOUND and targets.max() == draw.BOUND and len(targets) == draw.GRID_TICKS**2
+
+
+def test_the_canvas_names_its_axes_as_the_map_does() -> None:
+    spec = draw.canvas_chart(two_clusters()).to_dict()
+    titles = {layer["encoding"][axis]["title"] for layer in spec["layer"] for axis in ("x", "y")}
+    assert titles == {"x₁", "x₂"}
+
+
+def test_each_redraw_numbers_the_click_targets_anew() -> None:
+    """A click on the spot of the last click must still be a new selection: the targets carry the version."""
+    for version in (3, 4):
+        datasets = draw.canvas_chart(two_clusters(), version=version).to_dict()["datasets"].values()
+        targets = [row for rows in datasets for row in rows if draw.VERSION_FIELD in row]
+        assert len(targets) == draw.GRID_TICKS**2 and {row[draw.VERSION_FIELD] for row in targets} == {version}
 
 
 # ---- the panel on the Playground -------------------------------------------------------------------
@@ -207,11 +232,9 @@ def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
     assert len(drawing) == draw.MAX_DRAWN
     assert any("300 points drawn" in m.value for m in at.markdown)
     _button(at, "Train on these points").click()
-    at.run()
+    settle(at)  # it trains at once: no Train to press after it
     points = at.session_state[session.POINTS]
     assert points == drawing.to_points() and at.session_state[session.USE_POINTS] is True
-    next(b for b in at.sidebar.button if b.label == "Train").click()
-    settle(at)
     assert not at.exception
     result = at.session_state["run"].result
     assert result.config.data_id == points.fingerprint and result.config.classes == 3
@@ -248,6 +271,26 @@ def test_a_hostile_drawing_link_gets_a_message_and_the_page_works(case: str) -> 
     assert "Ignored the drawn points from the link" in shown and HOSTILE[case][1] in shown
     assert session.DRAWING not in at.session_state or len(at.session_state[session.DRAWING]) == 0
     assert at.session_state["run"].result is not None  # the link's run trained as usual
+
+
+@pytestmark_app
+def test_every_click_on_the_canvas_adds_a_point_even_on_the_same_spot() -> None:
+    """Clicks as the browser sends them (the chart's selection), twelve in a row, two of them on the
+    spot of the click before: each adds its point, and the canvas keeps one chart (one key)."""
+    at = settle(app(query={"epochs": "100"}))
+    spots = [(-1.5 + 0.25 * i, 1.2 - 0.2 * i) for i in range(10)]
+    spots[4:4] = [spots[3]]
+    spots.append(spots[-1])
+    ids = set()
+    for count, spot in enumerate(spots, start=1):
+        click_canvas(at, *spot)
+        assert not at.exception
+        drawing = at.session_state[session.DRAWING]
+        assert len(drawing) == count, f"click {count} at {spot} added no point"
+        np.testing.assert_allclose(drawing.X[-1], spot, atol=2 * draw.BOUND / (draw.GRID_TICKS - 1))
+        ids |= {c.proto.id for c in at.get("vega_lite_chart") if draw.CLICK in c.proto.spec}
+    assert len(ids) == 1
+    assert any(f"{len(spots)} points drawn" in m.value for m in at.markdown)
 
 
 # ---- a click in a real browser -----------------------------------------------------------------------

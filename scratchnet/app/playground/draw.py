@@ -190,18 +190,24 @@ def grid(ticks: int = GRID_TICKS) -> np.ndarray:
 
 # ---- the canvas -----------------------------------------------------------------------------------
 CLICK = "click"  # the name of the canvas's point selection: where the last click landed
+VERSION_FIELD = "n"  # a click target's field that changes with every redraw of the canvas
 
 
-def canvas_chart(drawing: Drawing, size: int = 420) -> alt.LayerChart:
+def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.LayerChart:
     """The drawing on its canvas, over an invisible grid of click targets.
 
     A point selection on the grid with ``nearest=True`` picks the grid point nearest the click
-    wherever it lands, so the selection tells where the click was (to ``grid``'s step).
+    wherever it lands, so the selection tells where the click was (to ``grid``'s step). Each target
+    also carries ``version`` (the canvas's redraw count): a click on the same spot as the last one
+    is then still a new selection, so the chart keeps one key and no click is lost to a key that
+    changed under it. The axes are named as on the decision map.
     """
     scale = alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False)
-    x, y = alt.X("x:Q", scale=scale, title="x"), alt.Y("y:Q", scale=scale, title="y")
-    targets = pd.DataFrame(grid(), columns=["x", "y"])
-    pick = alt.selection_point(name=CLICK, fields=["x", "y"], nearest=True, on="click", clear=False, empty=False)
+    x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
+    targets = pd.DataFrame(grid(), columns=["x", "y"]).assign(**{VERSION_FIELD: version})
+    pick = alt.selection_point(
+        name=CLICK, fields=["x", "y", VERSION_FIELD], nearest=True, on="click", clear=False, empty=False
+    )
     layers = [alt.Chart(targets).mark_point(opacity=0, size=10).encode(x, y).add_params(pick)]
     if len(drawing):
         classes = sorted(drawing.counts())

@@ -54,6 +54,7 @@ from scratchnet.app.runs import fresh
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult
+from scratchnet.app.runs.trainer import get_pool
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
 MAX_CACHED_BYTES = 200_000_000  # a run holds at most ~9 MB (100 000 epochs of history, 4 MB of snapshots)
@@ -113,6 +114,11 @@ def _session() -> str:
     """The browser session asking (the trainer pool takes turns between sessions); "" outside one."""
     context = get_script_run_ctx(suppress_warning=True)
     return context.session_id if context is not None else ""
+
+
+def new_run_wait(config: RunConfig) -> tuple[int, float | None]:
+    """(runs ahead, seconds to wait) for a new run of ``config`` from this session (``TrainerPool.new_run_wait``)."""
+    return get_pool().new_run_wait(config, _session())
 
 
 def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:

@@ -16,6 +16,7 @@ import streamlit as st
 
 import scratchnet as sn
 from scratchnet.app.plots import charts, frames
+from scratchnet.app.runs import cost
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
@@ -65,11 +66,15 @@ def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any 
     return map_col, loss_col, side_col
 
 
-def run_panel(*, replay: bool = True, side: Side | None = None) -> RunResult | None:
+def run_panel(*, replay: bool = True, side: Side | None = None, can_train: bool = True) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
-    result. Returns the result once there is one."""
+    result. Returns the result once there is one. ``can_train``: the settings shown may train now
+    (the prompt points at Train only when it can be pressed)."""
     if session.current_run() is None:
-        st.info("Press **Train** in the sidebar to train a network.")
+        if can_train:
+            st.info("Press **Train** in the sidebar to train a network.")
+        else:
+            st.info("Nothing has trained yet: the settings cannot train as they are. The sidebar says why.")
         return None
 
     drawn_for = session.current_run()
@@ -106,6 +111,11 @@ def _progress_unless_ending(job: TrainingJob) -> Progress:
     if left is not None and left < POLL_SECONDS and not job.wait(timeout=left + POLL_SECONDS / 5):
         progress = job.progress()  # it took longer than it said: draw where it is now
     return progress
+
+
+def queue_note(config: RunConfig) -> str:
+    """What a new run of ``config`` would wait behind ("" when a trainer is free for it)."""
+    return cost.queue_note(*cache.new_run_wait(config))
 
 
 def queued_text(progress: Progress) -> str:
