@@ -3,6 +3,7 @@
     python benchmarks/cost_fit.py            # the check: measured / estimated over a sample (minutes)
     python benchmarks/cost_fit.py --fit      # time the grid and random runs, print fitted costs (longer)
     python benchmarks/cost_fit.py --refit    # fit again from the times the last --fit saved
+    python benchmarks/cost_fit.py --recheck  # the check again from the times it saved (after a refit)
 
 Runs are timed the way the app's trainers train them: ``runs.result.train_run`` with the trainer's
 own callback (a clock read every epoch, the parameters copied every ``PUBLISH_SECONDS``), one BLAS
@@ -12,9 +13,9 @@ fitted to), the wall time adds whatever else the machine was doing.
 
 The estimate is the fit's central value (the app shows it as "about N s"), so the check prints the
 spread of measured / estimated (min, median, max; within 0.5-2 is the target) over a sample across
-the controls' range: the grid's corners (2-10 classes, up to 1 000 points per class, 0-4 hidden
-layers of up to 128 units, full batch and batches down to 1, 2-7 input features) and random runs
-between them. Each run trains for the epochs that make its estimate about ``--seconds``.
+the controls' range: the runs the app meets most, the corners (2-10 classes, up to 1 000 points per
+class, 0-4 hidden layers of up to 128 units, full batch and batches down to 1, 2-7 input features)
+and random runs between them. Each run trains for the epochs that make its estimate about ``--seconds``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -137,30 +139,54 @@ def spread(ratios: list[float] | np.ndarray) -> str:
     return f"min {low:.2f}, median {mid:.2f}, max {high:.2f}"
 
 
+CHECK_FILE = ROOT / "artifacts" / "cost_check.pkl"
+
+
+def corners() -> list[tuple[RunConfig, tuple[str, ...]]]:
+    """The runs the app meets most, and the costliest and cheapest corners of the controls' range."""
+    rows = [(config, FEATURE_SETS[0]) for config in ANCHORS]
+    for hidden, batch in itertools.product(((), (128, 128, 128, 128)), (0, 32)):
+        rows.append((RunConfig(classes=10, samples=1000, hidden=hidden, batch_size=batch), FEATURE_SETS[-1]))
+        rows.append((RunConfig(classes=2, samples=50, hidden=hidden, batch_size=batch), FEATURE_SETS[0]))
+    rows += [(RunConfig(classes=10, samples=100, hidden=(128,) * 4, batch_size=1), FEATURE_SETS[-1])]
+    return rows
+
+
 def check(seconds: float, count: int, seed: int, repeats: int) -> None:
-    """Time the grid and ``count`` random runs (seeds apart from the fit's) against their estimates."""
-    cpu_ratios, wall_ratios = [], []
-    print(
-        f"{'classes':>7} {'points':>6} {'hidden':>15} {'batch':>5} {'inputs':>6} {'epochs':>6}"
-        f" {'estimate':>8} {'wall':>6} {'cpu':>6} {'cpu/est':>7}"
-    )
-    for config, features in grid() + random_runs(count, seed + 1):
+    """Time the corners and ``count`` random runs (seeds apart from the fit's) against their estimates;
+    the timings are saved, so ``--recheck`` can hold them against costs fitted later."""
+    timings = []
+    for config, features in corners() + random_runs(count, seed + 1):
         config = with_features(config, features)
         config = config.replace(epochs=epochs_for(config, seconds))
-        estimate = cost.estimate_seconds(config)
         wall, cpu = timed(config, features, repeats)
-        shape = "x".join(map(str, config.hidden)) or "none"
+        timings.append((config, features, wall, cpu))
+        print(f"{len(timings):3}: {describe(config, features)}: cpu {cpu:.2f} s, wall {wall:.2f} s", flush=True)
+    CHECK_FILE.parent.mkdir(exist_ok=True)
+    CHECK_FILE.write_bytes(pickle.dumps((repeats, timings)))
+    spreads(repeats, timings)
+
+
+def describe(config: RunConfig, features: tuple[str, ...]) -> str:
+    shape = "x".join(map(str, config.hidden)) or "no hidden layer"
+    batch = f"batches of {config.batch_size}" if config.batch_size else "full batch"
+    return f"{config.classes} classes, {config.points} points, {shape}, {batch}, {len(features)} inputs, {config.epochs} epochs"
+
+
+def spreads(repeats: int, timings: list) -> None:
+    """Measured / estimated over the timed runs, on the CPU clock and on the wall clock."""
+    cpu_ratios = np.array([cpu / cost.estimate_seconds(config) for config, _, _, cpu in timings])
+    wall_ratios = np.array([wall / cost.estimate_seconds(config) for config, _, wall, _ in timings])
+    for i in np.argsort(np.abs(np.log(cpu_ratios)))[::-1][:5]:
+        config, features, _, cpu = timings[i]
         print(
-            f"{config.classes:7} {config.points:6} {shape:>15} {config.batch_size or 'all':>5} {len(features):6} "
-            f"{config.epochs:6} {estimate:8.2f} {wall:6.2f} {cpu:6.2f} {cpu / estimate:7.2f}",
-            flush=True,
+            f"  off the most: {cpu_ratios[i]:.2f} ({describe(config, features)}; estimate "
+            f"{cost.estimate_seconds(config):.2f} s, cpu {cpu:.2f} s)"
         )
-        cpu_ratios.append(cpu / estimate)
-        wall_ratios.append(wall / estimate)
-    print(f"measured / estimated over {len(cpu_ratios)} runs (medians of {repeats} timings each):")
-    print(f"  CPU clock (a quiet server): {spread(cpu_ratios)}")
-    print(f"  wall clock (this machine as it is): {spread(wall_ratios)}")
-    inside = min(cpu_ratios) >= 0.5 and max(cpu_ratios) <= 2
+    print(f"measured / estimated over {len(timings)} runs across the controls' range (medians of {repeats} timings):")
+    print(f"  CPU clock (the work itself, as on a quiet server): {spread(cpu_ratios)}")
+    print(f"  wall clock (this machine as it was): {spread(wall_ratios)}")
+    inside = cpu_ratios.min() >= 0.5 and cpu_ratios.max() <= 2
     print("within a factor of 2 either way" if inside else "OUTSIDE A FACTOR OF 2 somewhere")
 
 
@@ -229,6 +255,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fit", action="store_true", help="time random short runs and fit the costs")
     parser.add_argument("--refit", action="store_true", help="fit again from the last --fit's saved times")
+    parser.add_argument("--recheck", action="store_true", help="the check again on its saved times (new costs)")
     parser.add_argument("--runs", type=int, default=40, help="random runs beside the grid")
     parser.add_argument("--seconds", type=float, default=1.0, help="each run's estimated length")
     parser.add_argument("--repeats", type=int, default=3, help="timings per run (their median is kept)")
@@ -236,6 +263,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.refit:
         refit(ROOT / "artifacts" / "cost_fit.npz")
+    elif args.recheck:
+        spreads(*pickle.loads(CHECK_FILE.read_bytes()))
     elif args.fit:
         fit(args.runs, args.seconds, args.seed, args.repeats)
     else:

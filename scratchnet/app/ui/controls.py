@@ -22,7 +22,7 @@ from scratchnet.app.runs.config import (
     RunConfig,
     fit_classes,
 )
-from scratchnet.app.runs.cost import max_epochs
+from scratchnet.app.runs.cost import cost_verdict, max_epochs
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import session
@@ -335,6 +335,10 @@ def points_uploader() -> None:
     points = st.session_state.get(session.POINTS)
     if points is not None:
         st.toggle(f"Train on my points: {escape(points.describe())}", key=session.USE_POINTS, persist_state="session")
+        run, shown = session.current_run(), _shown(session.CONTROL_PREFIX)
+        trainable = shown is not None and not cost_verdict(shown).refused  # never point at a greyed-out Train
+        if own_points() is not None and trainable and (run is None or run.config.data_id != points.fingerprint):
+            st.info("Your points are ready: press **Train** to train on them.", icon=":material/upload_file:")
     st.download_button(
         "Sample CSV",
         upload.sample_csv(),

@@ -260,8 +260,12 @@ def boundary(
 
 def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
     """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per
-    run and options, drawn once without the marker; a replay move only adds its marker to it."""
+    run and options, drawn once without the marker; a replay move only adds its marker to it.
+    A run that blew up is drawn over the epochs it ran, on a log scale: a loss that grew thousands
+    of times in a few epochs would otherwise be a spike at the left edge over a flat line."""
     history, epochs = result.history, result.history.epochs_planned
+    if history.status == "diverged":
+        epochs, log_scale = max(history.epochs_run, 2), True
 
     def curve() -> alt.VConcatChart:
         losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
