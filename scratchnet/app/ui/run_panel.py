@@ -300,6 +300,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
     ``side`` panel the charts come before their options."""
     status_message(result)
     metrics_row(result)
+    st.space(20)  # room for a chart's toolbar, which shows above the chart on hover: it covered the tiles
     snapshots = result.history.snapshots
     epochs = [snapshot.epoch for snapshot in snapshots]
     replay_key = session.view_key(key, "replay")
