@@ -46,7 +46,7 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.cost import COST_WARN_SECONDS, estimate_seconds
+from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.result import DataSplit, Resume, make_network, make_optimizer, train_run
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -54,7 +54,7 @@ PUBLISH_SECONDS = 0.1
 TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (estimates can be off)
 NO_JOB = -1
 NEW_RUN = -2  # a run not submitted yet, in ``new_run_wait``'s play
-HEAVY_SECONDS = COST_WARN_SECONDS  # runs the app calls long take turns on one worker
+HEAVY_SECONDS = 4.0  # runs expected to train longer than this take turns on one worker
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 

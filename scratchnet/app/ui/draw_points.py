@@ -93,17 +93,23 @@ def opened_from_link() -> bool:
 
 
 def _clicked() -> None:
-    """The canvas was clicked: add a point of the chosen class there, or remove the nearest."""
+    """The canvas was clicked: for each click not seen before, add a point of the chosen class
+    there, or remove the nearest. (The selection holds every click since the canvas was last
+    drawn: two clicks that reached the server together are both in it.)"""
     state = st.session_state.get(session.DRAW_CANVAS)
-    spot = draw.clicked(getattr(state, "selection", None) if state is not None else None, draw.CLICK)
-    if spot is None:
+    seen = st.session_state.get(session.DRAW_SEEN, frozenset())
+    new = [click for click in draw.clicks(getattr(state, "selection", None), draw.CLICK) if click not in seen]
+    if not new:
         return
-    current = drawing()
-    if st.session_state.get(session.DRAW_MODE, "add") == "remove":
-        _set(current.remove_near(*spot))
-    else:
-        _set(current.add(*spot, int(st.session_state.get(session.DRAW_CLASS, 0))))
-    st.session_state[session.DRAW_VERSION] = st.session_state.get(session.DRAW_VERSION, 0) + 1  # a fresh selection
+    current, remove = drawing(), st.session_state.get(session.DRAW_MODE, "add") == "remove"
+    label = int(st.session_state.get(session.DRAW_CLASS, 0))
+    for x, y, _ in new:
+        current = current.remove_near(x, y) if remove else current.add(x, y, label)
+    _set(current)
+    version = st.session_state.get(session.DRAW_VERSION, 0)
+    # the clicks of the last few redraws (a click on a canvas about to be redrawn may come late)
+    st.session_state[session.DRAW_SEEN] = frozenset(click for click in {*seen, *new} if click[2] > version - 5)
+    st.session_state[session.DRAW_VERSION] = version + 1  # fresh click targets: the same spot is a new click
 
 
 def _start_from(config: RunConfig) -> None:
@@ -127,13 +133,13 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset(), train: Train 
 def _panel(config: RunConfig, hidden: frozenset[str], train: Train | None) -> None:
     if st.session_state.pop(session.DRAW_TRAINED, False):
         st.rerun()  # a run started from the panel: the sidebar and the run panel show it
-    current = drawing()
+    current, version = drawing(), st.session_state.get(session.DRAW_VERSION, 0)
     canvas, side = st.columns([3, 2])
     with side:
         _side(current, config, hidden, train)
     with canvas:
         st.altair_chart(
-            draw.canvas_chart(current, version=st.session_state.get(session.DRAW_VERSION, 0)),
+            draw.canvas_chart(current, version=version),
             on_select=_clicked,
             selection_mode=[draw.CLICK],
             width="content",  # its own square size: stretched, the canvas would not be square
