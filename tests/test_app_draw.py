@@ -200,6 +200,15 @@ def test_the_canvas_has_a_click_target_grid_and_the_points() -> None:
     assert targets.min() == -draw.BOUND and targets.max() == draw.BOUND and len(targets) == draw.GRID_TICKS**2
 
 
+def test_every_click_a_selection_holds_is_read_in_order() -> None:
+    """The canvas's selection keeps every click since its last redraw: two that reach the server
+    together are both there; rows that are not a spot and a version are left out."""
+    n = draw.VERSION_FIELD
+    rows = [{"x": 0.5, "y": -1.0, n: 3}, {"x": "left", "y": 0, n: 3}, {"x": 1, "y": 1}, {"x": -1, "y": 0.25, n: 4}]
+    assert draw.clicks({draw.CLICK: rows}, draw.CLICK) == [(0.5, -1.0, 3), (-1.0, 0.25, 4)]
+    assert draw.clicks(None, draw.CLICK) == [] and draw.clicks({draw.CLICK: "x"}, draw.CLICK) == []
+
+
 def test_the_canvas_names_its_axes_as_the_map_does() -> None:
     spec = draw.canvas_chart(two_clusters()).to_dict()
     titles = {layer["encoding"][axis]["title"] for layer in spec["layer"] for axis in ("x", "y")}
