@@ -185,6 +185,27 @@ def test_a_diverging_run_says_so_and_still_draws():
     curve = dataset_with(next(c for c in charts(at) if "vconcat" in c["spec"]), "epoch", "series", "loss")
     assert (curve["series"] == "training").sum() == result.history.diverged_at
     assert metric(at, "Train accuracy").endswith("%")
+    loss = next(c for c in charts(at) if "vconcat" in c["spec"])["spec"]["vconcat"][0]["layer"][0]["encoding"]
+    assert loss["x"]["scale"]["domain"][1] == max(result.history.epochs_run, 2)  # the epochs it ran, not 1 000
+    assert loss["y"]["scale"]["type"] == "log"  # a 15 000-fold loss over a few epochs: the curve stays visible
+
+
+def test_a_tiny_loss_is_written_in_significant_digits_not_as_zero():
+    from scratchnet.app.text import fmt, plural
+
+    assert fmt(6.5e-7, ".4f") == "6.5e-7" and fmt(0.1234, ".4f") == "0.1234" and fmt(0.0, ".4f") == "0.0000"
+    assert plural(1, "epoch") == "1 epoch" and plural(2_000, "epoch") == "2,000 epochs"
+
+
+def test_points_ready_to_train_prompt_train():
+    from scratchnet.app.runs import upload
+    from scratchnet.app.ui import session
+
+    at = settle(app(query=SHORT))
+    at.session_state[session.POINTS] = upload.read_points(upload.sample_csv())
+    at.session_state[session.USE_POINTS] = True
+    at.run()
+    assert any("press **Train**" in i.value for i in at.sidebar.info), [i.value for i in at.sidebar.info]
 
 
 def test_a_cached_configuration_does_not_train_again():
