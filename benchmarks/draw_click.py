@@ -41,7 +41,7 @@ def main() -> None:
             spot = (-1.5 + 0.25 * i, 1.2 - 0.2 * i)
             script_times.clear()
             start = time.perf_counter()
-            scope = click_canvas(at, *spot)
+            scope = click_canvas(at, *spot)["scope"]
             wall = time.perf_counter() - start
             assert not at.exception, at.exception
             times.append(sum(script_times))

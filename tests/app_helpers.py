@@ -168,10 +168,12 @@ def fragments_recorded():
         _SCOPE.clear()
 
 
-def click_canvas(at: AppTest, x: float, y: float, name: str = "click") -> str:
+def click_canvas(at: AppTest, x: float, y: float, name: str = "click", earlier: list | None = None) -> dict:
     """Click the chart holding the point selection ``name`` at ``(x, y)`` as the browser sends it:
     the selection's fields of the click target nearest the spot, as the chart's widget value; and
-    run the page (or, inside ``fragments_recorded``, the chart's fragment alone). Returns which."""
+    run the page (or, inside ``fragments_recorded``, the chart's fragment alone). ``earlier``: the
+    selection's rows of clicks before (a toggling selection keeps them). Returns the row sent and
+    where it ran (``"scope"``)."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     for element in at.get("vega_lite_chart"):
@@ -191,12 +193,13 @@ def click_canvas(at: AppTest, x: float, y: float, name: str = "click") -> str:
     row = targets.iloc[int(np.argmin(np.hypot(targets["x"] - x, targets["y"] - y)))]
     value = {field: row[field].item() if hasattr(row[field], "item") else row[field] for field in fields}
     states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {name: [value]}})))
+    rows = [*(earlier or []), value]
+    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {name: rows}})))
     fragment = _FRAGMENT_OF.get(element.proto.id, "")
     if fragment:
         _SCOPE.append(fragment)
     at._run(states)
-    return "its fragment" if fragment else "the whole page"
+    return {**value, "scope": "its fragment" if fragment else "the whole page"}
 
 
 def charts(at: AppTest) -> list[dict]:

@@ -302,6 +302,22 @@ def test_every_click_on_the_canvas_adds_a_point_even_on_the_same_spot() -> None:
     assert any(f"{len(spots)} points drawn" in m.value for m in at.markdown)
 
 
+@pytestmark_app
+def test_clicks_the_selection_still_holds_are_not_drawn_again() -> None:
+    """The browser's selection keeps every click since the canvas was made: after a switch to
+    "removes the nearest point", a click removes one point, not one for each click before it."""
+    at = settle(app(query={"epochs": "100"}))
+    sent = []
+    for spot in [(-1.0, 1.0), (0.6, 0.0), (-0.4, -0.9)]:
+        row = click_canvas(at, *spot, earlier=sent)
+        sent.append({k: v for k, v in row.items() if k != "scope"})
+    assert len(at.session_state[session.DRAWING]) == 3
+    at.radio(key=session.DRAW_MODE).set_value("remove").run()
+    click_canvas(at, 0.6, 0.0, earlier=sent)
+    drawing = at.session_state[session.DRAWING]
+    assert len(drawing) == 2 and not np.any(np.hypot(*(drawing.X - (0.6, 0.0)).T) < 0.1)
+
+
 # ---- a click in a real browser -----------------------------------------------------------------------
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)")

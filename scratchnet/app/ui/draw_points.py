@@ -106,10 +106,9 @@ def _clicked() -> None:
     for x, y, _ in new:
         current = current.remove_near(x, y) if remove else current.add(x, y, label)
     _set(current)
-    version = st.session_state.get(session.DRAW_VERSION, 0)
-    # the clicks of the last few redraws (a click on a canvas about to be redrawn may come late)
-    st.session_state[session.DRAW_SEEN] = frozenset(click for click in {*seen, *new} if click[2] > version - 5)
-    st.session_state[session.DRAW_VERSION] = version + 1  # fresh click targets: the same spot is a new click
+    # every click handled so far: the canvas's selection keeps them all (it persists across redraws)
+    st.session_state[session.DRAW_SEEN] = seen | set(new)
+    st.session_state[session.DRAW_VERSION] = st.session_state.get(session.DRAW_VERSION, 0) + 1  # fresh targets
 
 
 def _start_from(config: RunConfig) -> None:
