@@ -136,6 +136,81 @@ class FragmentTimers:
         self._fragment = fragment_id
 
 
+_FRAGMENT_OF: dict[str, str] = {}  # element id -> the fragment it was last drawn in ("" = the page)
+_SCOPE: list[str] = []  # the fragment the next run reruns alone
+
+
+@contextmanager
+def fragments_recorded():
+    """While inside, every AppTest run records the fragment each element was drawn in, and a
+    ``click_canvas`` on a chart inside a fragment reruns that fragment alone, as the browser does."""
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    original = LocalScriptRunner.run
+
+    def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
+        if _SCOPE:
+            request, fragment = runner.request_rerun, _SCOPE.pop()
+
+            def scoped(data):
+                accepted = request(data)
+                pending = runner._requests
+                pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
+                return accepted
+
+            runner.request_rerun = scoped
+        tree = original(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
+        for message in runner.forward_msgs():
+            if message.HasField("delta") and message.delta.HasField("new_element"):
+                element = message.delta.new_element
+                element_id = getattr(getattr(element, element.WhichOneof("type")), "id", "")
+                if element_id:
+                    _FRAGMENT_OF[element_id] = message.delta.fragment_id
+        return tree
+
+    LocalScriptRunner.run = run
+    try:
+        yield _FRAGMENT_OF
+    finally:
+        LocalScriptRunner.run = original
+        _FRAGMENT_OF.clear()
+        _SCOPE.clear()
+
+
+def click_canvas(at: AppTest, x: float, y: float, name: str = "click", earlier: list | None = None) -> dict:
+    """Click the chart holding the point selection ``name`` at ``(x, y)`` as the browser sends it:
+    the selection's fields of the click target nearest the spot, as the chart's widget value; and
+    run the page (or, inside ``fragments_recorded``, the chart's fragment alone). ``earlier``: the
+    selection's rows of clicks before (a toggling selection keeps them). Returns the row sent and
+    where it ran (``"scope"``)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        params = [*spec.get("params", []), *(p for layer in spec.get("layer", []) for p in layer.get("params", []))]
+        picked = [param for param in params if param.get("name") == name]
+        if picked:
+            break
+    else:
+        raise AssertionError(f"no chart with a selection named {name!r}")
+    fields = picked[0]["select"]["fields"]
+    targets = next(
+        frame
+        for d in element.proto.datasets
+        if set(fields) <= set((frame := convert_arrow_bytes_to_pandas_df(d.data.data)).columns)
+    )
+    row = targets.iloc[int(np.argmin(np.hypot(targets["x"] - x, targets["y"] - y)))]
+    value = {field: row[field].item() if hasattr(row[field], "item") else row[field] for field in fields}
+    states = at._tree.get_widget_states()
+    rows = [*(earlier or []), value]
+    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {name: rows}})))
+    fragment = _FRAGMENT_OF.get(element.proto.id, "")
+    if fragment:
+        _SCOPE.append(fragment)
+    at._run(states)
+    return {**value, "scope": "its fragment" if fragment else "the whole page"}
+
+
 def charts(at: AppTest) -> list[dict]:
     """Every Vega-Lite chart on the page: its spec and its datasets as DataFrames.
 

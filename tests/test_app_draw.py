@@ -7,7 +7,18 @@ import base64
 
 import numpy as np
 import pytest
-from app_helpers import DRAWN, IDLE, app, app_started, browser, chromium, page_kept_on_timeout, served_app, settle
+from app_helpers import (
+    DRAWN,
+    IDLE,
+    app,
+    app_started,
+    browser,
+    chromium,
+    click_canvas,
+    page_kept_on_timeout,
+    served_app,
+    settle,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,9 +195,32 @@ def test_the_canvas_has_a_click_target_grid_and_the_points() -> None:
     spec = draw.canvas_chart(two_clusters()).to_dict()
     params = [*spec.get("params", []), *(param for layer in spec["layer"] for param in layer.get("params", []))]
     assert [param["name"] for param in params] == [draw.CLICK]
-    assert params[0]["select"]["nearest"] is True and params[0]["select"]["fields"] == ["x", "y"]
+    assert params[0]["select"]["nearest"] is True and params[0]["select"]["fields"] == ["x", "y", draw.VERSION_FIELD]
     targets = draw.grid()
     assert targets.min() == -draw.BOUND and targets.max() == draw.BOUND and len(targets) == draw.GRID_TICKS**2
+
+
+def test_every_click_a_selection_holds_is_read_in_order() -> None:
+    """The canvas's selection keeps every click since its last redraw: two that reach the server
+    together are both there; rows that are not a spot and a version are left out."""
+    n = draw.VERSION_FIELD
+    rows = [{"x": 0.5, "y": -1.0, n: 3}, {"x": "left", "y": 0, n: 3}, {"x": 1, "y": 1}, {"x": -1, "y": 0.25, n: 4}]
+    assert draw.clicks({draw.CLICK: rows}, draw.CLICK) == [(0.5, -1.0, 3), (-1.0, 0.25, 4)]
+    assert draw.clicks(None, draw.CLICK) == [] and draw.clicks({draw.CLICK: "x"}, draw.CLICK) == []
+
+
+def test_the_canvas_names_its_axes_as_the_map_does() -> None:
+    spec = draw.canvas_chart(two_clusters()).to_dict()
+    titles = {layer["encoding"][axis]["title"] for layer in spec["layer"] for axis in ("x", "y")}
+    assert titles == {"x₁", "x₂"}
+
+
+def test_each_redraw_numbers_the_click_targets_anew() -> None:
+    """A click on the spot of the last click must still be a new selection: the targets carry the version."""
+    for version in (3, 4):
+        datasets = draw.canvas_chart(two_clusters(), version=version).to_dict()["datasets"].values()
+        targets = [row for rows in datasets for row in rows if draw.VERSION_FIELD in row]
+        assert len(targets) == draw.GRID_TICKS**2 and {row[draw.VERSION_FIELD] for row in targets} == {version}
 
 
 # ---- the panel on the Playground -------------------------------------------------------------------
@@ -207,11 +241,9 @@ def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
     assert len(drawing) == draw.MAX_DRAWN
     assert any("300 points drawn" in m.value for m in at.markdown)
     _button(at, "Train on these points").click()
-    at.run()
+    settle(at)  # it trains at once: no Train to press after it
     points = at.session_state[session.POINTS]
     assert points == drawing.to_points() and at.session_state[session.USE_POINTS] is True
-    next(b for b in at.sidebar.button if b.label == "Train").click()
-    settle(at)
     assert not at.exception
     result = at.session_state["run"].result
     assert result.config.data_id == points.fingerprint and result.config.classes == 3
@@ -252,6 +284,42 @@ def test_a_hostile_drawing_link_gets_a_message_and_the_page_works(case: str) -> 
     assert session.DRAWING not in at.session_state or len(at.session_state[session.DRAWING]) == 0
     result = at.session_state["run"].result  # the link's run trained as usual, on the built-in data
     assert result.config.epochs == 100 and not result.config.data_id and result.history.epochs_run == 100
+
+
+@pytestmark_app
+def test_every_click_on_the_canvas_adds_a_point_even_on_the_same_spot() -> None:
+    """Clicks as the browser sends them (the chart's selection), twelve in a row, two of them on the
+    spot of the click before: each adds its point, and the canvas keeps one chart (one key)."""
+    at = settle(app(query={"epochs": "100"}))
+    spots = [(-1.5 + 0.25 * i, 1.2 - 0.2 * i) for i in range(10)]
+    spots[4:4] = [spots[3]]
+    spots.append(spots[-1])
+    ids = set()
+    for count, spot in enumerate(spots, start=1):
+        click_canvas(at, *spot)
+        assert not at.exception
+        drawing = at.session_state[session.DRAWING]
+        assert len(drawing) == count, f"click {count} at {spot} added no point"
+        np.testing.assert_allclose(drawing.X[-1], spot, atol=2 * draw.BOUND / (draw.GRID_TICKS - 1))
+        ids |= {c.proto.id for c in at.get("vega_lite_chart") if draw.CLICK in c.proto.spec}
+    assert len(ids) == 1
+    assert any(f"{len(spots)} points drawn" in m.value for m in at.markdown)
+
+
+@pytestmark_app
+def test_clicks_the_selection_still_holds_are_not_drawn_again() -> None:
+    """The browser's selection keeps every click since the canvas was made: after a switch to
+    "removes the nearest point", a click removes one point, not one for each click before it."""
+    at = settle(app(query={"epochs": "100"}))
+    sent = []
+    for spot in [(-1.0, 1.0), (0.6, 0.0), (-0.4, -0.9)]:
+        row = click_canvas(at, *spot, earlier=sent)
+        sent.append({k: v for k, v in row.items() if k != "scope"})
+    assert len(at.session_state[session.DRAWING]) == 3
+    at.radio(key=session.DRAW_MODE).set_value("remove").run()
+    click_canvas(at, 0.6, 0.0, earlier=sent)
+    drawing = at.session_state[session.DRAWING]
+    assert len(drawing) == 2 and not np.any(np.hypot(*(drawing.X - (0.6, 0.0)).T) < 0.1)
 
 
 # ---- a click in a real browser -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ Playground."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson
 from scratchnet.app.lessons.model import PLACEHOLDER, on_points, standing, train
 from scratchnet.app.runs import links
 from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.runs.cost import cost_verdict
 from scratchnet.app.runs.result import RunResult
 
 KEYS = [lesson.key for lesson in LESSONS]
@@ -30,6 +32,31 @@ def trainer(config: RunConfig, points=None) -> RunResult:
 def solution_run(lesson: Lesson) -> RunResult:
     points = lesson.solution_points() if lesson.solution_points else None
     return trainer(lesson.solution, points)
+
+
+def quoted_runs(lesson: Lesson) -> set[RunConfig]:
+    """Every run a lesson opens, solves with or quotes a number of: its setup, its solution, and each
+    run its facts train (recorded by a trainer that trains them one epoch only: the run is what counts)."""
+    seen = {lesson.setup, lesson.solution}
+
+    def recording(config: RunConfig, points=None) -> RunResult:
+        seen.add(config)
+        return train(config.replace(epochs=1), points)
+
+    for fact in lesson.facts.values():
+        with contextlib.suppress(Exception):  # a one-epoch run may not give the number; its run is recorded
+            fact.measure(recording)
+    return seen
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_run_a_lesson_quotes_can_be_trained_in_the_app(key):
+    """Lesson 8 once quoted a batch-size-1 run the app refused to train."""
+    runs = quoted_runs(BY_KEY[key])
+    assert len(runs) >= 2
+    for config in runs:
+        verdict = cost_verdict(config)
+        assert not verdict.refused, f"{config}: {verdict.message}"
 
 
 # ---- the catalogue -----------------------------------------------------------------------------------

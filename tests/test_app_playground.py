@@ -89,6 +89,69 @@ def test_controls_train_what_they_show_and_write_the_link():
     assert at.query_params["lr"] == "0.01" and at.query_params["classes"] == "4"
 
 
+def test_a_dataset_with_a_fixed_class_count_shows_that_count_and_cannot_move_off_it():
+    at = settle(app(query=SHORT))
+    assert at.slider(key="cfg.classes").value == 3 and not at.slider(key="cfg.classes").disabled
+    at.selectbox(key="cfg.dataset").set_value("moons")
+    at.run()
+    classes = at.slider(key="cfg.classes")
+    assert classes.value == 2 and classes.disabled, "the slider shows the 2 classes moons uses, greyed out"
+    at.run()  # and keeps showing them: no note about a value the controls do not show
+    assert at.slider(key="cfg.classes").value == 2
+    assert not any("using 2" in i.value for i in at.sidebar.info)
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    settle(at)
+    assert at.session_state["run"].config.classes == 2 and at.session_state["run"].config.dataset == "moons"
+
+
+def test_a_link_with_a_class_count_its_dataset_cannot_take_opens_and_says_what_was_used():
+    at = settle(app(query={**SHORT, "dataset": "xor", "classes": "3"}))
+    assert not at.exception
+    assert at.session_state["run"].config.classes == 2
+    said = " ".join(m.value for m in (*at.warning, *at.sidebar.info))
+    assert "exactly 2 classes" in said and "using 2" in said
+    assert at.slider(key="cfg.classes").value == 2 and at.slider(key="cfg.classes").disabled
+
+
+def _epoch_options(at) -> list[int]:
+    return [int(str(option).replace(",", "")) for option in at.select_slider(key="cfg.epochs").options]
+
+
+def test_the_epochs_control_offers_only_what_the_network_shown_may_train():
+    from scratchnet.app.runs.cost import cost_verdict
+    from scratchnet.app.ui.controls import EPOCH_STEPS
+
+    at = settle(app(query=SHORT))
+    at.slider(key="cfg.samples").set_value(1000)
+    at.slider(key="cfg.classes").set_value(10)
+    at.slider(key="cfg.layers").set_value(2)
+    at.run()
+    at.slider(key="cfg.units0").set_value(128)
+    at.slider(key="cfg.units1").set_value(128)
+    at.run()
+    shown = RunConfig(samples=1000, classes=10, hidden=(128, 128))
+    offered = _epoch_options(at)
+    assert len(offered) < len(EPOCH_STEPS)
+    for epochs in offered:
+        assert epochs == 200 or not cost_verdict(shown.replace(epochs=epochs)).refused, epochs  # 200: the current
+
+
+def test_settings_over_the_limit_never_point_at_a_greyed_out_train():
+    at = settle(app(query={"samples": "1000", "classes": "10", "hidden": "128,128,128,128", "epochs": "20000"}))
+    assert not at.exception
+    assert next(b for b in at.sidebar.button if b.label == "Train").disabled
+    shown = " ".join(m.value for m in (*at.info, *at.warning, *at.sidebar.info, *at.sidebar.caption))
+    assert "Press **Train**" not in shown and "press **Train**" not in shown
+    assert any("limit" in e.value for e in at.sidebar.error)
+
+
+def test_the_controls_grey_out_what_has_no_effect():
+    at = settle(app(query={**SHORT, "test_share": "0"}))
+    assert at.slider(key="cfg.patience").disabled  # early stopping watches held-out points: there are none
+    at = settle(app(query={**SHORT, "optimizer": "notebook_gd"}))
+    assert at.select_slider(key="cfg.decay").disabled  # the notebook's gradient descent never applies it
+
+
 def test_a_link_round_trips_the_configuration_and_reuses_the_run():
     first = settle(app(query={"epochs": "150", "lr": "0.02", "hidden": "16,8", "dataset": "blobs"}))
     job = first.session_state["run"]
@@ -122,6 +185,27 @@ def test_a_diverging_run_says_so_and_still_draws():
     curve = dataset_with(next(c for c in charts(at) if "vconcat" in c["spec"]), "epoch", "series", "loss")
     assert (curve["series"] == "training").sum() == result.history.diverged_at
     assert metric(at, "Train accuracy").endswith("%")
+    loss = next(c for c in charts(at) if "vconcat" in c["spec"])["spec"]["vconcat"][0]["layer"][0]["encoding"]
+    assert loss["x"]["scale"]["domain"][1] == max(result.history.epochs_run, 2)  # the epochs it ran, not 1 000
+    assert loss["y"]["scale"]["type"] == "log"  # a 15 000-fold loss over a few epochs: the curve stays visible
+
+
+def test_a_tiny_loss_is_written_in_significant_digits_not_as_zero():
+    from scratchnet.app.text import fmt, plural
+
+    assert fmt(6.5e-7, ".4f") == "6.5e-7" and fmt(0.1234, ".4f") == "0.1234" and fmt(0.0, ".4f") == "0.0000"
+    assert plural(1, "epoch") == "1 epoch" and plural(2_000, "epoch") == "2,000 epochs"
+
+
+def test_points_ready_to_train_prompt_train():
+    from scratchnet.app.runs import upload
+    from scratchnet.app.ui import session
+
+    at = settle(app(query=SHORT))
+    at.session_state[session.POINTS] = upload.read_points(upload.sample_csv())
+    at.session_state[session.USE_POINTS] = True
+    at.run()
+    assert any("press **Train**" in i.value for i in at.sidebar.info), [i.value for i in at.sidebar.info]
 
 
 def test_a_cached_configuration_does_not_train_again():
@@ -274,6 +358,9 @@ def test_a_queued_run_says_how_long_it_will_wait():
         elapsed = time.monotonic() - started
         first_free = min(estimate_seconds(config) for config in busy) - elapsed  # the first trainer to come free
         assert 0.5 * first_free <= seconds <= max(estimate_seconds(config) for config in busy) + 1
+        at.select_slider(key="cfg.epochs").set_value(200)  # a run not trained yet: the queue it would join
+        at.run()
+        assert any("ahead of yours" in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
     finally:
         for job in jobs:
             job.cancel("test")

@@ -11,6 +11,7 @@ import pytest
 from app_helpers import trained
 
 from scratchnet.app.runs.config import RunConfig
+from scratchnet.app.runs.cost import cost_verdict
 from scratchnet.app.runs.presets import PRESETS, Claim, percent
 from scratchnet.app.runs.result import RunResult
 
@@ -85,3 +86,11 @@ def test_the_settings_a_caption_names_are_the_presets(name: str) -> None:
     epochs = re.search(r"(?<!within )(?<!\d)(\d{1,3}(?:[,  ]\d{3})*) epochs", text)
     if epochs:
         assert int(re.sub(r"\D", "", epochs.group(1))) == config.epochs, text
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_and_what_it_is_compared_with_can_be_trained_in_the_app(name: str) -> None:
+    preset = PRESETS[name]
+    for config in filter(None, (preset.config(), preset.versus_config())):
+        verdict = cost_verdict(config)
+        assert not verdict.refused, f"{name}: {verdict.message}"

@@ -24,6 +24,7 @@ import scratchnet as sn
 from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, OPTIMIZER_LABELS, RunConfig, to_query
 from scratchnet.app.runs.links import parse_hidden_list
 from scratchnet.app.runs.result import RunResult
+from scratchnet.app.text import plural
 
 #: The fields that decide which points a run trains and is scored on: fixed by the challenge.
 DATA_FIELDS = ("dataset", "samples", "classes", "noise", "data_seed", "test_share")
@@ -134,7 +135,7 @@ class ChallengeSpec:
 
     def rules(self) -> str:
         """The limits in one line, as students read them."""
-        layers = "no hidden layer" if not self.max_layers else f"at most {self.max_layers} hidden layer(s)"
+        layers = "no hidden layer" if not self.max_layers else f"at most {plural(self.max_layers, 'hidden layer')}"
         optimizers = " / ".join(sn.OPTIMIZER_CHOICES[name].short for name in self.optimizers)
         units = f" of at most {self.max_units} units" if self.max_layers else ""
         return f"{layers}{units}; at most {self.max_epochs:,} epochs; optimizers: {optimizers}."
@@ -219,7 +220,7 @@ def clamp(spec: ChallengeSpec, values: dict[str, Any]) -> tuple[dict[str, Any], 
     values, notes = {**values, **spec.data_values()}, []
     layers = values.get("hidden", ())
     if len(layers) > spec.max_layers:
-        notes.append(f"This challenge allows at most {spec.max_layers} hidden layer(s).")
+        notes.append(f"This challenge allows at most {plural(spec.max_layers, 'hidden layer')}.")
         layers = layers[: spec.max_layers]
     if any(units > spec.max_units for units in layers):
         notes.append(f"This challenge allows at most {spec.max_units} units in a hidden layer.")

@@ -182,6 +182,22 @@ def clicked(selection: object, name: str) -> tuple[float, float] | None:
     return (x, y) if math.isfinite(x) and math.isfinite(y) else None
 
 
+def clicks(selection: object, name: str) -> list[tuple[float, float, int]]:
+    """Every click a chart's selection holds (``{name: [{"x": .., "y": .., "n": ..}, …]}``), in
+    order: ``(x, y, version)``; rows that are not two finite numbers and a version are left out."""
+    rows = selection.get(name) if isinstance(selection, Mapping) else None
+    found = []
+    for row in rows if isinstance(rows, list) else []:
+        spot = clicked({name: [row]}, name)
+        try:
+            version = int(row[VERSION_FIELD])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if spot is not None:
+            found.append((*spot, version))
+    return found
+
+
 def grid(ticks: int = GRID_TICKS) -> np.ndarray:
     """The canvas's click targets: the spots a click snaps to, ``ticks`` per axis (rows of x, y)."""
     xs, ys = np.meshgrid(*[np.round(np.linspace(-BOUND, BOUND, ticks), 6)] * 2)
@@ -190,18 +206,25 @@ def grid(ticks: int = GRID_TICKS) -> np.ndarray:
 
 # ---- the canvas -----------------------------------------------------------------------------------
 CLICK = "click"  # the name of the canvas's point selection: where the last click landed
+VERSION_FIELD = "n"  # a click target's field that changes with every redraw of the canvas
 
 
-def canvas_chart(drawing: Drawing, size: int = 420) -> alt.LayerChart:
+def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.LayerChart:
     """The drawing on its canvas, over an invisible grid of click targets.
 
     A point selection on the grid with ``nearest=True`` picks the grid point nearest the click
-    wherever it lands, so the selection tells where the click was (to ``grid``'s step).
+    wherever it lands, so the selection tells where the click was (to ``grid``'s step). Every click
+    adds to the selection (``toggle``) until the canvas is redrawn, so clicks that reach the server
+    together (the browser sends only its latest selection) all arrive. Each target also carries
+    ``version`` (the canvas's redraw count): a click on the spot of one before a redraw is still a
+    new one. The axes are named as on the decision map.
     """
     scale = alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False)
-    x, y = alt.X("x:Q", scale=scale, title="x"), alt.Y("y:Q", scale=scale, title="y")
-    targets = pd.DataFrame(grid(), columns=["x", "y"])
-    pick = alt.selection_point(name=CLICK, fields=["x", "y"], nearest=True, on="click", clear=False, empty=False)
+    x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
+    targets = pd.DataFrame(grid(), columns=["x", "y"]).assign(**{VERSION_FIELD: version})
+    pick = alt.selection_point(
+        name=CLICK, fields=["x", "y", VERSION_FIELD], nearest=True, on="click", clear=False, empty=False, toggle="true"
+    )
     layers = [alt.Chart(targets).mark_point(opacity=0, size=10).encode(x, y).add_params(pick)]
     if len(drawing):
         classes = sorted(drawing.counts())

@@ -1,13 +1,18 @@
 """Draw your points: pick a class, click on the canvas to add a point (or remove the nearest), clear,
 or start from a dataset; then train on them like on an uploaded CSV. The drawing travels in a link.
 
-The logic (the drawing, its checks, its link code, the canvas chart) is ``draw.py``.
-A click reaches the server as the canvas's point selection; it is handled in the chart's
-``on_select`` callback, before the page redraws, and the chart then gets a new key so that the
-next click on the same spot is a new selection.
+The logic (the drawing, its checks, its link code, the canvas chart) is ``playground/draw.py``.
+The panel is a fragment: a click, a class or a button in it redraws the panel alone, not the page
+(a click costs a fraction of a second, not a page). A click reaches the server as the canvas's
+point selection; it is handled in the chart's ``on_select`` callback, before the panel redraws.
+The chart keeps one key (a click on a chart that is about to be redrawn still reaches it); each
+redraw numbers its click targets anew, so the next click on the same spot is a new selection.
+**Train on these points** makes the drawing the session's points and trains on them at once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -17,7 +22,9 @@ from scratchnet.app.runs.links import link_query
 from scratchnet.app.runs.points import Points, points_csv
 from scratchnet.app.runs.view import DRAW_PARAMETER, Source
 from scratchnet.app.text import escape
-from scratchnet.app.ui import cache, links, session
+from scratchnet.app.ui import cache, links, live, session
+
+Train = Callable[[], None]
 
 LINK_KEY = DRAW_PARAMETER  # the query parameter that carries a drawing
 MODES = {"add": "adds a point", "remove": "removes the nearest point"}
@@ -32,16 +39,23 @@ def _set(new: draw.Drawing) -> None:
     st.session_state[session.DRAWING] = new
 
 
-def _use(new: draw.Drawing) -> None:
+def _use(new: draw.Drawing) -> bool:
     """Make the drawing the session's own points, as an upload does (from a callback or before the
-    sidebar is drawn: the toggle's value may change only then)."""
+    sidebar is drawn: the toggle's value may change only then); False (and a note) when it cannot."""
     try:
         points = new.to_points()
     except ValueError as error:
         st.session_state[session.DRAW_NOTE] = str(error)
-        return
+        return False
     st.session_state[session.POINTS], st.session_state[session.USE_POINTS] = points, True
-    st.session_state[session.DRAW_NOTE] = f"Training on your drawing now: {points.describe()} Press Train."
+    return True
+
+
+def _train_on(new: draw.Drawing, train: Train) -> None:
+    """**Train on these points**: the drawing becomes the session's points and trains at once."""
+    if _use(new):
+        train()
+        st.session_state[session.DRAW_TRAINED] = True  # the panel's redraw hands over to the whole page
 
 
 def open_drawing_link() -> None:
@@ -90,18 +104,22 @@ def opened_from_link() -> bool:
 
 
 def _clicked() -> None:
-    """The canvas was clicked: add a point of the chosen class there, or remove the nearest."""
-    key = session.draw_canvas_key(st.session_state.get(session.DRAW_CANVAS, 0))
-    state = st.session_state.get(key)
-    spot = draw.clicked(getattr(state, "selection", None) if state is not None else None, draw.CLICK)
-    if spot is None:
+    """The canvas was clicked: for each click not seen before, add a point of the chosen class
+    there, or remove the nearest. (The selection holds every click since the canvas was last
+    drawn: two clicks that reached the server together are both in it.)"""
+    state = st.session_state.get(session.DRAW_CANVAS)
+    seen = st.session_state.get(session.DRAW_SEEN, frozenset())
+    new = [click for click in draw.clicks(getattr(state, "selection", None), draw.CLICK) if click not in seen]
+    if not new:
         return
-    current = drawing()
-    if st.session_state.get(session.DRAW_MODE, "add") == "remove":
-        _set(current.remove_near(*spot))
-    else:
-        _set(current.add(*spot, int(st.session_state.get(session.DRAW_CLASS, 0))))
-    st.session_state[session.DRAW_CANVAS] = st.session_state.get(session.DRAW_CANVAS, 0) + 1  # a fresh selection
+    current, remove = drawing(), st.session_state.get(session.DRAW_MODE, "add") == "remove"
+    label = int(st.session_state.get(session.DRAW_CLASS, 0))
+    for x, y, _ in new:
+        current = current.remove_near(x, y) if remove else current.add(x, y, label)
+    _set(current)
+    # every click handled so far: the canvas's selection keeps them all (it persists across redraws)
+    st.session_state[session.DRAW_SEEN] = seen | set(new)
+    st.session_state[session.DRAW_VERSION] = st.session_state.get(session.DRAW_VERSION, 0) + 1  # fresh targets
 
 
 def _start_from(config: RunConfig) -> None:
@@ -114,62 +132,70 @@ def summary(current: draw.Drawing) -> str:
     return f"{len(current)} point{'s' if len(current) != 1 else ''} drawn" + (f" ({counts})" if counts else "")
 
 
-def panel(config: RunConfig, hidden: frozenset[str] = frozenset()) -> None:
-    """The drawing panel: the canvas and its controls. ``config``: the controls' settings (the
-    dataset to start from, the link to share)."""
-    current = drawing()
+def panel(config: RunConfig, hidden: frozenset[str] = frozenset(), train: Train | None = None) -> None:
+    """The drawing panel: the canvas and its controls, redrawn alone on a click. ``config``: the
+    controls' settings (the dataset to start from, the link to share); ``train``: trains the
+    controls' settings on the session's points (what **Train** does)."""
+    live.fragment(_panel, key="draw.panel")(config, hidden, train)
+
+
+def _panel(config: RunConfig, hidden: frozenset[str], train: Train | None) -> None:
+    if st.session_state.pop(session.DRAW_TRAINED, False):
+        st.rerun()  # a run started from the panel: the sidebar and the run panel show it
+    current, version = drawing(), st.session_state.get(session.DRAW_VERSION, 0)
     canvas, side = st.columns([3, 2])
     with side:
-        st.radio(
-            "Class of new points",
-            range(draw.MAX_CLASSES),
-            format_func=lambda label: f"class {label}",
-            key=session.DRAW_CLASS,
-            horizontal=True,
-        )
-        st.radio("A click", list(MODES), format_func=MODES.get, key=session.DRAW_MODE, horizontal=True)
-        st.markdown(f"**{summary(current)}** · at most {draw.MAX_DRAWN}")
-        if current.full:
-            st.caption(f"The drawing is full: {draw.MAX_DRAWN} points travel in a link. Remove some to add more.")
-        start, clear = st.columns(2)
-        base = config if not config.data_id else RunConfig()  # on own points: the default dataset
-        start.button(
-            f"Start from {DATASET_LABELS[base.dataset]}",
-            on_click=_start_from,
-            args=(base,),
-            help=f"Replace the drawing with the points of this dataset as the controls set it (up to {draw.MAX_DRAWN}).",
-            width="stretch",
-        )
-        clear.button("Clear", on_click=_set, args=(draw.Drawing(),), width="stretch", disabled=not len(current))
-        problem = current.problem()
-        st.button(
-            "Train on these points",
-            type="primary",
-            on_click=_use,
-            args=(current,),
-            disabled=problem is not None,
-            width="stretch",
-            help="They become your own points, like an uploaded CSV; then press Train.",
-        )
-        note = st.session_state.pop(session.DRAW_NOTE, None)
-        if note:
-            st.info(escape(note), icon=":material/draw:")
-        if problem is not None:
-            st.caption(escape(problem))
-        else:
-            _take_away(current, {**link_query(config, hidden), LINK_KEY: current.encode()})
+        _side(current, config, hidden, train)
     with canvas:
         cache.show_chart(
-            draw.canvas_chart(current),
+            draw.canvas_chart(current, version=version),
             on_select=_clicked,
             selection_mode=[draw.CLICK],
             width="content",  # its own square size: stretched, the canvas would not be square
-            key=session.draw_canvas_key(st.session_state.get(session.DRAW_CANVAS, 0)),
+            key=session.DRAW_CANVAS,
         )
 
 
-def _take_away(current: draw.Drawing, query: dict[str, str]) -> None:
-    """A drawing's points as a CSV, and a link that opens the Playground with it (``query``)."""
+def _side(current: draw.Drawing, config: RunConfig, hidden: frozenset[str], train: Train | None) -> None:
+    """Beside the canvas: the class and the mode of a click, the count, the buttons, the link."""
+    st.radio(
+        "Class of new points",
+        range(draw.MAX_CLASSES),
+        format_func=lambda label: f"class {label}",
+        key=session.DRAW_CLASS,
+        horizontal=True,
+    )
+    st.radio("A click", list(MODES), format_func=MODES.get, key=session.DRAW_MODE, horizontal=True)
+    st.markdown(f"**{summary(current)}** · at most {draw.MAX_DRAWN}")
+    if current.full:
+        st.caption(f"The drawing is full: {draw.MAX_DRAWN} points travel in a link. Remove some to add more.")
+    start, clear = st.columns(2)
+    base = config if not config.data_id else RunConfig()  # on own points: the default dataset
+    start.button(
+        f"Start from {DATASET_LABELS[base.dataset]}",
+        on_click=_start_from,
+        args=(base,),
+        help=f"Replace the drawing with the points of this dataset as the controls set it (up to {draw.MAX_DRAWN}).",
+        width="stretch",
+    )
+    clear.button("Clear", on_click=_set, args=(draw.Drawing(),), width="stretch", disabled=not len(current))
+    problem = current.problem()
+    st.button(
+        "Train on these points",
+        type="primary",
+        on_click=_train_on if train is not None else _use,
+        args=(current, train) if train is not None else (current,),
+        disabled=problem is not None,
+        width="stretch",
+        help="They become your own points, like an uploaded CSV, and the network trains on them with the "
+        "sidebar's settings.",
+    )
+    note = st.session_state.pop(session.DRAW_NOTE, None)
+    if note:
+        st.info(escape(note), icon=":material/draw:")
+    if problem is not None:
+        st.caption(escape(problem))
+        return
     st.download_button(
         "The points (.csv)",
         points_csv(current.to_points()),
@@ -177,5 +203,5 @@ def _take_away(current: draw.Drawing, query: dict[str, str]) -> None:
         mime="text/csv",
         icon=":material/download:",
     )
-    url = links.share_url(query)
+    url = links.share_url({**link_query(config, hidden), LINK_KEY: current.encode()})
     st.text_input("Link to this drawing", url, help="Opens the Playground with these points drawn.")

@@ -88,6 +88,8 @@ def page() -> None:
             help="Train a network with these settings.",
         )
         {"ok": st.caption, "warn": st.warning, "refuse": st.error}[verdict.level](verdict.message)
+        if config is not None and not verdict.refused and (queued := run_panel.queue_note(config)):
+            st.caption(f"Then {queued}.")  # the wait said apart from the training time
         for note in notes if config is not None else []:
             st.info(escape(note))
         if "presets" not in link.hidden:
@@ -100,11 +102,16 @@ def page() -> None:
     bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
     shown = session.view()
     if config is not None and run is not None and config not in (run.config, shown.config):  # a paused run is both
-        st.info("The settings have changed since this run: press **Train** to train with them.", icon=":material/tune:")
-    result = run_panel.run_panel(side=network_panel)
+        st.info(
+            "The settings have changed since this run: press **Train** to train with them."
+            if not verdict.refused
+            else "The settings have changed since this run, and they cannot train as they are: see the sidebar.",
+            icon=":material/tune:",
+        )
+    result = run_panel.run_panel(side=network_panel, can_train=not verdict.refused)
     if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data
         with st.expander("Draw your points", icon=":material/draw:", expanded=draw_view.opened_from_link()):
-            draw_view.panel(config if config is not None else link.config, link.hidden)
+            draw_view.panel(config if config is not None else link.config, link.hidden, train_from_controls)
     if result is not None:
         st.subheader("Take it home")
         take_home.downloads(result, controls.own_points())

@@ -81,7 +81,7 @@ def loss_chart(
         tooltip = [
             alt.Tooltip("epoch:Q", format=","),
             alt.Tooltip("series:N"),
-            alt.Tooltip("loss:Q", format=".4f"),
+            alt.Tooltip("loss:Q", format=".4~g"),
             alt.Tooltip("accuracy:Q", format=".1%"),
         ]
         layers += hover_layers(base, x, series, tooltip)

@@ -13,6 +13,7 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import SNAPSHOTS, RunConfig
+from scratchnet.app.text import plural
 from scratchnet.training import snapshot_epochs
 
 SNAPSHOT_BUDGET_BYTES = 4_000_000  # per run: thins the replay snapshots of big networks
@@ -255,7 +256,7 @@ class RunResult:
             )
         if history.status == UNTRAINED:
             return "An untrained network, as its seed starts it: **Step** trains it one epoch, or ten, at a time."
-        return f"Trained {history.epochs_run:,} epochs in {history.seconds:.2f} s."
+        return f"Trained {plural(history.epochs_run, 'epoch')} in {history.seconds:.2f} s."
 
     @property
     def nbytes(self) -> int:

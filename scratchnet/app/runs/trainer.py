@@ -47,14 +47,15 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.runs.cost import COST_WARN_SECONDS, estimate_seconds
+from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.result import DataSplit, Resume, make_network, make_optimizer, train_run
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1
 TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (estimates can be off)
 NO_JOB = -1
-HEAVY_SECONDS = COST_WARN_SECONDS  # runs the app calls long take turns on one worker
+NEW_RUN = -2  # a run not submitted yet, in ``new_run_wait``'s play
+HEAVY_SECONDS = 4.0  # runs expected to train longer than this take turns on one worker
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 logger = logging.getLogger(__name__)
@@ -224,17 +225,35 @@ class TrainerPool:
 
     def wait_estimate(self, job_id: int) -> float | None:
         """About how many seconds until ``job_id`` starts training (None once it has started or
-        ended): the turns played forward, each worker freed when the estimated time of its run is up.
-        The estimates err long, so this does too."""
-        now = time.monotonic()
+        ended): the turns played forward, each worker freed when the expected time of its run is up."""
         with self._lock:
-            waiting, handed, cancelled = list(self._waiting), dict(self._handed), set(self._cancelled)
-            if all(queued.task.job_id != job_id for queued in waiting):
+            if all(queued.task.job_id != job_id for queued in self._waiting):
                 return None
-            ends = {
-                running: max(0.0, self._started.get(running, now) + _expected(queued) - now)
-                for running, queued in handed.items()
-            }
+            return self._play_forward(job_id, list(self._waiting))
+
+    def new_run_wait(self, config: RunConfig, owner: str = "") -> tuple[int, float | None]:
+        """For a run not submitted yet: how many runs would be ahead of it (training or waiting while
+        no trainer is free; 0 when one is) and about how many seconds it would wait for a trainer."""
+        remaining = max(1, config.epochs)
+        seconds = estimate_seconds(config.replace(epochs=remaining))
+        new = _Waiting(Task(NEW_RUN, config, None), owner, seconds > HEAVY_SECONDS, seconds)  # type: ignore[arg-type]
+        with self._lock:
+            if (
+                len(self._handed) < self._size
+                and _choose([*self._waiting, new], self._handed, set(), self._size) is new
+            ):
+                return 0, None
+            return len(self._waiting) + len(self._handed), self._play_forward(NEW_RUN, [*self._waiting, new])
+
+    def _play_forward(self, job_id: int, waiting: list[_Waiting]) -> float:
+        """The seconds until ``job_id`` (in ``waiting``) would start: the turns played forward from
+        now, each worker freed when its run's expected time is up (called with the lock held)."""
+        now = time.monotonic()
+        handed, cancelled = dict(self._handed), set(self._cancelled)
+        ends = {
+            running: max(0.0, self._started.get(running, now) + _expected(queued) - now)
+            for running, queued in handed.items()
+        }
         clock = 0.0
         while True:
             while len(handed) < self._size and (chosen := _choose(waiting, handed, cancelled, self._size)) is not None:

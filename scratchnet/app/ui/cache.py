@@ -51,6 +51,7 @@ from scratchnet.app.runs import fresh, view
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult
+from scratchnet.app.runs.trainer import get_pool
 from scratchnet.app.ui import session
 
 MAX_CACHED_RUNS = 128  # a sweep alone may ask for 64
@@ -112,6 +113,11 @@ class SharedRuns:
 def shared_runs() -> SharedRuns:
     """The one store every session shares (made on first use)."""
     return SharedRuns()
+
+
+def new_run_wait(config: RunConfig) -> tuple[int, float | None]:
+    """(runs ahead, seconds to wait) for a new run of ``config`` from this session (``TrainerPool.new_run_wait``)."""
+    return get_pool().new_run_wait(config, session.watcher_id())
 
 
 def start_run(config: RunConfig, data: DataSplit | None = None, parent: RunResult | None = None) -> TrainingJob:

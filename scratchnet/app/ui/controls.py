@@ -7,13 +7,22 @@ epochs and its optimizers): the widgets then cannot go past them, rather than be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
 
 from scratchnet.app.runs import upload
-from scratchnet.app.runs.config import FIELDS, MAX_HIDDEN_LAYERS, MAX_UNITS, RunConfig, fit_classes
+from scratchnet.app.runs.config import (
+    DATASET_LABELS,
+    DATASETS,
+    FIELDS,
+    MAX_HIDDEN_LAYERS,
+    MAX_UNITS,
+    RunConfig,
+    fit_classes,
+)
+from scratchnet.app.runs.cost import cost_verdict, max_epochs
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import session
@@ -116,9 +125,14 @@ def _stepped(
     formatter=fmt,
     prefix: str = session.CONTROL_PREFIX,
     limit: tuple | None = None,
+    keep: Callable[[Any], bool] | None = None,
+    disabled: bool = False,
 ) -> None:
+    """A select slider over ``STEPS[name]`` (and the current value), narrowed to ``limit`` and to
+    the steps ``keep`` accepts (the current value stays: the sidebar says when it cannot train)."""
     key = session.control_key(name, prefix)
-    options = {*STEPS[name], st.session_state.get(key, FIELDS[name].default)}
+    current = st.session_state.get(key, FIELDS[name].default)
+    options = {value for value in STEPS[name] if keep is None or keep(value)} | {current}
     if limit is not None:  # the steps inside the bounds, and the top bound itself (it may be no step)
         low, high = max(FIELDS[name].low, limit[0]), min(FIELDS[name].high, limit[1])
         current = _within(key, low, high, FIELDS[name].default)
@@ -126,18 +140,71 @@ def _stepped(
         if len(options) == 1:
             _only_value(label, formatter(current))
             return
-    st.select_slider(label, sorted(options), key=key, help=help, format_func=formatter, persist_state="session")
+    st.select_slider(
+        label, sorted(options), key=key, help=help, format_func=formatter, persist_state="session", disabled=disabled
+    )
 
 
-def _control(name: str, prefix: str = session.CONTROL_PREFIX, limits: Limits | None = None) -> None:
+def _offered(name: str, shown: RunConfig | None) -> Callable[[Any], bool] | None:
+    """Which steps of ``name`` to offer for the run the controls show: epochs the chosen network may
+    train (over the limit for it, an epoch count is always refused), and batch sizes smaller than
+    the training points (a batch that holds them all is the full batch, offered as "full")."""
+    if shown is None:
+        return None
+    if name == "epochs":
+        most = max_epochs(shown)
+        return lambda epochs: epochs <= most or epochs == min(EPOCH_STEPS)
+    if name == "batch_size":
+        return lambda size: size < shown.train_points
+    return None
+
+
+def _unused(name: str, shown: RunConfig | None) -> str | None:
+    """Why control ``name`` has no effect on the run the controls show (it is then drawn greyed out)."""
+    if shown is None:
+        return None
+    if name == "patience" and shown.test_share == 0:
+        return "Stopping early watches the held-out loss: hold some points out to use it."
+    if name == "decay" and shown.optimizer == "notebook_gd":
+        return "The notebook's gradient descent never applies its decay (its bug, kept as written)."
+    return None
+
+
+def _classes(key: str, limit: tuple | None, shown: RunConfig | None, help: str | None) -> None:
+    """The Classes slider, kept inside the chosen dataset's range: a dataset with a fixed count
+    shows that count, greyed out (a slider cannot move off it)."""
+    spec = FIELDS["classes"]
+    info = DATASETS.get(shown.dataset) if shown is not None else None
+    low, high = (info.min_classes, info.max_classes) if info is not None else (int(spec.low), int(spec.high))
+    if limit is not None:
+        low, high = max(low, int(limit[0])), min(high, int(limit[1]))
+    value = _within(key, low, high, int(spec.default))
+    if low >= high:
+        fixed = f"The {DATASET_LABELS[shown.dataset]} dataset has exactly {value} classes." if info else help
+        st.slider(
+            spec.label, int(spec.low), int(spec.high), key=key, disabled=True, help=fixed, persist_state="session"
+        )
+        return
+    st.slider(spec.label, low, high, step=1, key=key, help=help, persist_state="session")
+
+
+def _control(
+    name: str, prefix: str = session.CONTROL_PREFIX, limits: Limits | None = None, shown: RunConfig | None = None
+) -> None:
+    """One control; ``shown``: the run the controls show now (for the values that depend on others)."""
     spec = FIELDS[name]
     key = session.control_key(name, prefix)
-    common = {"key": key, "help": spec.help or None, "persist_state": "session"}
+    unused = _unused(name, shown)
+    common = {"key": key, "help": unused or spec.help or None, "persist_state": "session"}
     limit = (limits or {}).get(name)
-    if name in STEPS:
+    if name == "classes":
+        _classes(key, limit, shown, common["help"])
+    elif name in STEPS:
         named = {"epochs": lambda v: fmt(v, ","), "batch_size": lambda v: "full" if v == 0 else str(v)}
         formatter = named.get(name, fmt)
-        _stepped(name, spec.label, spec.help, formatter, prefix, limit)
+        _stepped(
+            name, spec.label, unused or spec.help, formatter, prefix, limit, _offered(name, shown), unused is not None
+        )
     elif spec.kind == "choice":
         labels = dict(spec.choices)
         allowed = [choice for choice in labels if limit is None or choice in limit]
@@ -151,13 +218,14 @@ def _control(name: str, prefix: str = session.CONTROL_PREFIX, limits: Limits | N
     elif name in ("data_seed", "seed"):
         st.number_input(spec.label, int(spec.low), int(spec.high), step=1, **common)
     elif spec.kind == "int":
-        _bounded_slider(spec.label, int(spec.low), int(spec.high), key, limit, int(spec.default), help=common["help"])
+        more = {"help": common["help"], "disabled": unused is not None}
+        _bounded_slider(spec.label, int(spec.low), int(spec.high), key, limit, int(spec.default), **more)
     else:
         low, high = float(spec.low), float(spec.high)
         if limit is not None:
             low, high = max(low, float(limit[0])), min(high, float(limit[1]))
             _within(key, low, high, float(spec.default))
-        st.slider(spec.label, low, high, step=0.01, **common)
+        st.slider(spec.label, low, high, step=0.01, disabled=unused is not None, **common)
 
 
 def _hidden_layers(prefix: str = session.CONTROL_PREFIX, limits: Limits | None = None) -> None:
@@ -219,7 +287,15 @@ def controls(
                 ):
                     continue  # a setting the chosen optimizer does not read (momentum for Adam) is hidden
                 else:
-                    _control(name, prefix, limits)
+                    _control(name, prefix, limits, _shown(prefix))
+
+
+def _shown(prefix: str) -> RunConfig | None:
+    """The run the controls show so far (the controls drawn above this one have their new values)."""
+    config, _ = read(RunConfig(), prefix=prefix)
+    if config is not None and prefix == session.CONTROL_PREFIX:
+        config = with_points(config, own_points())
+    return config
 
 
 def preset_picker(on_pick) -> None:
@@ -262,6 +338,10 @@ def points_uploader() -> None:
     points = st.session_state.get(session.POINTS)
     if points is not None:
         st.toggle(f"Train on my points: {escape(points.describe())}", key=session.USE_POINTS, persist_state="session")
+        run, shown = session.current_run(), _shown(session.CONTROL_PREFIX)
+        trainable = shown is not None and not cost_verdict(shown).refused  # never point at a greyed-out Train
+        if own_points() is not None and trainable and (run is None or run.config.data_id != points.fingerprint):
+            st.info("Your points are ready: press **Train** to train on them.", icon=":material/upload_file:")
     st.download_button(
         "Sample CSV",
         upload.sample_csv(),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -35,7 +36,9 @@ class NestedFragmentError(RuntimeError):
     """A fragment was drawn inside another: see this module's docstring for why that is refused."""
 
 
-def fragment(body: Callable[[], None], *, run_every: float | None = None, key: str | None = None) -> Callable[[], None]:
+def fragment(
+    body: Callable[..., None], *, run_every: float | None = None, key: str | None = None
+) -> Callable[..., None]:
     """``st.fragment`` around ``body``: refused inside another fragment of the app, and guarded like
     its page (``failure.guarded``). The page's guard never sees a fragment's error: a fragment's own
     rerun (its timer, a button in it) calls the fragment alone, and on a whole-page run Streamlit
@@ -43,13 +46,13 @@ def fragment(body: Callable[[], None], *, run_every: float | None = None, key: s
     name = key or body.__qualname__
 
     @functools.wraps(body)
-    def guarded() -> None:
+    def guarded(*args: Any, **kwargs: Any) -> None:
         outer = getattr(_inside, "name", None)
         if outer is not None:
             raise NestedFragmentError(f"fragment {name!r} drawn inside fragment {outer!r}")
         _inside.name = name
         try:
-            failure.guarded(failure.current_page(), body, fragment=name)
+            failure.guarded(failure.current_page(), lambda: body(*args, **kwargs), fragment=name)
         finally:
             _inside.name = None
 

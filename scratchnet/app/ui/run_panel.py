@@ -16,6 +16,7 @@ import streamlit as st
 
 import scratchnet as sn
 from scratchnet.app.plots import charts, frames
+from scratchnet.app.runs import cost
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
@@ -63,16 +64,20 @@ def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any 
     return map_col, loss_col, side_col
 
 
-def run_panel(*, replay: bool = True, side: Side | None = None) -> RunResult | None:
+def run_panel(*, replay: bool = True, side: Side | None = None, can_train: bool = True) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
-    result. Returns the result once there is one.
+    result. Returns the result once there is one. ``can_train``: the settings shown may train now
+    (the prompt points at Train only when it can be pressed).
 
     The result is drawn by the full script run, never by the polling fragment: it holds fragments
     of its own (the replay), and fragments must not nest (``live.fragment`` says why). A run about
     to end is awaited here, so a short run's first full run already draws its result."""
     job = session.current_run()
     if job is None:
-        st.info("Press **Train** in the sidebar to train a network.")
+        if can_train:
+            st.info("Press **Train** in the sidebar to train a network.")
+        else:
+            st.info("Nothing has trained yet: the settings cannot train as they are. The sidebar says why.")
         return None
     job.watch(session.watcher_id())
     if not job.done:
@@ -118,6 +123,11 @@ def _progress_unless_ending(job: TrainingJob) -> Progress:
     if left is not None and left < POLL_SECONDS and not job.wait(timeout=left + POLL_SECONDS / 5):
         progress = job.progress()  # it took longer than it said: draw where it is now
     return progress
+
+
+def queue_note(config: RunConfig) -> str:
+    """What a new run of ``config`` would wait behind ("" when a trainer is free for it)."""
+    return cost.queue_note(*cache.new_run_wait(config))
 
 
 def queued_text(progress: Progress) -> str:
@@ -215,8 +225,12 @@ def boundary(
 
 def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
     """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per run
-    and options; a replay move draws it with its marker's table (``charts.replay_rows``), building nothing."""
+    and options; a replay move draws it with its marker's table (``charts.replay_rows``), building nothing.
+    A run that blew up is drawn over the epochs it ran, on a log scale: a loss that grew thousands
+    of times in a few epochs would otherwise be a spike at the left edge over a flat line."""
     history, epochs = result.history, result.history.epochs_planned
+    if history.status == "diverged":
+        epochs, log_scale = max(history.epochs_run, 2), True
 
     def curve() -> alt.VConcatChart:
         losses, lrs = frames.loss_frame(history), frames.lr_frame(history)
@@ -258,6 +272,7 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
             _advance(key, epochs)
         epoch, net = _shown(result, key, epochs)
         metrics_row(result, cache.tiles(result, epoch if len(epochs) > 1 and epoch != epochs[-1] else None))
+        st.space(20)  # room for a chart's toolbar, which shows above the chart on hover: it covered the tiles
         charts_row = st.container() if side is not None else None  # made first, so drawn above the options
         log_scale, confidence, show = _chart_options(key, point_sets(result.data))
         map_col, loss_col, side_col = _chart_columns(side, charts_row)
