@@ -134,14 +134,15 @@ def test_standing_counts_tries_and_keeps_a_goal_once_met():
     met = standing(lesson, [setup, miss, solution])
     assert met.passed and met.passing is solution
     assert standing(lesson, [miss], passed_before=True).passed
-    everything = logic.progress([setup, solution])
+    everything = logic.progress({"units": [setup, solution]})
     assert everything["units"].passed and set(everything) == set(KEYS)
+    assert not any(found.passed or found.tries for key, found in everything.items() if key != "units")
 
 
 def test_a_lesson_says_how_a_run_differs_from_its_setup():
     lesson = BY_KEY["batches"]
-    assert lesson.changes(trainer(lesson.solution)) == "batch_size 16"
-    assert lesson.changes(trainer(lesson.setup)) == "the setup as it opened"
+    assert lesson.changes(trainer(lesson.solution)) == "batches of 16"
+    assert lesson.changes(trainer(lesson.setup)) == "the lesson's starting settings"
 
 
 # ---- the page ------------------------------------------------------------------------------------------
@@ -320,3 +321,76 @@ def test_no_percentage_is_written_by_hand(key):
     for rule in lesson.rules:
         for found in PERCENT.findall(rule.text):
             assert found in lesson.task, f"{key}: the goal wants {found}; the task does not say so"
+
+
+# ---- credit only for runs made for the lesson -----------------------------------------------------------
+def _open_from_lessons(key: str):
+    """A session that opened lesson ``key`` from the Lessons page and waited for its starting run."""
+    from scratchnet.app.ui import session
+
+    at = app(PAGE, {"lesson": key}).run()
+    at.button(key=session.lesson_open_key(key)).click().run()
+    at.switch_page("streamlit_app.py")
+    return settle(at)
+
+
+def _train(at):
+    next(b for b in at.sidebar.button if b.label == "Train").click()
+    return settle(at)
+
+
+def test_the_default_run_meets_no_lesson(fresh_caches):
+    at = settle(app("streamlit_app.py"))
+    assert BY_KEY["momentum_adam"].rules[0].met(at.session_state["run"].result)  # it would meet lesson 6's goal ...
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    text = _texts(at)
+    assert f"0 of {len(LESSONS)}" in text and "Goal met" not in text  # ... but it was not made for it
+    assert not any(option.endswith("✓") for option in at.sidebar.radio[0].options)
+
+
+def test_a_run_made_after_leaving_the_lesson_does_not_count(fresh_caches):
+    from scratchnet.app.ui import session
+
+    lesson = BY_KEY["units"]
+    at = _open_from_lessons(lesson.key)
+    at.switch_page(PAGE).run()
+    at.button(key=session.LESSON_LEAVE).click().run()  # free play again
+    at.switch_page("streamlit_app.py")
+    settle(at)
+    at.session_state[session.units_key(0)] = 32
+    _train(at)
+    assert lesson.passed(at.session_state["run"].result)  # it would meet the goal ...
+    at.switch_page(PAGE).run()
+    assert "Goal met" not in _texts(at) and f"0 of {len(LESSONS)}" in _texts(at)  # ... made for no lesson
+    assert "No try yet" in _texts(at)
+
+
+def test_step_and_continue_are_not_offered_when_the_lesson_fixes_the_epochs(fresh_caches):
+    at = _open_from_lessons("batches")
+    labels = [button.label for button in at.button]
+    assert "Continue" not in labels and "Step +1" not in labels
+    assert any("keeps the number of epochs fixed" in caption.value for caption in at.caption)
+    overfitting = _open_from_lessons("overfitting")  # this one leaves the epochs to the student
+    assert "Continue" in [button.label for button in overfitting.button]
+
+
+def test_lesson_10_with_xor_copied_into_the_drawing_does_not_crash_or_count(fresh_caches):
+    from scratchnet.app.ui import session
+
+    lesson = BY_KEY["own_points"]
+    at = _open_from_lessons(lesson.key)
+    at.session_state[session.control_key("dataset")] = "xor"
+    at.session_state[session.control_key("classes")] = 2
+    at.run()
+    next(b for b in at.button if b.label.startswith("Start from")).click().run()
+    next(b for b in at.button if b.label == "Train on these points").click().run()
+    _train(at)
+    assert not at.exception
+    result = at.session_state["run"].result
+    assert result.config.data_id and result.config.dataset == "xor"
+    assert not lesson.passed(result)
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    text = _texts(at)
+    assert "Not yet" in text and "copied unchanged" in text

@@ -10,10 +10,11 @@ Streamlit here (``model`` says what each part means).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from scratchnet.app.lessons.measures import final, gradient_error, rises, sample_fingerprint, xor_points
+from scratchnet.app.lessons.measures import final, gradient_error, origin, rises, xor_points
 from scratchnet.app.lessons.model import (
     UNDER_THE_HOOD,
     Fact,
@@ -348,13 +349,9 @@ OWN_POINTS_LESSON = Lesson(
     "training accuracy below 75%.",
     rules=(
         Rule(
-            "points of your own",
-            lambda result: bool(result.config.data_id) and result.config.data_id != sample_fingerprint(),
-            lambda result: (
-                "the sample file"
-                if result.config.data_id == sample_fingerprint()
-                else ("a built-in dataset" if not result.config.data_id else "your own")
-            ),
+            "points of your own (drawn or uploaded, not a built-in dataset or the sample file)",
+            lambda result: origin(result.config) == "your own",
+            lambda result: origin(result.config) if origin(result.config) != "your own" else "yes",
         ),
         Rule(
             "training accuracy below 75%",
@@ -389,10 +386,10 @@ LESSONS: tuple[Lesson, ...] = (
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 
-def progress(runs, passed_before: frozenset[str] = frozenset()) -> dict[str, Standing]:
-    """Every lesson's standing against this session's ``runs`` (oldest first); ``passed_before``
-    names the lessons already met in this session."""
-    return {lesson.key: standing(lesson, runs, lesson.key in passed_before) for lesson in LESSONS}
+def progress(runs: Mapping[str, Sequence], passed_before: frozenset[str] = frozenset()) -> dict[str, Standing]:
+    """Every lesson's standing against the runs made for it (``runs[key]``, oldest first; a run
+    made for no lesson counts for none); ``passed_before`` names the lessons already met."""
+    return {lesson.key: standing(lesson, runs.get(lesson.key, ()), lesson.key in passed_before) for lesson in LESSONS}
 
 
 def measure(fact: Fact, trainer: Trainer = train) -> float:

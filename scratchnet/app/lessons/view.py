@@ -16,7 +16,6 @@ import streamlit as st
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
-from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
 from scratchnet.app.ui import controls, links, run_panel, session
 
@@ -27,20 +26,20 @@ TAB_KEYS = {UNDER_THE_HOOD: session.HOOD_TAB}  # the pages whose tabs a lesson m
 
 
 # ---- this session's runs and progress -----------------------------------------------------------------
-def _runs() -> list[RunResult]:
-    """This session's finished runs, oldest first, its current run last (once)."""
-    runs = session.my_runs()
-    job = session.current_run()
-    if job is not None and job.done and job.result is not None and not any(run is job.result for run in runs):
-        runs.append(job.result)
-    return runs
+def _harvest() -> None:
+    """Record the session's run with the lesson it was made for, once it has finished (a run made in
+    free play, or reopened, counts for no lesson)."""
+    job, key = session.current_run(), session.run_lesson()
+    if key in BY_KEY and job is not None and job.done and job.result is not None:
+        session.add_lesson_run(key, job.result)
 
 
 def standings() -> dict[str, Standing]:
-    """Every lesson's standing; a goal met once stays met for the session."""
-    passed = frozenset(st.session_state.get(session.LESSON_PASSED, ()))
-    found = progress(_runs(), passed)
-    st.session_state[session.LESSON_PASSED] = {key for key, standing in found.items() if standing.passed}
+    """Every lesson's standing, from the runs made for it; a goal met once stays met until the
+    student resets the lesson."""
+    _harvest()
+    found = progress({key: session.lesson_runs(key) for key in BY_KEY}, session.passed_lessons())
+    session.set_passed_lessons(frozenset(key for key, standing in found.items() if standing.passed))
     return found
 
 
@@ -66,8 +65,9 @@ def open_lesson(lesson: Lesson) -> None:
     if not lesson.own_data:
         st.session_state[session.USE_POINTS] = False  # the lesson's data, not the student's points
     controls.load(lesson.setup)
+    session.set_active_lesson(lesson.key, lesson.locked)  # runs from here on are made for this lesson
+    session.set_lesson_link_entered(lesson.key)  # the Playground's ?lesson= below is this, already entered
     run_panel.train(lesson.setup)  # its starting point, trained: where the task begins
-    st.session_state[session.LESSON_ACTIVE] = lesson.key
     st.switch_page(lesson.page, query_params=playground_query(lesson))
 
 
@@ -83,7 +83,7 @@ def leave_lessons() -> None:
     opened = session.link()
     if opened is not None:
         session.set_link(Link(opened.config))
-    st.session_state.pop(session.LESSON_ACTIVE, None)
+    session.set_active_lesson(None)
 
 
 def _from_link() -> None:
@@ -129,7 +129,7 @@ def _menu(found: dict[str, Standing]) -> Lesson:
             on_change=_picked,
             persist_state="session",
         )
-        if session.hidden() or st.session_state.get(session.LESSON_ACTIVE):
+        if session.hidden() or session.active_lesson():
             st.button(
                 "Show every control again",
                 on_click=leave_lessons,
@@ -240,9 +240,12 @@ def page() -> None:
 
 def playground_note() -> None:
     """On the Playground: the goal of the lesson the student opened it for, met or not, and the way back."""
-    key = st.session_state.get(session.LESSON_ACTIVE)
-    if key is None and st.query_params.get(LESSON_PARAMETER) in BY_KEY:  # a teacher's classroom link
-        key = st.session_state[session.LESSON_ACTIVE] = st.query_params[LESSON_PARAMETER]
+    key = session.active_lesson()
+    asked = st.query_params.get(LESSON_PARAMETER)
+    if key is None and asked in BY_KEY and session.lesson_link_entered() != asked:  # a teacher's classroom link,
+        key = asked  # entered once: after the student leaves the lesson, the address does not pull them back
+        session.set_active_lesson(key, BY_KEY[key].locked)
+        session.set_lesson_link_entered(key)
     if key not in BY_KEY:
         return
     lesson = BY_KEY[key]

@@ -25,6 +25,7 @@ MY_RUNS_BYTES = 24_000_000  # ... and the memory they may hold (the newest run i
 # ---- the session's run ---------------------------------------------------------------------------
 WATCHER = "watcher"
 RUN = "run"
+RUN_LESSON = "run.lesson"  # the lesson the session's run was made for (None: free play)
 MY_RUNS = "my_runs"
 
 
@@ -39,12 +40,22 @@ def current_run() -> TrainingJob | None:
 
 
 def set_current_run(job: TrainingJob) -> None:
+    """Make ``job`` the session's run, made in the context the session is in now (the lesson the
+    Playground was opened from, or free play)."""
     st.session_state[RUN] = job
+    st.session_state[RUN_LESSON] = active_lesson()
 
 
 def show_result(result: RunResult) -> None:
-    """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell)."""
+    """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell): an
+    old run reopened was made for no lesson."""
     set_current_run(TrainingJob.finished(result))
+    st.session_state[RUN_LESSON] = None
+
+
+def run_lesson() -> str | None:
+    """The key of the lesson the session's run was made for (opened from it), or None (free play)."""
+    return st.session_state.get(RUN_LESSON)
 
 
 def remember(result: RunResult) -> None:
@@ -240,9 +251,82 @@ def draw_canvas_key(clicks: int) -> str:
 LESSON_PICK = "lessons.pick"  # the lesson the page shows (a key of lessons.logic.BY_KEY)
 LESSON_FROM_LINK = "lessons.from_link"  # the ?lesson= value last applied, so a link opens its lesson once
 LESSON_ACTIVE = "lessons.active"  # the lesson last opened in the Playground (its goal is shown there)
-LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys; never shrinks)
+LESSON_FIXED = "lessons.fixed"  # the settings the active lesson keeps fixed (Step and Continue respect them)
+LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys)
+LESSON_RUNS = "lessons.runs"  # lesson key -> the finished runs made for it, oldest first
+LESSON_RESET = "lessons.reset"
+LESSON_LINK_ENTERED = "lessons.link_entered"  # the lesson a classroom link put the Playground in (entered once)
+LESSON_HAND = "lessons.hand"  # lesson key -> the student's own state in a hands-on lesson (sliders, steps)
 LESSON_LEAVE = "lessons.leave"
 LESSON_UNKNOWN = "lessons.unknown"  # a ?lesson= value that names no lesson, for one message
+
+
+def active_lesson() -> str | None:
+    """The lesson the Playground was opened from (its context), or None in free play."""
+    return st.session_state.get(LESSON_ACTIVE)
+
+
+def set_active_lesson(key: str | None, fixed: frozenset[str] = frozenset()) -> None:
+    """Enter lesson ``key``'s context, whose ``fixed`` settings runs keep (None: back to free play)."""
+    st.session_state[LESSON_ACTIVE] = key
+    st.session_state[LESSON_FIXED] = frozenset(fixed) if key is not None else frozenset()
+
+
+def lesson_link_entered() -> str | None:
+    """The lesson a classroom link (``?lesson=`` on the Playground) has already put the session in."""
+    return st.session_state.get(LESSON_LINK_ENTERED)
+
+
+def set_lesson_link_entered(key: str) -> None:
+    st.session_state[LESSON_LINK_ENTERED] = key
+
+
+def fixed_settings() -> frozenset[str]:
+    """The settings (``RunConfig`` field names) the active lesson keeps fixed: Step and Continue
+    may not change them."""
+    return st.session_state.get(LESSON_FIXED, frozenset()) if active_lesson() is not None else frozenset()
+
+
+def lesson_runs(key: str) -> list[RunResult]:
+    """The finished runs made for lesson ``key``, oldest first (a copy)."""
+    return list(st.session_state.get(LESSON_RUNS, {}).get(key, []))
+
+
+def add_lesson_run(key: str, result: RunResult) -> None:
+    """Record ``result`` as made for lesson ``key`` (once); a run that grew from the last one (Step,
+    Continue) takes its place, as in "My runs"."""
+    runs: list[RunResult] = st.session_state.setdefault(LESSON_RUNS, {}).setdefault(key, [])
+    if any(run is result for run in runs):
+        return
+    if runs and grew_from(result, runs[-1]):
+        runs.pop()
+    runs.append(result)
+    del runs[:-MY_RUNS_COUNT]
+
+
+def passed_lessons() -> frozenset[str]:
+    """The lessons whose goal this session has met."""
+    return frozenset(st.session_state.get(LESSON_PASSED, ()))
+
+
+def set_passed_lessons(keys: frozenset[str]) -> None:
+    st.session_state[LESSON_PASSED] = set(keys)
+
+
+def reset_lesson(key: str) -> None:
+    """Forget lesson ``key``'s runs, its goal met and its hands-on state: start it over."""
+    st.session_state.get(LESSON_RUNS, {}).pop(key, None)
+    st.session_state[LESSON_PASSED] = passed_lessons() - {key}
+    st.session_state.get(LESSON_HAND, {}).pop(key, None)
+
+
+def hand_state(key: str, default: object) -> object:
+    """The student's own state in hands-on lesson ``key`` (``default`` before they touched it)."""
+    return st.session_state.setdefault(LESSON_HAND, {}).get(key, default)
+
+
+def set_hand_state(key: str, value: object) -> None:
+    st.session_state.setdefault(LESSON_HAND, {})[key] = value
 
 
 def lesson_open_key(lesson: str) -> str:
