@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from app_helpers import app, settle
 
@@ -227,7 +228,7 @@ def test_the_decay_lesson_wants_a_decay_not_none():
     without = trainer(lesson.setup.replace(decay=0.0))
     assert without.train_accuracy >= 0.62  # constant rate does well, but the task asks for a decay
     assert not lesson.passed(without)
-    assert lesson.missed(without) == ["Goal: a decay above 0; this run: 0."]
+    assert lesson.missed(without) == ["Goal: a decay above 0; this run: no decay (0)."]
 
 
 def test_one_run_does_not_tick_lessons_it_was_not_made_for():
@@ -394,3 +395,71 @@ def test_lesson_10_with_xor_copied_into_the_drawing_does_not_crash_or_count(fres
     assert not at.exception
     text = _texts(at)
     assert "Not yet" in text and "copied unchanged" in text
+
+
+# ---- the words the student reads ---------------------------------------------------------------------------
+INTERNAL = re.compile(r"batch_size|activation relu|optimizer adam|x1\*x2|\b\d(?:\.\d+)?e-\d|: your own|rose 0 times")
+
+
+def test_feedback_speaks_in_plain_words():
+    batches, features, decay = BY_KEY["batches"], BY_KEY["features"], BY_KEY["decay"]
+    lines = [
+        batches.changes(trainer(batches.setup.replace(batch_size=16))),
+        features.changes(trainer(features.setup.replace(features=("x1", "x2", "x1*x2")))),
+        *decay.missed(trainer(decay.setup.replace(decay=0.0))),
+        *decay.missed(trainer(decay.setup.replace(optimizer="adam", lr=0.05))),
+        *BY_KEY["relu_bug"].missed(trainer(BY_KEY["relu_bug"].setup.replace(lr=0.5))),
+    ]
+    text = " ".join(lines + [" ".join(lesson.text()) for lesson in LESSONS])
+    assert not INTERNAL.search(text), INTERNAL.search(text)
+    assert "batches of 16" in lines[0] and "x₁·x₂" in lines[1]
+    assert "no decay" in lines[2]
+    assert "optimizer Adam (the lesson's: optimizer Gradient descent" in lines[3]
+
+
+def test_the_decay_hint_is_true_ten_times_smaller_is_not_enough():
+    lesson = BY_KEY["decay"]
+    assert "Ten times smaller is not enough" in lesson.hint
+    ten = trainer(lesson.setup.replace(decay=lesson.setup.decay / 10))
+    hundred = trainer(lesson.setup.replace(decay=lesson.setup.decay / 100))
+    assert not lesson.passed(ten) and lesson.passed(hundred)
+
+
+def test_the_training_loss_goes_on_down_after_the_best_epoch():
+    """Lesson 7 says the training loss goes on down (apart from spikes) while the held-out loss rises."""
+    result = trainer(BY_KEY["overfitting"].setup)
+    loss, best = result.history.loss, result.history.best_epoch
+    assert loss[-1] < loss[best] and np.median(loss[best + 200 :]) < loss[best]
+
+
+def test_headings_have_one_full_stop_and_the_next_title_is_whole(fresh_caches):
+    from scratchnet.app.lessons.view import heading
+    from scratchnet.app.ui import session
+
+    assert heading(BY_KEY["units"]) == "Lesson 2: One hidden layer: how many units?"
+    assert heading(BY_KEY["spiral"]) == "Lesson 1: A line cannot split a spiral."
+    at = app(PAGE, {"lesson": "spiral"}).run()
+    assert f"2. {BY_KEY['units'].title}" in _texts(at)
+    assert at.button(key=session.lesson_next_key("spiral")).label == "Next lesson"
+
+
+def test_why_it_did_not_count_and_reset_the_lesson(fresh_caches):
+    from scratchnet.app.ui import session
+
+    lesson = BY_KEY["units"]
+    at = _open_from_lessons(lesson.key)
+    at.session_state[session.units_key(0)] = 16
+    _train(at)
+    bar = " ".join(str(element.value) for element in (*at.markdown, *at.warning))
+    reading = f"training accuracy {at.session_state['run'].result.train_accuracy:.1%}; goal ≥ 90%"
+    assert reading in bar  # this run's value beside the goal, on the Playground
+    assert any(expander.label == "Why didn't this count?" for expander in at.expander)
+    assert lesson.hint in " ".join(str(element.value) for element in at.info)
+    at.session_state[session.units_key(0)] = 32
+    _train(at)
+    bar = " ".join(str(element.value) for element in at.markdown)
+    assert "This run meets the goal" in bar and "Why it worked" in bar
+    at.switch_page(PAGE).run()
+    assert "Goal met" in _texts(at) and f"1 of {len(LESSONS)}" in _texts(at)
+    at.button(key=session.lesson_reset_key(lesson.key)).click().run()
+    assert "Goal met" not in _texts(at) and f"0 of {len(LESSONS)}" in _texts(at)

@@ -30,6 +30,11 @@ def gradient_error(activation) -> float:
     return sn.gradient_check_report(net, X[1::15], y[1::15])["W1"]
 
 
+def falls(result) -> float:
+    """In how many epochs the training loss went down."""
+    return float(np.sum(np.diff(result.history.loss) < 0))
+
+
 def rises(result) -> float:
     """In how many epochs the training loss went up."""
     return float(np.sum(np.diff(result.history.loss) > 0))

@@ -222,7 +222,8 @@ class Lesson:
     def left(self, config: RunConfig) -> list[str]:
         """The fixed settings ``config`` changed, in plain words with the lesson's value."""
         changed = [
-            f"{setting_text(name, getattr(config, name))} (the lesson's: {setting_text(name, getattr(self.setup, name))})"
+            f"{setting_text(name, getattr(config, name))} "
+            f"(the lesson's: {setting_text(name, getattr(self.setup, name))})"
             for name in FIELDS
             if name in self.locked and getattr(config, name) != getattr(self.setup, name)
         ]

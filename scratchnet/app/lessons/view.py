@@ -16,6 +16,7 @@ import streamlit as st
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
+from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
 from scratchnet.app.ui import controls, links, run_panel, session
 
@@ -140,32 +141,42 @@ def _menu(found: dict[str, Standing]) -> Lesson:
     return BY_KEY.get(st.session_state.get(session.LESSON_PICK), LESSONS[0])
 
 
+def heading(lesson: Lesson) -> str:
+    """ "Lesson 2: One hidden layer: how many units?" — with one full stop at most."""
+    title = lesson.title if lesson.title[-1] in ".?!" else lesson.title + "."
+    return f"Lesson {_number(lesson)}: {title}"
+
+
+def why_not(lesson: Lesson, run: RunResult) -> None:
+    """Why ``run`` did not count, point by point (the fixed settings, a finished run, each goal)."""
+    with st.expander("Why didn't this count?", icon=":material/help:"):
+        st.markdown("\n".join(f"- {'✅' if ok else '❌'} {line}" for ok, line in lesson.checklist(run)))
+
+
 def _status(lesson: Lesson, standing: Standing) -> None:
     if standing.passed:
         if standing.passing is not None:
-            readings = "; ".join(
-                f"{rule.text}: {rule.reading(standing.passing)}"
-                for rule in lesson.rules
-                if rule.reading(standing.passing)
-            )
+            readings = "; ".join(rule.against(standing.passing) for rule in lesson.rules)
             st.success(
-                f"**Goal met** by your run with {escape(lesson.changes(standing.passing))}"
-                + (f" — {readings}." if readings else "."),
+                f"**Goal met** by your run with {escape(lesson.changes(standing.passing))} — {readings}.",
                 icon=":material/check_circle:",
             )
         else:
             st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
+        if lesson.why:
+            st.markdown(f"**Why it worked.** {lesson.why}")
         return
     last = standing.last_try
     if last is None:
         st.caption(
             "No try yet: open the lesson, change what the task asks for, and press **Train**. "
-            "Your runs are checked here as they finish."
+            "Only runs made from this lesson are checked, as they finish."
         )
         return
-    missed = " ".join(escape(line) for line in lesson.missed(last))
+    missed = " ".join(lesson.missed(last))
     tries = f"{len(standing.tries)} tries so far" if len(standing.tries) > 1 else "1 try so far"
     st.warning(f"**Not yet** ({tries}). Your last run, with {escape(lesson.changes(last))}: {missed}")
+    why_not(lesson, last)
     st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
 
 
@@ -191,6 +202,14 @@ def _task(lesson: Lesson, standing: Standing) -> None:
             ):
                 look(sight)
         _status(lesson, standing)
+        st.button(
+            "Reset this lesson",
+            key=session.lesson_reset_key(lesson.key),
+            on_click=session.reset_lesson,
+            args=(lesson.key,),
+            icon=":material/restart_alt:",
+            help="Forget this lesson's tries and its goal met, and start it over.",
+        )
 
 
 def _teacher(lesson: Lesson) -> None:
@@ -228,8 +247,9 @@ def page() -> None:
         position = _number(lesson)
         if position < len(LESSONS):
             following = LESSONS[position]
+            st.markdown(f"**Next:** {_number(following)}. {following.title}")  # in full: a button label is cut
             st.button(
-                f"Next: {_number(following)}. {following.title}",
+                "Next lesson",
                 on_click=_go_next,
                 args=(following.key,),
                 key=session.lesson_next_key(lesson.key),
@@ -239,7 +259,8 @@ def page() -> None:
 
 
 def playground_note() -> None:
-    """On the Playground: the goal of the lesson the student opened it for, met or not, and the way back."""
+    """On the Playground, beside the run: the goal of the lesson the student opened it for, this
+    run's value of what the goal measures, what it missed and the hint — or, once met, why it worked."""
     key = session.active_lesson()
     asked = st.query_params.get(LESSON_PARAMETER)
     if key is None and asked in BY_KEY and session.lesson_link_entered() != asked:  # a teacher's classroom link,
@@ -250,11 +271,34 @@ def playground_note() -> None:
         return
     lesson = BY_KEY[key]
     met = standings()[key].passed
-    note, back = st.columns([7, 2], vertical_alignment="center")
-    (note.success if met else note.info)(
-        f"**Lesson {_number(lesson)}: {lesson.title}.** {lesson.task}" + (" **Goal met.**" if met else ""),
-        icon=":material/school:",
-    )
-    back.page_link(
-        LESSONS_PAGE, label="Back to the lesson", icon=":material/arrow_back:", query_params={LESSON_PARAMETER: key}
-    )
+    with st.container(border=True):
+        note, back = st.columns([7, 2], vertical_alignment="center")
+        (note.success if met else note.info)(
+            f"**{heading(lesson)}** {lesson.task}" + (" **Goal met.**" if met else ""), icon=":material/school:"
+        )
+        back.page_link(
+            LESSONS_PAGE, label="Back to the lesson", icon=":material/arrow_back:", query_params={LESSON_PARAMETER: key}
+        )
+        _this_run(lesson)
+
+
+def _this_run(lesson: Lesson) -> None:
+    """The session's run against the lesson's goal, when it was made for the lesson and has finished."""
+    job = session.current_run()
+    if job is None or not job.done or job.result is None or session.run_lesson() != lesson.key:
+        return
+    run = job.result
+    if lesson.passed(run):
+        readings = "; ".join(rule.against(run) for rule in lesson.rules)
+        st.markdown(f":green[**This run meets the goal**] — {readings}.")
+        if lesson.why:
+            st.markdown(f"**Why it worked.** {lesson.why}")
+        return
+    if run.config == lesson.setup:
+        st.caption("This is the lesson's starting run: " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
+        return
+    if lesson.follows(run):
+        st.markdown("**This run:** " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
+    st.warning(" ".join(lesson.missed(run)), icon=":material/flag:")
+    why_not(lesson, run)
+    st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")

@@ -318,6 +318,8 @@ def reset_lesson(key: str) -> None:
     st.session_state.get(LESSON_RUNS, {}).pop(key, None)
     st.session_state[LESSON_PASSED] = passed_lessons() - {key}
     st.session_state.get(LESSON_HAND, {}).pop(key, None)
+    if run_lesson() == key:  # the run on screen stays, but no longer counts as a try
+        st.session_state[RUN_LESSON] = None
 
 
 def hand_state(key: str, default: object) -> object:
@@ -337,6 +339,11 @@ def lesson_open_key(lesson: str) -> str:
 def lesson_sight_key(lesson: str, page: str) -> str:
     """The key of the button that goes from lesson ``lesson`` to another page, ``page``."""
     return f"lessons.sight.{lesson}.{page}"
+
+
+def lesson_reset_key(lesson: str) -> str:
+    """The key of the button that starts lesson ``lesson`` over."""
+    return f"{LESSON_RESET}.{lesson}"
 
 
 def lesson_next_key(lesson: str) -> str:
