@@ -13,6 +13,7 @@ from app_helpers import app, settle
 from scratchnet.app.lessons import logic
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson
 from scratchnet.app.lessons.model import PLACEHOLDER, on_points, standing, train
+from scratchnet.app.lessons.view import PATH
 from scratchnet.app.runs import links
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.result import RunResult
@@ -161,8 +162,8 @@ def _texts(at) -> str:
 def test_the_page_loads_and_shows_the_first_lesson_and_the_progress(fresh_caches):
     at = app(PAGE).run()
     assert not at.exception
-    assert LESSONS[0].title in _texts(at)
-    assert f"0 of {len(LESSONS)}" in _texts(at)
+    assert PATH[0].title in _texts(at)
+    assert f"0 of {len(PATH)}" in _texts(at)
 
 
 @pytest.mark.parametrize("key", ["decay", "own_points"])
@@ -181,7 +182,7 @@ def test_an_unknown_lesson_in_a_link_says_what_exists(fresh_caches):
     warning = " ".join(str(w.value) for w in at.warning)
     assert "lesson" in warning and "spiral" in warning
     assert "](http" not in warning  # the link's value is shown as text
-    assert LESSONS[0].title in _texts(at)
+    assert PATH[0].title in _texts(at)
 
 
 def test_a_goal_met_on_the_playground_shows_as_met(fresh_caches):
@@ -206,8 +207,11 @@ def test_a_goal_met_on_the_playground_shows_as_met(fresh_caches):
     assert not at.exception
     text = _texts(at)
     assert "Goal met" in text
-    assert f"1 of {len(LESSONS)}" in text
-    assert any(option.startswith("8.") and option.endswith("✓") for option in at.sidebar.radio[0].options)
+    assert f"1 of {len(PATH)}" in text
+    assert any(
+        option.startswith(f"{PATH.index(lesson) + 1}.") and option.endswith("✓")
+        for option in at.sidebar.radio[0].options
+    )
 
 
 def test_a_lesson_opens_the_tab_of_another_page_it_needs(fresh_caches):
@@ -249,7 +253,9 @@ def test_a_classroom_link_opens_the_playground_with_the_lessons_task(fresh_cache
     shown = {getattr(widget, "key", None) for widget in at.sidebar}
     assert session.control_key("l2") in shown and session.control_key("optimizer") not in shown
     notes = [str(element.value) for element in at.info]
-    assert any(f"Lesson 7: {lesson.title}" in note and lesson.task in note for note in notes), notes
+    assert any(f"Lesson {PATH.index(lesson) + 1}: {lesson.title}" in note and lesson.task in note for note in notes), (
+        notes
+    )
 
 
 def test_the_lessons_logic_runs_without_streamlit():
@@ -346,7 +352,7 @@ def test_the_default_run_meets_no_lesson(fresh_caches):
     at.switch_page(PAGE).run()
     assert not at.exception
     text = _texts(at)
-    assert f"0 of {len(LESSONS)}" in text and "Goal met" not in text  # ... but it was not made for it
+    assert f"0 of {len(PATH)}" in text and "Goal met" not in text  # ... but it was not made for it
     assert not any(option.endswith("✓") for option in at.sidebar.radio[0].options)
 
 
@@ -363,7 +369,7 @@ def test_a_run_made_after_leaving_the_lesson_does_not_count(fresh_caches):
     _train(at)
     assert lesson.passed(at.session_state["run"].result)  # it would meet the goal ...
     at.switch_page(PAGE).run()
-    assert "Goal met" not in _texts(at) and f"0 of {len(LESSONS)}" in _texts(at)  # ... made for no lesson
+    assert "Goal met" not in _texts(at) and f"0 of {len(PATH)}" in _texts(at)  # ... made for no lesson
     assert "No try yet" in _texts(at)
 
 
@@ -436,10 +442,11 @@ def test_headings_have_one_full_stop_and_the_next_title_is_whole(fresh_caches):
     from scratchnet.app.lessons.view import heading
     from scratchnet.app.ui import session
 
-    assert heading(BY_KEY["units"]) == "Lesson 2: One hidden layer: how many units?"
-    assert heading(BY_KEY["spiral"]) == "Lesson 1: A line cannot split a spiral."
+    units, spiral = BY_KEY["units"], BY_KEY["spiral"]
+    assert heading(units) == f"Lesson {PATH.index(units) + 1}: One hidden layer: how many units?"
+    assert heading(spiral) == f"Lesson {PATH.index(spiral) + 1}: A line cannot split a spiral."
     at = app(PAGE, {"lesson": "spiral"}).run()
-    assert f"2. {BY_KEY['units'].title}" in _texts(at)
+    assert f"{PATH.index(units) + 1}. {units.title}" in _texts(at)
     assert at.button(key=session.lesson_next_key("spiral")).label == "Next lesson"
 
 
@@ -460,6 +467,6 @@ def test_why_it_did_not_count_and_reset_the_lesson(fresh_caches):
     bar = " ".join(str(element.value) for element in at.markdown)
     assert "This run meets the goal" in bar and "Why it worked" in bar
     at.switch_page(PAGE).run()
-    assert "Goal met" in _texts(at) and f"1 of {len(LESSONS)}" in _texts(at)
+    assert "Goal met" in _texts(at) and f"1 of {len(PATH)}" in _texts(at)
     at.button(key=session.lesson_reset_key(lesson.key)).click().run()
-    assert "Goal met" not in _texts(at) and f"0 of {len(LESSONS)}" in _texts(at)
+    assert "Goal met" not in _texts(at) and f"0 of {len(PATH)}" in _texts(at)

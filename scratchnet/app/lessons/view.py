@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from scratchnet.app.lessons import hands_on_view
+from scratchnet.app.lessons.hands_on import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
@@ -24,6 +26,8 @@ LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
 LESSON_PARAMETER = "lesson"  # ?lesson=<key>: the lesson a link opens
 TAB_KEYS = {UNDER_THE_HOOD: session.HOOD_TAB}  # the pages whose tabs a lesson may open, and their tabs' keys
+PATH: tuple[Lesson | HandsOn, ...] = (*HANDS_ON, *LESSONS)  # the page's order: be the network first
+ALL = {lesson.key: lesson for lesson in PATH}
 
 
 # ---- this session's runs and progress -----------------------------------------------------------------
@@ -39,8 +43,9 @@ def standings() -> dict[str, Standing]:
     """Every lesson's standing, from the runs made for it; a goal met once stays met until the
     student resets the lesson."""
     _harvest()
-    found = progress({key: session.lesson_runs(key) for key in BY_KEY}, session.passed_lessons())
-    session.set_passed_lessons(frozenset(key for key, standing in found.items() if standing.passed))
+    passed = session.passed_lessons()
+    found = progress({key: session.lesson_runs(key) for key in BY_KEY}, passed)
+    session.set_passed_lessons(passed | {key for key, standing in found.items() if standing.passed})
     return found
 
 
@@ -93,10 +98,10 @@ def _from_link() -> None:
     if asked is None or asked == st.session_state.get(session.LESSON_FROM_LINK):
         return
     st.session_state[session.LESSON_FROM_LINK] = asked
-    if asked in BY_KEY:
+    if asked in ALL:
         st.session_state[session.LESSON_PICK] = asked
     else:
-        st.session_state[session.LESSON_PICK] = LESSONS[0].key
+        st.session_state[session.LESSON_PICK] = PATH[0].key
         st.session_state[session.LESSON_UNKNOWN] = asked
 
 
@@ -112,20 +117,17 @@ def _go_next(key: str) -> None:
 
 
 # ---- the page ------------------------------------------------------------------------------------------
-def _number(lesson: Lesson) -> int:
-    return LESSONS.index(lesson) + 1
+def _number(lesson: Lesson | HandsOn) -> int:
+    return PATH.index(lesson) + 1
 
 
-def _menu(found: dict[str, Standing]) -> Lesson:
+def _menu(done: frozenset[str]) -> Lesson | HandsOn:
     with st.sidebar:
-        done = sum(standing.passed for standing in found.values())
-        st.progress(done / len(LESSONS), text=f"{done} of {len(LESSONS)} lessons done in this session")
+        st.progress(len(done) / len(PATH), text=f"{len(done)} of {len(PATH)} lessons done in this session")
         st.radio(
             "Lessons",
-            [lesson.key for lesson in LESSONS],
-            format_func=lambda key: (
-                f"{_number(BY_KEY[key])}. {BY_KEY[key].title}" + (" ✓" if found[key].passed else "")
-            ),
+            [lesson.key for lesson in PATH],
+            format_func=lambda key: f"{_number(ALL[key])}. {ALL[key].title}" + (" ✓" if key in done else ""),
             key=session.LESSON_PICK,
             on_change=_picked,
             persist_state="session",
@@ -138,7 +140,7 @@ def _menu(found: dict[str, Standing]) -> Lesson:
                 icon=":material/visibility:",
                 help="The Playground hides the controls a lesson keeps fixed; this brings them all back.",
             )
-    return BY_KEY.get(st.session_state.get(session.LESSON_PICK), LESSONS[0])
+    return ALL.get(st.session_state.get(session.LESSON_PICK), PATH[0])
 
 
 def heading(lesson: Lesson) -> str:
@@ -220,21 +222,64 @@ def _teacher(lesson: Lesson) -> None:
         st.code(classroom_url(lesson), language=None, wrap_lines=True)
 
 
+def _hands_on_task(lesson: HandsOn, state: object) -> None:
+    """The task of a lesson done on this page, checked on the student's own state (``state``)."""
+    met = lesson.met(state)
+    if met:
+        session.set_passed_lessons(session.passed_lessons() | {lesson.key})
+    passed = lesson.key in session.passed_lessons()
+    with st.container(border=True):
+        st.markdown(f"**Your task.** {lesson.task}")
+        st.markdown(f"**Goal:** {lesson.goal}." + (" :green[**✓ met**]" if passed else ""))
+        st.markdown(f"**Now:** {lesson.reading(state)}.")
+        if met:
+            st.success("**Goal met** by your own hand.", icon=":material/check_circle:")
+            st.markdown(f"**Why it worked.** {lesson.why}")
+        elif passed:
+            st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
+        else:
+            st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
+        for sight in lesson.also:
+            if st.button(
+                sight.label, icon=":material/arrow_forward:", key=session.lesson_sight_key(lesson.key, sight.page)
+            ):
+                look(sight)
+        st.button(
+            "Reset this lesson",
+            key=session.lesson_reset_key(lesson.key),
+            on_click=session.reset_lesson,
+            args=(lesson.key,),
+            icon=":material/restart_alt:",
+            help="Forget what you did here and the goal met, and start it over.",
+        )
+
+
+def _next(lesson: Lesson | HandsOn) -> None:
+    position = _number(lesson)
+    if position < len(PATH):
+        following = PATH[position]
+        st.markdown(f"**Next:** {_number(following)}. {following.title}")  # in full: a button label is cut
+        st.button(
+            "Next lesson",
+            on_click=_go_next,
+            args=(following.key,),
+            key=session.lesson_next_key(lesson.key),
+            icon=":material/arrow_forward:",
+        )
+
+
 def page() -> None:
-    """The whole Lessons page: the lesson's text beside its task (one above the other on a phone)."""
+    """The whole Lessons page: the lesson's text beside its task (one above the other on a phone); a
+    hands-on lesson's panel below both."""
     _from_link()
     found = standings()
-    lesson = _menu(found)
-    done = sum(standing.passed for standing in found.values())
-    st.caption(
-        f"**Lessons** · {done}/{len(LESSONS)} done · a path from the notebook's first spiral to Adam and past it. "
-        "Each opens the Playground set up for it, with a task whose goal checks itself against your runs."
-    )
+    lesson = _menu(session.passed_lessons())
+    heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
     unknown = st.session_state.pop(session.LESSON_UNKNOWN, None)
     if unknown is not None:
         st.warning(
             f"There is no lesson “{escape(unknown[:40])}” — the link's lesson= takes one of "
-            f"{', '.join(BY_KEY)}. Showing the first lesson.",
+            f"{', '.join(ALL)}. Showing the first lesson.",
             icon=":material/link:",
         )
     st.title(f"{_number(lesson)}. {lesson.title}")
@@ -242,20 +287,21 @@ def page() -> None:
     with text:
         for paragraph in lesson.text():
             st.markdown(paragraph)
-    with task:
-        _task(lesson, found[lesson.key])
-        position = _number(lesson)
-        if position < len(LESSONS):
-            following = LESSONS[position]
-            st.markdown(f"**Next:** {_number(following)}. {following.title}")  # in full: a button label is cut
-            st.button(
-                "Next lesson",
-                on_click=_go_next,
-                args=(following.key,),
-                key=session.lesson_next_key(lesson.key),
-                icon=":material/arrow_forward:",
-            )
-        _teacher(lesson)
+    if isinstance(lesson, HandsOn):
+        state = hands_on_view.panel(lesson)
+        with task:
+            _hands_on_task(lesson, state)
+            _next(lesson)
+    else:
+        with task:
+            _task(lesson, found[lesson.key])
+            _next(lesson)
+            _teacher(lesson)
+    heading.caption(
+        f"**Lessons** · {len(session.passed_lessons())}/{len(PATH)} done · from one neuron by hand to the "
+        "notebook's spiral, Adam and past it. Goals check themselves: the first three on this page, the others "
+        "against the runs you make from them in the Playground."
+    )
 
 
 def playground_note() -> None:

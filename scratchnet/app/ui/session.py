@@ -318,6 +318,8 @@ def reset_lesson(key: str) -> None:
     st.session_state.get(LESSON_RUNS, {}).pop(key, None)
     st.session_state[LESSON_PASSED] = passed_lessons() - {key}
     st.session_state.get(LESSON_HAND, {}).pop(key, None)
+    for widget in [name for name in st.session_state if str(name).startswith(hand_widget_key(key, ""))]:
+        del st.session_state[widget]  # its sliders back at their start
     if run_lesson() == key:  # the run on screen stays, but no longer counts as a try
         st.session_state[RUN_LESSON] = None
 
@@ -344,6 +346,11 @@ def lesson_sight_key(lesson: str, page: str) -> str:
 def lesson_reset_key(lesson: str) -> str:
     """The key of the button that starts lesson ``lesson`` over."""
     return f"{LESSON_RESET}.{lesson}"
+
+
+def hand_widget_key(lesson: str, name: str) -> str:
+    """The key of widget ``name`` (a slider, a step button) of hands-on lesson ``lesson``."""
+    return f"{LESSON_HAND}.{lesson}.{name}"
 
 
 def lesson_next_key(lesson: str) -> str:
