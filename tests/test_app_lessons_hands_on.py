@@ -74,7 +74,7 @@ def test_downhill_counts_only_the_students_own_steps_and_a_large_step_rises():
 def test_one_point_steps_are_the_step_through_of_under_the_hood():
     walk = Walk()
     trace = walk.trace
-    X, y = hands_on.WALK_POINT
+    X, _ = hands_on.WALK_POINT
     net = walk.network()
     np.testing.assert_allclose(trace.stage("p").values, sn.softmax(net.logits(X)))
     assert trace.loss_before == pytest.approx(-math.log(walk.p_true))
