@@ -10,8 +10,8 @@ import pytest
 from app_helpers import app
 
 import scratchnet as sn
-from scratchnet.app.lessons import hands_on
-from scratchnet.app.lessons.hands_on import HANDS_ON, Descent, Unit, Walk
+from scratchnet.app.lessons.hands_on import logic as hands_on
+from scratchnet.app.lessons.hands_on.logic import HANDS_ON, Descent, Unit, Walk
 from scratchnet.app.lessons.model import PLACEHOLDER
 from scratchnet.app.ui import session
 

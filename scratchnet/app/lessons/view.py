@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from scratchnet.app.lessons import hands_on_view
-from scratchnet.app.lessons.hands_on import HANDS_ON, HandsOn
+from scratchnet.app.lessons.hands_on import view as hands_on_view
+from scratchnet.app.lessons.hands_on.logic import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query

@@ -18,6 +18,7 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.plots.frames import grid_points
+from scratchnet.app.runs.activations import activation_class
 from scratchnet.app.runs.config import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -27,7 +28,6 @@ from scratchnet.app.runs.config import (
 )
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.text import fmt
-from scratchnet.app.under_the_hood.activations import activation_class
 from scratchnet.checks import check_int
 from scratchnet.layers import Dense
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import scratchnet as sn
+from scratchnet.app.runs.activations import ACTIVATION_LATEX, activation_class
 from scratchnet.app.runs.config import FEATURE_LABELS, check_features
-from scratchnet.app.under_the_hood.activations import ACTIVATION_LATEX, activation_class
-from scratchnet.app.under_the_hood.step import StepTrace, trace_step
+from scratchnet.app.runs.step_trace import trace_step
+from scratchnet.app.runs.trace_stages import StepTrace
 from scratchnet.checks import check_choice, check_int
 
 HIDDEN_CHOICES = (2, 3, 4, 5, 6, 8)

@@ -22,7 +22,8 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Fact, Sight, about
-from scratchnet.app.under_the_hood.step import StepTrace, trace_step
+from scratchnet.app.runs.step_trace import trace_step
+from scratchnet.app.runs.trace_stages import StepTrace
 
 UNIT_RANGE = 5.0  # each slider runs from -5 to 5 ...
 UNIT_STEP = 0.1  # ... in steps of 0.1

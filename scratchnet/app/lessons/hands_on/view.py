@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scratchnet.app.lessons import charts, hands_on
-from scratchnet.app.lessons.hands_on import Descent, HandsOn, Unit, Walk
+from scratchnet.app.lessons.hands_on import charts
+from scratchnet.app.lessons.hands_on import logic as hands_on
+from scratchnet.app.lessons.hands_on.logic import Descent, HandsOn, Unit, Walk
 from scratchnet.app.ui import session
 
 NAMES = ("w₁", "w₂", "b")
