@@ -4,6 +4,7 @@ goals are checked on the student's own slider and step state, and each is walked
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -125,3 +126,35 @@ def test_downhill_and_one_point_on_the_page(fresh_caches):
         at.button(key=session.hand_widget_key("one_point", "step")).click().run()
     assert not at.exception
     assert f"p(true class) {Walk().step().step().step().p_true:.3f} after 3 steps" in _texts(at)
+
+
+# ---- words before formulas --------------------------------------------------------------------------------
+def _without_asides(text: str) -> str:
+    """``text`` with every parenthesised aside taken out (innermost first)."""
+    while (shorter := re.sub(r"\([^()]*\)", "", text)) != text:
+        text = shorter
+    return text
+
+
+def test_each_lessons_first_paragraph_reads_without_its_formulas():
+    from scratchnet.app.lessons.view import PATH
+
+    for lesson in PATH:
+        first = _without_asides(lesson.text()[0])
+        assert "$" not in first, f"{lesson.key}: a formula outside an aside in {first!r}"
+
+
+def test_the_glossary_explains_the_words_in_plain_language_and_lessons_link_them(fresh_caches):
+    from scratchnet.app import glossary
+
+    wanted = {"epoch", "loss", "cross-entropy", "softmax", "held-out", "gradient", "learning rate", "batch"}
+    assert wanted | {"overfitting"} <= set(glossary.GLOSSARY)
+    assert not any("$" in text or "\\" in text for text in glossary.GLOSSARY.values())
+    assert glossary.anchor("learning rate") == "glossary-learning-rate"
+    assert glossary.used_in("Two epochs of Gradient descent") == ["epoch", "gradient"]
+    at = app(PAGE, {"lesson": "downhill"}).run()
+    assert not at.exception
+    headers = [header.value for header in at.subheader]
+    assert all(term.capitalize() in headers for term in glossary.GLOSSARY)
+    links = " ".join(caption.value for caption in at.caption if caption.value.startswith("Words used here"))
+    assert "[gradient](#glossary-gradient)" in links and "[learning rate](#glossary-learning-rate)" in links

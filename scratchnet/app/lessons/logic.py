@@ -51,7 +51,7 @@ SPIRAL_LESSON = Lesson(
     title="A line cannot split a spiral",
     paragraphs=(
         "The spiral: three arms of 100 points each, wound around the centre. The network sees a point's two "
-        "coordinates $x = (x_1, x_2)$ and has to say which arm it is on.",
+        "coordinates, x₁ and x₂, and has to say which arm it is on.",
         "With no hidden layer the network is a *linear softmax*: $p = \\mathrm{softmax}(Wx + b)$. Between any two "
         "classes the boundary is where their scores are equal, $w_i \\cdot x + b_i = w_j \\cdot x + b_j$: a straight "
         "line. No straight line follows an arm. Trained for 1 000 epochs with Adam it gets {linear_accuracy} of "
@@ -82,10 +82,10 @@ UNITS_LESSON = Lesson(
     key="units",
     title="One hidden layer: how many units?",
     paragraphs=(
-        "Each hidden unit draws one line across the plane, $w \\cdot x + b = 0$, and ReLU folds the plane along "
-        "it; the output layer adds the folds up. More units, more folds, a closer fit to the arms — and more "
-        "numbers to learn: a layer of $n$ units between 2 inputs and 3 classes has $3n + 3(n + 1)$ weights and "
-        "biases.",
+        "Each hidden unit draws one line across the plane, and ReLU folds the plane along it; the output layer "
+        "adds the folds up. More units, more folds, a closer fit to the arms — and more numbers to learn. (The "
+        "line is $w \\cdot x + b = 0$; a layer of $n$ units between 2 inputs and 3 classes has $3n + 3(n + 1)$ "
+        "weights and biases.)",
         "Trained the same way (Adam, 2 000 epochs), the training accuracy grows with the width: 8 units "
         "{units_8}, 16 units {units_16}, 32 units {units_32}, 64 units {units_64}.",
         "Training accuracy is not the whole story: the held-out points come in the lesson on overfitting.",
@@ -119,8 +119,8 @@ LR_LESSON = Lesson(
     key="learning_rate",
     title="The learning rate: too small, too large, blown up",
     paragraphs=(
-        "Gradient descent takes a step against the gradient of the loss: $\\theta \\leftarrow \\theta - \\eta\\, "
-        "\\nabla_\\theta L$. The learning rate $\\eta$ is the size of that step.",
+        "Gradient descent takes a step downhill: it moves every weight a little against the gradient of the loss. "
+        "The learning rate, η, is the size of that step ($\\theta \\leftarrow \\theta - \\eta\\, \\nabla_\\theta L$).",
         "Too small, and the network barely moves: with $\\eta = 0.01$, after 1 000 epochs the loss is "
         "{small_loss}, hardly below the {guess_loss} ($\\ln 3$) of guessing every class at one in three.",
         "Too large, and each step jumps across the valley it meant to go down: with $\\eta = 10$ the very first "
@@ -160,11 +160,11 @@ RELU_LESSON = Lesson(
     key="relu_bug",
     title="The notebook's ReLU derivative",
     paragraphs=(
-        "ReLU is $h = \\max(0, z)$. Its derivative is 1 where $z > 0$ and 0 elsewhere, so back-propagation lets "
-        "the gradient through the active units unchanged: $\\partial L / \\partial z = \\partial L / \\partial h "
-        "\\cdot \\mathbf{1}[z > 0]$. The notebook wrote `np.where(z > 0, z, 0) * dvalues`: it multiplies by $z$ "
-        "itself. With its starting weights ($0.01 \\cdot$ randn) every $z$ is small, so every gradient into the "
-        "first layer is shrunk to almost nothing.",
+        "ReLU passes a positive input through and turns a negative one into 0. Its slope is 1 where the input "
+        "is positive and 0 elsewhere, so back-propagation lets the gradient through the active units unchanged "
+        "($\\partial L / \\partial z = \\partial L / \\partial h \\cdot \\mathbf{1}[z > 0]$). The notebook multiplied "
+        "by the input itself instead (`np.where(z > 0, z, 0) * dvalues`). With its tiny starting weights (0.01 × "
+        "randn) every input is small, so every gradient into the first layer is shrunk to almost nothing.",
         "A gradient check catches it without trusting the code: nudge each weight by $\\pm\\varepsilon$, measure "
         "the loss, and compare the slope $(L(\\theta + \\varepsilon) - L(\\theta - \\varepsilon)) / 2\\varepsilon$ "
         "with what back-propagation computed. On a 2 → 64 → 3 network at its start (He's weights, zero biases) and "
@@ -202,8 +202,8 @@ DECAY_LESSON = Lesson(
     key="decay",
     title="Decay, as the notebook meant it",
     paragraphs=(
-        "A decay shrinks the step as training goes on: $\\eta_t = \\eta / (1 + d \\cdot t)$ after $t$ steps. Big "
-        "steps early, small steps late, to settle into a minimum instead of bouncing around it.",
+        "A decay shrinks the step as training goes on (after $t$ steps the rate is $\\eta_t = \\eta / (1 + d \\cdot "
+        "t)$): big steps early, small steps late, to settle into a minimum instead of bouncing around it.",
         "The notebook asked for decays of 0.01 and 0.1 but computed the rate once, at $t = 0$, so its decay never "
         "applied: its runs were constant-rate runs. Applied as meant, those decays are far too strong. From "
         "$\\eta = 2$ with $d = 0.01$, the step by epoch 2 000 is down to {decayed_lr}, and the run learns only "
@@ -313,9 +313,10 @@ BATCH_LESSON = Lesson(
     key="batches",
     title="Mini-batches: more steps, and noise in the curve",
     paragraphs=(
-        "Full-batch gradient descent takes one step per epoch, on the gradient of all training points. A "
-        "mini-batch of $B$ points takes $\\lceil N / B \\rceil$ steps per epoch, each on the gradient of its own "
-        "$B$ points: {batch_steps} steps an epoch for the spiral's {train_points} training points in batches of 16.",
+        "Full-batch gradient descent takes one step per epoch, on the gradient of all training points. Mini-batches "
+        "take one step per handful of points, each on the gradient of its own handful (with batches of $B$ of the "
+        "$N$ points, $\\lceil N / B \\rceil$ steps an epoch): {batch_steps} steps an epoch for the spiral's "
+        "{train_points} training points in batches of 16.",
         "Each mini-batch gradient is a noisy estimate of the full one, so the loss no longer falls smoothly. In "
         "100 epochs of full-batch gradient descent the loss fell from each epoch to the next, {full_falls} times "
         "out of {full_steps}; in batches of 16 it went up {batch_rises} times. The noise is the price of the "

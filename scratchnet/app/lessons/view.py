@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from scratchnet.app import glossary
+from scratchnet.app.glossary import GLOSSARY
 from scratchnet.app.lessons.hands_on import view as hands_on_view
 from scratchnet.app.lessons.hands_on.logic import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
@@ -141,6 +143,22 @@ def _menu(done: frozenset[str]) -> Lesson | HandsOn:
                 help="The Playground hides the controls a lesson keeps fixed; this brings them all back.",
             )
     return ALL.get(st.session_state.get(session.LESSON_PICK), PATH[0])
+
+
+def glossary_section() -> None:
+    """The words the lessons use, in plain language; each term a link target (``#glossary-<term>``)."""
+    st.divider()
+    st.header("Glossary: the words in plain language", anchor="glossary")
+    for term, text in GLOSSARY.items():
+        st.subheader(term.capitalize(), anchor=glossary.anchor(term))
+        st.markdown(text)
+
+
+def words_used(lesson: Lesson | HandsOn) -> None:
+    """Links to the glossary's entries for the words the lesson's text uses."""
+    terms = glossary.used_in(" ".join([*lesson.text(), lesson.task]))
+    if terms:
+        st.caption("Words used here: " + " · ".join(f"[{term}](#{glossary.anchor(term)})" for term in terms))
 
 
 def heading(lesson: Lesson) -> str:
@@ -287,6 +305,7 @@ def page() -> None:
     with text:
         for paragraph in lesson.text():
             st.markdown(paragraph)
+        words_used(lesson)
     if isinstance(lesson, HandsOn):
         state = hands_on_view.panel(lesson)
         with task:
@@ -297,6 +316,7 @@ def page() -> None:
             _task(lesson, found[lesson.key])
             _next(lesson)
             _teacher(lesson)
+    glossary_section()
     heading.caption(
         f"**Lessons** · {len(session.passed_lessons())}/{len(PATH)} done · from one neuron by hand to the "
         "notebook's spiral, Adam and past it. Goals check themselves: the first three on this page, the others "

@@ -215,7 +215,7 @@ NEURON_LESSON = HandsOn(
     title="A neuron by hand",
     paragraphs=(
         "A neuron takes a point's two coordinates, multiplies each by a **weight**, adds a **bias**, and gets "
-        "one number, its score: $z = w_1 x_1 + w_2 x_2 + b$. A big positive score says *class 1*, a big "
+        "one number, its score (z = w₁x₁ + w₂x₂ + b). A big positive score says *class 1*, a big "
         "negative one *class 0*; the line where the score is exactly 0 is where it cannot tell.",
         "How wrong it is, all points together, is one number too: the **loss**. Each point adds how surprised "
         "the neuron was by its true class; a point on the wrong side of the line adds a lot. With every weight "

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from scratchnet.app import glossary
 from scratchnet.app.lessons.hands_on import charts
 from scratchnet.app.lessons.hands_on import logic as hands_on
 from scratchnet.app.lessons.hands_on.logic import Descent, HandsOn, Unit, Walk
 from scratchnet.app.ui import session
 
 NAMES = ("w₁", "w₂", "b")
-GLOSSARY_LOSS = "How wrong the neuron is over all the points: the mean of −ln p of each point's true class."
 
 
 def panel(lesson: HandsOn) -> object:
@@ -26,7 +26,7 @@ def panel(lesson: HandsOn) -> object:
 
 def _scores(unit: Unit) -> None:
     loss, right = st.columns(2)
-    loss.metric("Loss", f"{unit.loss:.3f}", help=GLOSSARY_LOSS)
+    loss.metric("Loss", f"{unit.loss:.3f}", help=glossary.meaning("loss"))
     right.metric("Points right", f"{unit.accuracy:.0%}", help="The share of the 20 points on their own side.")
 
 
