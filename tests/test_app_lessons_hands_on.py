@@ -14,6 +14,7 @@ import scratchnet as sn
 from scratchnet.app.lessons.hands_on import logic as hands_on
 from scratchnet.app.lessons.hands_on.logic import HANDS_ON, Descent, Unit, Walk
 from scratchnet.app.lessons.model import PLACEHOLDER
+from scratchnet.app.lessons.view import PATH
 from scratchnet.app.ui import session
 
 PAGE = "pages/4_Lessons.py"
@@ -102,7 +103,7 @@ def test_a_neuron_by_hand_on_the_page(fresh_caches):
         at.slider(key=session.hand_widget_key("neuron", name)).set_value(float(value)).run()
     assert f"loss {Unit(*best).loss:.3f}" in _texts(at)
     assert "Goal met" in _texts(at) and "Why it worked" in _texts(at)
-    at.run()
+    assert f"1 of {len(PATH)} lessons done" in " ".join(bar.proto.text for bar in at.get("progress"))  # at once
     assert any(option.startswith("1.") and option.endswith("✓") for option in at.sidebar.radio[0].options)
     at.button(key=session.lesson_reset_key("neuron")).click().run()
     assert "Goal met" not in _texts(at) and "loss 0.693" in _texts(at)

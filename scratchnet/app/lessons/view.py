@@ -291,6 +291,10 @@ def page() -> None:
     hands-on lesson's panel below both."""
     _from_link()
     found = standings()
+    for done in HANDS_ON:  # the student's state as their last click left it: a goal it meets counts at once
+        state = session.hand_state(done.key, None)
+        if state is not None and done.met(state):
+            session.set_passed_lessons(session.passed_lessons() | {done.key})
     lesson = _menu(session.passed_lessons())
     heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
     unknown = st.session_state.pop(session.LESSON_UNKNOWN, None)

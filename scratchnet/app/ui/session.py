@@ -353,6 +353,11 @@ def hand_widget_key(lesson: str, name: str) -> str:
     return f"{LESSON_HAND}.{lesson}.{name}"
 
 
+def hand_widget_value(lesson: str, name: str, default: float) -> float:
+    """The value widget ``name`` of hands-on lesson ``lesson`` holds now (``default`` before it is drawn)."""
+    return st.session_state.get(hand_widget_key(lesson, name), default)
+
+
 def lesson_next_key(lesson: str) -> str:
     """The key of the button that goes on from lesson ``lesson`` to the next."""
     return f"lessons.next.{lesson}"

@@ -30,6 +30,11 @@ def _scores(unit: Unit) -> None:
     right.metric("Points right", f"{unit.accuracy:.0%}", help="The share of the 20 points on their own side.")
 
 
+def _store_unit(key: str) -> None:
+    values = (session.hand_widget_value(key, field, 0.0) for field in ("w1", "w2", "b"))
+    session.set_hand_state(key, Unit(*(round(value, 1) for value in values)))
+
+
 def _neuron(lesson: HandsOn) -> Unit:
     sliders, chart = st.columns([2, 3], gap="large")
     with sliders:
@@ -42,6 +47,8 @@ def _neuron(lesson: HandsOn) -> Unit:
                 hands_on.UNIT_STEP,
                 key=session.hand_widget_key(lesson.key, field),
                 help=help_text,
+                on_change=_store_unit,  # before the page redraws: the goal and the menu's tick see it at once
+                args=(lesson.key,),
             )
             for name, field, help_text in zip(
                 NAMES,
