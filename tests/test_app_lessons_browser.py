@@ -165,3 +165,46 @@ def test_the_batch_lesson_on_the_playground(served):
     playground_walk(
         served, "batches", _batch_size(["End"]), _batch_size(["Home", "ArrowRight", "ArrowRight", "ArrowRight"])
     )
+
+
+def _slider(label: str, keys: list[str]):
+    def move(page, sidebar) -> None:
+        slider = sidebar.locator("[data-testid=stSlider]").filter(has_text=label).locator("input[type=range]")
+        press(page, slider, keys)
+
+    return move
+
+
+def _pills(*names: str):
+    def click(page, sidebar) -> None:
+        for name in names:
+            sidebar.get_by_role("button", name=name, exact=True).click()
+            settled(page)
+
+    return click
+
+
+def _both(*changes):
+    def change(page, sidebar) -> None:
+        for one in changes:
+            one(page, sidebar)
+
+    return change
+
+
+WALKS = {  # lesson: (a miss, then the change that meets the goal), each by the controls the lesson leaves
+    "spiral": (
+        _both(_slider("Hidden layers", ["ArrowRight"]), _slider("Units in layer 1", ["Home"])),
+        _slider("Units in layer 1", ["End"]),
+    ),
+    "units": (_slider("Units in layer 1", ["ArrowRight"] * 8), _slider("Units in layer 1", ["ArrowRight"] * 16)),
+    "learning_rate": (_slider("Learning rate", ["ArrowRight"] * 2), _slider("Learning rate", ["ArrowRight"] * 6)),
+    "decay": (_slider("Decay", ["ArrowRight"]), _slider("Decay", ["ArrowLeft"] * 3)),
+    "overfitting": (_slider("Epochs", ["ArrowRight"]), _slider("Epochs", ["ArrowLeft"] * 3)),
+    "features": (_pills("x₁·x₂"), _pills("x₁·x₂", "x₁²", "x₂²")),
+}
+
+
+@pytest.mark.parametrize("key", list(WALKS))
+def test_more_lessons_on_the_playground(served, key):
+    playground_walk(served, key, *WALKS[key])
