@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import scratchnet as sn
-from scratchnet.app.lessons.model import UNDER_THE_HOOD, Fact, Sight, about
+from scratchnet.app.lessons.model import PLACEHOLDER, UNDER_THE_HOOD, Fact, Sight, about
 from scratchnet.app.runs.step_trace import trace_step
 from scratchnet.app.runs.trace_stages import StepTrace
 
@@ -197,8 +197,7 @@ class HandsOn:
     also: tuple[Sight, ...] = ()
 
     def text(self) -> list[str]:
-        from scratchnet.app.lessons.model import PLACEHOLDER
-
+        """The paragraphs with every quoted number written in."""
         return [PLACEHOLDER.sub(lambda match: self.facts[match.group(1)].text, part) for part in self.paragraphs]
 
 
