@@ -95,10 +95,12 @@ def test_which_way_is_downhill(served, viewport):
     shot(page, f"downhill-too-large-{viewport['width']}")
     page.get_by_role("button", name="Start again").click()
     settled(page)
-    press(
-        page, page.locator("[data-testid=stMain] [data-testid=stSlider] input[type=range]").nth(0), ["ArrowLeft"] * 3
-    )  # η = 3
-    for _ in range(5):
+    rate = page.locator("[data-testid=stMain] [data-testid=stSlider] input[type=range]").nth(0)
+    for _ in range(3):  # η = 100 → 30 → 10 → 3, one key at a time: a key lost would leave η too large
+        press(page, rate, ["ArrowLeft"])
+    for _ in range(8):  # steps until the goal is met (five at η = 3), no click after: the page moves then
+        if page.get_by_text("Goal met").count():
+            break
         step.click()
         settled(page)
     wait_text(page, "Goal met", "downhill-met", "the goal met by the student's steps")
