@@ -96,12 +96,19 @@ class Network:
             out = layer.forward(out)
         return out
 
-    def backward(self, dlogits: np.ndarray) -> None:
-        """Back-propagate ∂L/∂logits through every layer, filling ``grads``."""
+    def backward(self, dlogits: np.ndarray, *, kept: list[np.ndarray] | None = None) -> None:
+        """Back-propagate ∂L/∂logits through every layer, filling ``grads``.
+
+        Each layer maps ∂L/∂(its output) to ∂L/∂(its input) (the chain rule, layer by layer, from
+        the top). ``kept``, if given, receives a copy of each of those input gradients, topmost
+        layer first: ∂L/∂(output of layer i) for i = n−2 … 0 (for a reader who shows them).
+        """
         grad = dlogits
         first = self.layers[0]
         for layer in reversed(self.layers[1:]):
             grad = layer.backward(grad)
+            if kept is not None:
+                kept.append(grad.copy())  # the layers reuse their buffers: the next pass would overwrite it
         if isinstance(first, Dense):
             first.backward(grad, input_grad=False)
         else:

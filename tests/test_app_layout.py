@@ -156,7 +156,7 @@ def test_the_layer_check_sees_an_upward_import_and_a_neighbours(tmp_path: Path):
 
 def test_every_logic_and_chart_module_imports_without_streamlit():
     modules = streamlit_free_modules()
-    assert {"scratchnet.app.sweep.logic", "scratchnet.app.sweep.charts", "scratchnet.app.under_the_hood.step"} <= set(
+    assert {"scratchnet.app.sweep.logic", "scratchnet.app.sweep.charts", "scratchnet.app.runs.step_trace"} <= set(
         modules
     )
     done = import_with_blocked(modules, ["streamlit"])

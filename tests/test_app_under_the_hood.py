@@ -1,6 +1,6 @@
 """The "Under the hood" page: one training step laid bare, gradient checks, a trained network's insides.
 
-The pure functions of ``scratchnet.app.under_the_hood.step`` and ``.logic`` are checked against
+The pure functions of ``scratchnet.app.runs.step_trace`` and ``.logic`` are checked against
 plain NumPy written out by hand; the page is driven through AppTest and its numbers compared with
 the engine's.
 """
@@ -15,13 +15,15 @@ from app_helpers import app, charts, dataset_with, metric
 
 import scratchnet as sn
 from scratchnet.app.plots.frames import extent
+from scratchnet.app.runs import step_trace as step
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.result import make_data, make_network, make_optimizer, snapshot_count, summarize
+from scratchnet.app.runs.trace_stages import PHASES
 from scratchnet.app.ui import session
 from scratchnet.app.ui.cache import start_run
 from scratchnet.app.under_the_hood import charts as hood_charts
-from scratchnet.app.under_the_hood import logic, step, tiny
+from scratchnet.app.under_the_hood import logic, tiny
 
 PAGE = "pages/2_Under_the_hood.py"
 
@@ -106,7 +108,7 @@ def test_the_step_is_what_plain_numpy_computes_for_a_2_3_3_network(kind: str) ->
 def test_stages_come_in_order_with_labelled_tables_and_formulas() -> None:
     trace = tiny.TinyState.start(tiny.TinySpec(hidden=4, points=6)).trace(1.0)
     phases = [stage.phase for stage in trace.stages]
-    assert phases == sorted(phases, key=step.PHASES.index)
+    assert phases == sorted(phases, key=PHASES.index)
     keys = [stage.key for stage in trace.stages]
     assert keys[:7] == ["X", "W1b1", "z1", "a1", "W2b2", "logits", "p"]
     assert keys[8:15] == ["dlogits", "dW2", "db2", "da1", "dz1", "dW1", "db1"]

@@ -153,3 +153,21 @@ def test_leaky_relu_class_and_float32_networks() -> None:
     assert net.dtype == np.float32 and net.flat_params.dtype == np.float32
     assert net.predict_proba(np.ones((2, 2))).dtype == np.float32
     assert sn.mlp([2, 3], dtype=np.float32).dtype == np.float32
+
+
+def test_backward_can_keep_each_layers_input_gradient_for_a_reader():
+    """``kept`` receives ∂L/∂(output of each layer below the top), topmost first, and changes nothing else."""
+    net = sn.mlp([2, 5, 3], activation="tanh", seed=4, dtype="float64")
+    X, y = np.random.default_rng(1).normal(size=(7, 2)), np.arange(7) % 3
+    _, dlogits = sn.softmax_cross_entropy(net.forward(X), y)
+    kept: list[np.ndarray] = []
+    net.backward(dlogits, kept=kept)
+    with_kept = {name: value.copy() for name, value in net.grads.items()}
+    W2 = net.get_params()["W2"]
+    hidden = np.tanh(X @ net.get_params()["W1"] + net.get_params()["b1"])
+    np.testing.assert_allclose(kept[0], dlogits @ W2.T)  # ∂L/∂a1, the tanh layer's output
+    np.testing.assert_allclose(kept[1], dlogits @ W2.T * (1 - hidden**2))  # ∂L/∂z1, the first Dense's output
+    net.forward(X)
+    net.backward(dlogits)
+    for name, value in net.grads.items():
+        np.testing.assert_array_equal(value, with_kept[name])

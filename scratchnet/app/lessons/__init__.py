@@ -1,3 +1,4 @@
-"""Lessons: a guided path through the notebook's story, each with a goal the page checks against this
-session's runs. ``model`` (what a lesson is), ``logic`` (``LESSONS``), ``measures`` (the numbers lessons
-quote), ``view``."""
+"""Lessons: a guided path through the notebook's story, each with a goal the page checks — on the
+student's own sliders and steps (``hands_on``: be the network) or on the runs made from the lesson.
+``model`` (what a lesson is), ``logic`` (``LESSONS``), ``data_lessons`` (the two about the data),
+``measures`` (the numbers lessons quote), ``glossary`` (the words), ``view``."""

@@ -10,10 +10,12 @@ Streamlit here (``model`` says what each part means).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from scratchnet.app.lessons.measures import final, gradient_error, rises, sample_fingerprint, xor_points
+from scratchnet.app.lessons.data_lessons import FEATURES_LESSON, OWN_POINTS_LESSON
+from scratchnet.app.lessons.measures import falls, final, gradient_error, rises
 from scratchnet.app.lessons.model import (
     UNDER_THE_HOOD,
     Fact,
@@ -27,7 +29,7 @@ from scratchnet.app.lessons.model import (
     at_most,
     controls_besides,
     hidden_text,
-    on_points,
+    plain_number,
     run_fact,
     standing,
     test_loss,
@@ -35,7 +37,6 @@ from scratchnet.app.lessons.model import (
     train_accuracy,
 )
 from scratchnet.app.runs.config import RunConfig
-from scratchnet.app.text import fmt
 from scratchnet.notebook import NotebookReLU
 
 __all__ = ["BY_KEY", "LESSONS", "Fact", "Lesson", "Rule", "Standing", "progress", "standing", "train"]
@@ -50,7 +51,7 @@ SPIRAL_LESSON = Lesson(
     title="A line cannot split a spiral",
     paragraphs=(
         "The spiral: three arms of 100 points each, wound around the centre. The network sees a point's two "
-        "coordinates $x = (x_1, x_2)$ and has to say which arm it is on.",
+        "coordinates, x₁ and x₂, and has to say which arm it is on.",
         "With no hidden layer the network is a *linear softmax*: $p = \\mathrm{softmax}(Wx + b)$. Between any two "
         "classes the boundary is where their scores are equal, $w_i \\cdot x + b_i = w_j \\cdot x + b_j$: a straight "
         "line. No straight line follows an arm. Trained for 1 000 epochs with Adam it gets {linear_accuracy} of "
@@ -64,6 +65,11 @@ SPIRAL_LESSON = Lesson(
     rules=(at_least("training accuracy", train_accuracy, 0.9),),
     hint="Open **Network** in the sidebar and set **Hidden layers** to 1; 64 units is a good start.",
     solution=_LINEAR.replace(hidden=(64,)),
+    why=(
+        "The hidden layer's units each fold the plane along a line, and the output adds the folds up: on the map "
+        "the boundary now bends along the arms, and in the network diagram each hidden unit's square shows its "
+        "own fold."
+    ),
     facts={
         "linear_accuracy": about(0.38, ".0%", 0.06, run_fact(_LINEAR, train_accuracy)),
         "chance_accuracy": about(1 / 3, ".0%", 0.0, lambda trainer: 1 / _LINEAR.classes),
@@ -76,10 +82,10 @@ UNITS_LESSON = Lesson(
     key="units",
     title="One hidden layer: how many units?",
     paragraphs=(
-        "Each hidden unit draws one line across the plane, $w \\cdot x + b = 0$, and ReLU folds the plane along "
-        "it; the output layer adds the folds up. More units, more folds, a closer fit to the arms — and more "
-        "numbers to learn: a layer of $n$ units between 2 inputs and 3 classes has $3n + 3(n + 1)$ weights and "
-        "biases.",
+        "Each hidden unit draws one line across the plane, and ReLU folds the plane along it; the output layer "
+        "adds the folds up. More units, more folds, a closer fit to the arms — and more numbers to learn. (The "
+        "line is $w \\cdot x + b = 0$; a layer of $n$ units between 2 inputs and 3 classes has $3n + 3(n + 1)$ "
+        "weights and biases.)",
         "Trained the same way (Adam, 2 000 epochs), the training accuracy grows with the width: 8 units "
         "{units_8}, 16 units {units_16}, 32 units {units_32}, 64 units {units_64}.",
         "Training accuracy is not the whole story: the held-out points come in the lesson on overfitting.",
@@ -97,6 +103,10 @@ UNITS_LESSON = Lesson(
     ),
     hint="Double the units until the goal lights up; the widths above show where it happens.",
     solution=SPIRAL.replace(hidden=(32,)),
+    why=(
+        "Enough units give enough folds to follow all three arms: the map's boundary now curls with them. Pick a "
+        "hidden unit under **Look at a unit** to see one fold on its own."
+    ),
     facts={
         f"units_{width}": about(accuracy, ".0%", 0.05, run_fact(SPIRAL.replace(hidden=(width,)), train_accuracy))
         for width, accuracy in _WIDTHS.items()
@@ -109,8 +119,8 @@ LR_LESSON = Lesson(
     key="learning_rate",
     title="The learning rate: too small, too large, blown up",
     paragraphs=(
-        "Gradient descent takes a step against the gradient of the loss: $\\theta \\leftarrow \\theta - \\eta\\, "
-        "\\nabla_\\theta L$. The learning rate $\\eta$ is the size of that step.",
+        "Gradient descent takes a step downhill: it moves every weight a little against the gradient of the loss. "
+        "The learning rate, η, is the size of that step ($\\theta \\leftarrow \\theta - \\eta\\, \\nabla_\\theta L$).",
         "Too small, and the network barely moves: with $\\eta = 0.01$, after 1 000 epochs the loss is "
         "{small_loss}, hardly below the {guess_loss} ($\\ln 3$) of guessing every class at one in three.",
         "Too large, and each step jumps across the valley it meant to go down: with $\\eta = 10$ the very first "
@@ -128,6 +138,10 @@ LR_LESSON = Lesson(
     hint="The good rates lie between the too-small 0.01 and the blown-up 30: try a few in between, then a step "
     "either side of the best.",
     solution=_GD.replace(lr=2.0),
+    why=(
+        "A step large enough to get somewhere and small enough not to jump across the valley: the loss curve now "
+        "falls steadily, where 0.01 crawled and 30 leapt."
+    ),
     facts={
         "small_loss": about(1.06, ".2f", 0.03, run_fact(_GD.replace(lr=0.01), final(lambda h: h.loss))),
         "guess_loss": about(math.log(3), ".2f", 0.0, lambda trainer: math.log(_GD.classes)),
@@ -146,16 +160,18 @@ RELU_LESSON = Lesson(
     key="relu_bug",
     title="The notebook's ReLU derivative",
     paragraphs=(
-        "ReLU is $h = \\max(0, z)$. Its derivative is 1 where $z > 0$ and 0 elsewhere, so back-propagation lets "
-        "the gradient through the active units unchanged: $\\partial L / \\partial z = \\partial L / \\partial h "
-        "\\cdot \\mathbf{1}[z > 0]$. The notebook wrote `np.where(z > 0, z, 0) * dvalues`: it multiplies by $z$ "
-        "itself. With its starting weights ($0.01 \\cdot$ randn) every $z$ is small, so every gradient into the "
-        "first layer is shrunk to almost nothing.",
+        "ReLU passes a positive input through and turns a negative one into 0. Its slope is 1 where the input "
+        "is positive and 0 elsewhere, so back-propagation lets the gradient through the active units unchanged "
+        "($\\partial L / \\partial z = \\partial L / \\partial h \\cdot \\mathbf{1}[z > 0]$). The notebook multiplied "
+        "by the input itself instead (`np.where(z > 0, z, 0) * dvalues`). With its tiny starting weights (0.01 × "
+        "randn) every input is small, so every gradient into the first layer is shrunk to almost nothing.",
         "A gradient check catches it without trusting the code: nudge each weight by $\\pm\\varepsilon$, measure "
         "the loss, and compare the slope $(L(\\theta + \\varepsilon) - L(\\theta - \\varepsilon)) / 2\\varepsilon$ "
-        "with what back-propagation computed. On a 2 → 64 → 3 network and 20 spiral points, the first layer's "
-        "relative error is {notebook_error} with the notebook's derivative and below {relu_error} with the "
-        "correct one. The **Gradient check** tab of *Under the hood* shows it entry by entry.",
+        "with what back-propagation computed. On a 2 → 64 → 3 network at its start (He's weights, zero biases) and "
+        "20 spiral points, the first layer's relative error is {notebook_error} with the notebook's derivative "
+        "and below {relu_error} (one in ten million) with the correct one. The **Gradient check** tab of *Under "
+        "the hood* runs the same check, entry by entry, on its own smaller network (the one its first tab steps "
+        "through), so its numbers differ; there too only the first layer fails with the notebook's derivative.",
         "What it cost: 2 000 epochs of gradient descent at learning rate 2, from the notebook's starting weights, "
         "learn {notebook_accuracy} of the training points with the notebook's derivative.",
     ),
@@ -166,9 +182,14 @@ RELU_LESSON = Lesson(
     hint="Open **Network** in the sidebar: the activation is the only control left; pick plain **ReLU**.",
     solution=_NOTEBOOK.replace(activation="relu"),
     also=(Sight(UNDER_THE_HOOD, "See the gradient check", tab="Gradient check"),),
+    why=(
+        "With the correct derivative the gradient reaches the first layer at full size: the loss curve falls "
+        "where the notebook's stayed nearly flat, and the first layer's squares in the network diagram take "
+        "shapes of their own."
+    ),
     facts={
         "notebook_error": about(0.27, ".2f", 0.08, lambda trainer: gradient_error(NotebookReLU)),
-        "relu_error": Fact(1e-7, "g", 0.0, 1e-7, lambda trainer: gradient_error("relu")),
+        "relu_error": Fact(1e-7, ".7f", 0.0, 1e-7, lambda trainer: gradient_error("relu")),
         "notebook_accuracy": about(
             0.42, ".0%", 0.05, run_fact(_NOTEBOOK.replace(activation="notebook_relu"), train_accuracy)
         ),
@@ -181,8 +202,8 @@ DECAY_LESSON = Lesson(
     key="decay",
     title="Decay, as the notebook meant it",
     paragraphs=(
-        "A decay shrinks the step as training goes on: $\\eta_t = \\eta / (1 + d \\cdot t)$ after $t$ steps. Big "
-        "steps early, small steps late, to settle into a minimum instead of bouncing around it.",
+        "A decay shrinks the step as training goes on (after $t$ steps the rate is $\\eta_t = \\eta / (1 + d \\cdot "
+        "t)$): big steps early, small steps late, to settle into a minimum instead of bouncing around it.",
         "The notebook asked for decays of 0.01 and 0.1 but computed the rate once, at $t = 0$, so its decay never "
         "applied: its runs were constant-rate runs. Applied as meant, those decays are far too strong. From "
         "$\\eta = 2$ with $d = 0.01$, the step by epoch 2 000 is down to {decayed_lr}, and the run learns only "
@@ -195,11 +216,20 @@ DECAY_LESSON = Lesson(
     task="Find a decay that does not spoil the run: change only the decay, keep it above 0, and reach at least "
     "62% training accuracy in the same 2 000 epochs.",
     rules=(
-        Rule("a decay above 0", lambda result: result.config.decay > 0, lambda result: fmt(result.config.decay)),
+        Rule(
+            "a decay above 0",
+            lambda result: result.config.decay > 0,
+            lambda result: plain_number(result.config.decay) if result.config.decay > 0 else "no decay (0)",
+        ),
         at_least("training accuracy", train_accuracy, 0.62),
     ),
-    hint="Make the decay ten or a hundred times smaller: the step should still be large near the end.",
+    hint="Ten times smaller is not enough: the step still shrinks too soon. Try a hundred times smaller, or less: "
+    "the step should still be large near the end.",
     solution=_DECAYED.replace(decay=1e-4),
+    why=(
+        "A gentle decay leaves the step large for most of the run: the loss curve keeps falling late in the run, "
+        "where the strong decay had frozen it."
+    ),
     facts={
         "decayed_lr": about(0.095, ".3f", 0.002, run_fact(_DECAYED, final(lambda h: h.lr))),
         "decayed_accuracy": about(0.44, ".0%", 0.05, run_fact(_DECAYED, train_accuracy)),
@@ -228,6 +258,10 @@ MOMENTUM_LESSON = Lesson(
     rules=(at_least("training accuracy", train_accuracy, 0.9),),
     hint="Gradient descent: set **Momentum** to 0.9. Or choose **Adam** with a learning rate of 0.05.",
     solution=_PLAIN.replace(momentum=0.9),
+    why=(
+        "Steps that agree add up: the loss curve drops far faster in the first few hundred epochs than plain "
+        "gradient descent's did."
+    ),
     facts={
         "plain_accuracy": about(0.54, ".0%", 0.06, run_fact(_PLAIN, train_accuracy)),
         "momentum_accuracy": about(0.96, ".0%", 0.04, run_fact(_PLAIN.replace(momentum=0.9), train_accuracy)),
@@ -245,8 +279,9 @@ OVERFITTING_LESSON = Lesson(
         "points it has not seen. The Playground's default run learns {default_train} of its training points but "
         "only {default_test} of the held-out ones.",
         "Its loss curve tells when that started. The held-out loss is lowest at epoch {best_epoch} "
-        "({best_loss}); from there on it rises, to {final_loss} by epoch 2 000, while the training loss keeps "
-        "falling. The network has begun to memorise its points instead of learning the arms.",
+        "({best_loss}); from there on it rises, to {final_loss} by epoch 2 000, while the training loss goes on "
+        "down (apart from a brief spike or two, where an Adam step overshoots). The network has begun to "
+        "memorise its points instead of learning the arms.",
         "Three cures: stop near the best epoch (fewer epochs, or **Stop early** with a patience); or an **L2 "
         "penalty**, $L + \\tfrac{\\lambda}{2} \\sum \\lVert W \\rVert^2$, which pulls every weight towards 0 a "
         "little at each step and keeps the boundary smooth; or more data.",
@@ -257,6 +292,10 @@ OVERFITTING_LESSON = Lesson(
     rules=(at_most("held-out loss", test_loss, 0.55),),
     hint="Stop where the held-out loss was lowest, or try a small L2 penalty such as 0.0001.",
     solution=_L2,
+    why=(
+        "The held-out loss is the one that tells how the network does on new points: on the loss curve, the held-"
+        "out line now ends near its lowest point instead of climbing after it."
+    ),
     facts={
         "default_train": about(0.975, ".0%", 0.03, run_fact(SPIRAL, train_accuracy)),
         "default_test": about(0.78, ".0%", 0.07, run_fact(SPIRAL, lambda r: r.test_accuracy)),
@@ -274,12 +313,14 @@ BATCH_LESSON = Lesson(
     key="batches",
     title="Mini-batches: more steps, and noise in the curve",
     paragraphs=(
-        "Full-batch gradient descent takes one step per epoch, on the gradient of all training points. A "
-        "mini-batch of $B$ points takes $\\lceil N / B \\rceil$ steps per epoch, each on the gradient of its own "
-        "$B$ points: {batch_steps} steps an epoch for the spiral's {train_points} training points in batches of 16.",
-        "Each mini-batch gradient is a noisy estimate of the full one, so the loss no longer falls smoothly: in "
-        "100 epochs of full-batch gradient descent it rose {full_rises} times; in batches of 16, {batch_rises} "
-        "times. The noise is the price of the extra steps — and it can shake a network out of a poor spot.",
+        "Full-batch gradient descent takes one step per epoch, on the gradient of all training points. Mini-batches "
+        "take one step per handful of points, each on the gradient of its own handful (with batches of $B$ of the "
+        "$N$ points, $\\lceil N / B \\rceil$ steps an epoch): {batch_steps} steps an epoch for the spiral's "
+        "{train_points} training points in batches of 16.",
+        "Each mini-batch gradient is a noisy estimate of the full one, so the loss no longer falls smoothly. In "
+        "100 epochs of full-batch gradient descent the loss fell from each epoch to the next, {full_falls} times "
+        "out of {full_steps}; in batches of 16 it went up {batch_rises} times. The noise is the price of the "
+        "extra steps — and it can shake a network out of a poor spot.",
         "In those 100 epochs, full batches learn {full_accuracy} of the training points. Too small a batch "
         "is all noise: one point at a time, at this learning rate, ends at {single_accuracy}.",
     ),
@@ -289,88 +330,18 @@ BATCH_LESSON = Lesson(
     rules=(at_least("training accuracy", train_accuracy, 0.6),),
     hint="Try batches of 8 or 16 points: more steps per epoch, each a little noisy.",
     solution=_FULL.replace(batch_size=16),
+    why=(
+        "Fifteen steps an epoch instead of one: the loss curve falls further in the same 100 epochs, with the "
+        "wiggles of noisy steps."
+    ),
     facts={
         "batch_steps": about(15, ",", 0, lambda trainer: math.ceil(len(trainer(_FULL).data.y_train) / 16)),
         "train_points": about(240, ",", 0, lambda trainer: len(trainer(_FULL).data.y_train)),
-        "full_rises": about(0, ",", 0, run_fact(_FULL, rises)),
+        "full_falls": about(99, ",", 0, run_fact(_FULL, falls)),
+        "full_steps": about(99, ",", 0, lambda trainer: _FULL.epochs - 1),
         "batch_rises": about(41, ",", 12, run_fact(_FULL.replace(batch_size=16), rises)),
         "full_accuracy": about(0.49, ".0%", 0.06, run_fact(_FULL, train_accuracy)),
         "single_accuracy": about(0.33, ".0%", 0.08, run_fact(_FULL.replace(batch_size=1), train_accuracy)),
-    },
-)
-
-# ---- 9 · features instead of depth --------------------------------------------------------------------
-_CIRCLES = RunConfig(dataset="circles", classes=2, noise=0.1, hidden=(), epochs=500)
-FEATURES_LESSON = Lesson(
-    key="features",
-    title="Features instead of depth",
-    paragraphs=(
-        "Two rings, one inside the other. No straight line splits them: with no hidden layer the network "
-        "learns {linear_accuracy} of the points, about what guessing gets.",
-        "But a ring is a circle, $x_1^2 + x_2^2 = r^2$: in the coordinates $(x_1^2, x_2^2)$ the rings lie on "
-        "either side of a straight line. Give the network those as its inputs and the same linear softmax can "
-        "split them — no hidden layer needed. That is what *features* are: the inputs you choose for it.",
-        "A hidden layer can learn such features by itself (four ReLU units learn {hidden_accuracy} here); "
-        "choosing them by hand costs nothing to learn, and needs you to know the shape of the data.",
-    ),
-    setup=_CIRCLES,
-    hide=controls_besides("features"),
-    task="Keep the network without a hidden layer and reach at least 95% training accuracy by choosing its inputs.",
-    rules=(at_least("training accuracy", train_accuracy, 0.95),),
-    hint="Open **Network** and tick the inputs x₁² and x₂².",
-    solution=_CIRCLES.replace(features=("x1^2", "x2^2")),
-    facts={
-        "linear_accuracy": about(0.53, ".0%", 0.06, run_fact(_CIRCLES, train_accuracy)),
-        "hidden_accuracy": about(0.99, ".0%", 0.02, run_fact(_CIRCLES.replace(hidden=(4,)), train_accuracy)),
-    },
-)
-
-# ---- 10 · your own points ------------------------------------------------------------------------------
-_OWN = SPIRAL.replace(hidden=(), epochs=1000)
-
-
-OWN_POINTS_LESSON = Lesson(
-    key="own_points",
-    title="Your own points",
-    paragraphs=(
-        "Every lesson so far used points someone else made. Make your own: draw them (**Draw your points**, "
-        "below the Playground's charts) or upload a CSV file with the columns `x, y, label` (the **Data** group "
-        "in the sidebar).",
-        "Now beat the straight line. The network here has no hidden layer, a linear softmax: whatever points "
-        "you make, it can only draw straight boundaries between the classes. Make points it cannot split. On "
-        "four blobs in a checkerboard (XOR), for one, it learns only {xor_accuracy}.",
-        "Then give the same points a hidden layer and watch it succeed: that is the difference the first "
-        "lesson was about, on data you made.",
-    ),
-    setup=_OWN,
-    hide=frozenset({"network", "training", "presets"}),
-    task="Train the network with no hidden layer on points of your own (not the sample file) and keep its "
-    "training accuracy below 75%.",
-    rules=(
-        Rule(
-            "points of your own",
-            lambda result: bool(result.config.data_id) and result.config.data_id != sample_fingerprint(),
-            lambda result: (
-                "the sample file"
-                if result.config.data_id == sample_fingerprint()
-                else ("a built-in dataset" if not result.config.data_id else "your own")
-            ),
-        ),
-        Rule(
-            "training accuracy below 75%",
-            lambda result: result.train_accuracy < 0.75,
-            lambda result: f"{result.train_accuracy:.1%}",
-        ),
-    ),
-    hint="A straight line fails on rings, on a checkerboard, on a spiral: put one class in the middle and "
-    "another all around it.",
-    solution=on_points(_OWN, xor_points()),
-    solution_points=xor_points,
-    own_data=True,
-    facts={
-        "xor_accuracy": about(
-            0.59, ".0%", 0.06, lambda trainer: trainer(on_points(_OWN, xor_points()), xor_points()).train_accuracy
-        ),
     },
 )
 
@@ -389,10 +360,10 @@ LESSONS: tuple[Lesson, ...] = (
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 
-def progress(runs, passed_before: frozenset[str] = frozenset()) -> dict[str, Standing]:
-    """Every lesson's standing against this session's ``runs`` (oldest first); ``passed_before``
-    names the lessons already met in this session."""
-    return {lesson.key: standing(lesson, runs, lesson.key in passed_before) for lesson in LESSONS}
+def progress(runs: Mapping[str, Sequence], passed_before: frozenset[str] = frozenset()) -> dict[str, Standing]:
+    """Every lesson's standing against the runs made for it (``runs[key]``, oldest first; a run
+    made for no lesson counts for none); ``passed_before`` names the lessons already met."""
+    return {lesson.key: standing(lesson, runs.get(lesson.key, ()), lesson.key in passed_before) for lesson in LESSONS}
 
 
 def measure(fact: Fact, trainer: Trainer = train) -> float:

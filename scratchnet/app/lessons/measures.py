@@ -13,6 +13,7 @@ import numpy as np
 import scratchnet as sn
 from scratchnet.app.runs import points as own_points
 from scratchnet.app.runs import upload
+from scratchnet.app.runs.config import DATASET_LABELS
 from scratchnet.app.runs.points import Points
 
 
@@ -27,6 +28,11 @@ def gradient_error(activation) -> float:
     X, y = sn.spiral_data(samples=100, classes=3, seed=0)
     net = sn.mlp([2, 64, 3], activation=activation, init="he", seed=0)
     return sn.gradient_check_report(net, X[1::15], y[1::15])["W1"]
+
+
+def falls(result) -> float:
+    """In how many epochs the training loss went down."""
+    return float(np.sum(np.diff(result.history.loss) < 0))
 
 
 def rises(result) -> float:
@@ -45,3 +51,31 @@ def xor_points() -> Points:
     """Four blobs in a checkerboard: points no straight line can split (the solution's own points)."""
     X, y = sn.make_dataset("xor", 60, 2, 0.1, seed=0)
     return own_points.make_points(X, y, ("a", "b"))
+
+
+@functools.lru_cache(maxsize=256)
+def _start_fingerprint(dataset: str, classes: int, noise: float, seed: int) -> str | None:
+    """The fingerprint of the drawing "Start from <dataset>" gives with these settings (None: the
+    dataset takes another number of classes)."""
+    from scratchnet.app.playground import draw  # the drawing panel's own start: the lesson and the panel agree
+
+    try:
+        return draw.from_dataset(dataset, classes, noise, seed).to_points().fingerprint
+    except ValueError:
+        return None
+
+
+def origin(config) -> str:
+    """Where a run's points came from, in plain words: "a built-in dataset", "the sample file", a
+    built-in dataset copied unchanged into the drawing ("Start from …" with no point changed), or
+    "your own"."""
+    if not config.data_id:
+        return "a built-in dataset"
+    if config.data_id == sample_fingerprint():
+        return "the sample file"
+    for name, info in sn.datasets.DATASETS.items():
+        for noise in {config.noise, info.noise, 0.2}:  # the controls' noise, or a dataset's default
+            for seed in {config.data_seed, 0}:
+                if config.data_id == _start_fingerprint(name, config.classes, noise, seed):
+                    return f"the {DATASET_LABELS[name]} dataset's points, copied unchanged into the drawing"
+    return "your own"

@@ -9,12 +9,14 @@ this session's runs stand against a lesson. No Streamlit here.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scratchnet import FEATURE_LABELS
 from scratchnet.app.runs import points as own_points
-from scratchnet.app.runs.config import FIELDS, RunConfig, to_query
+from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.links import HIDE_GROUPS
 from scratchnet.app.runs.points import Points
 from scratchnet.app.runs.result import RunResult, make_data, make_network, summarize, train_run
@@ -37,7 +39,7 @@ def train(config: RunConfig, points: Points | None = None) -> RunResult:
 
 
 #: The settings that describe a built-in dataset; a run on the student's own points does not use them.
-BUILT_IN_DATA = ("dataset", "samples", "classes", "noise")
+BUILT_IN_DATA = ("dataset", "samples", "classes", "noise", "data_seed")
 
 
 def on_points(config: RunConfig, points: Points) -> RunConfig:
@@ -77,22 +79,39 @@ def run_fact(config: RunConfig, read: Callable[[RunResult], float]) -> Callable[
 @dataclass(frozen=True)
 class Rule:
     """One measurable part of a goal: what it asks (``text``), whether a run meets it, and what the
-    run reached (``reading``, e.g. "78%"), so a missed try can say by how much."""
+    run reached (``reading``, e.g. "78.0%"), so a missed try can say by how much. ``measure`` and
+    ``bound`` name the quantity and the goal's side of it ("held-out loss", "≤ 0.55") for the line
+    the Playground shows beside Train."""
 
     text: str
     met: Callable[[RunResult], bool]
     reading: Callable[[RunResult], str] = lambda result: ""
+    measure: str = ""
+    bound: str = ""
+
+    def against(self, result: RunResult) -> str:
+        """This run's value beside the goal: "held-out loss 0.524; goal ≤ 0.55"."""
+        reading = self.reading(result)
+        if self.measure:
+            return f"{self.measure} {reading}; goal {self.bound}"
+        return f"{self.text}: this run, {reading}" if reading else self.text
 
 
 def _number(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
+def _reading(spec: str) -> str:
+    return ".1%" if spec.endswith("%") else ".3f"
+
+
 def at_least(what: str, read: Callable[[RunResult], float | None], goal: float, spec: str = ".0%") -> Rule:
     return Rule(
         f"{what} of at least {fmt(goal, spec)}",
         lambda result: _number(read(result)) >= goal,
-        lambda result: fmt(_number(read(result)), ".1%" if spec.endswith("%") else ".3f"),
+        lambda result: fmt(_number(read(result)), _reading(spec)),
+        what,
+        f"≥ {fmt(goal, spec)}",
     )
 
 
@@ -100,7 +119,9 @@ def at_most(what: str, read: Callable[[RunResult], float | None], goal: float, s
     return Rule(
         f"{what} of at most {fmt(goal, spec)}",
         lambda result: _number(read(result)) <= goal,
-        lambda result: fmt(_number(read(result)), ".1%" if spec.endswith("%") else ".3f"),
+        lambda result: fmt(_number(read(result)), _reading(spec)),
+        what,
+        f"≤ {fmt(goal, spec)}",
     )
 
 
@@ -118,6 +139,30 @@ def test_loss(result: RunResult) -> float | None:
 
 def hidden_text(hidden: tuple[int, ...]) -> str:
     return "no hidden layer" if not hidden else " → ".join(map(str, hidden)) + " units"
+
+
+def plain_number(value: float) -> str:
+    """A setting's number as a student reads it: 0.0001, not 1e-4."""
+    if value == 0 or abs(value) >= 1e-3 or not math.isfinite(value):
+        return fmt(value)
+    return f"{value:.12f}".rstrip("0")
+
+
+def setting_text(name: str, value: object) -> str:
+    """One setting in plain words: "batch size 16", "activation ReLU", "inputs x₁, x₂, x₁·x₂"."""
+    spec = FIELDS[name]
+    label = spec.label[0].lower() + spec.label[1:]
+    if name == "hidden":
+        return hidden_text(value)
+    if name == "features":
+        return "inputs " + ", ".join(FEATURE_LABELS.get(feature, feature) for feature in value)
+    if name == "batch_size":
+        return "full batches" if not value else f"batches of {value:,}"
+    if name == "patience" and not value:
+        return "no early stop"
+    if spec.choices is not None:
+        return f"{label} {spec.choices.get(value, value)}"
+    return f"{label} {plain_number(value) if isinstance(value, float) else format(value, ',')}"
 
 
 def controls_besides(*shown: str) -> frozenset[str]:
@@ -164,6 +209,7 @@ class Lesson:
     also: tuple[Sight, ...] = ()  # other pages the lesson points to
     solution_points: Callable[[], Points] | None = None
     own_data: bool = False  # the goal is about the student's own points (the data controls stay free)
+    why: str = ""  # after the goal is met: why it worked, and where on the page that shows
 
     def text(self) -> list[str]:
         """The paragraphs with every quoted number written in."""
@@ -177,12 +223,21 @@ class Lesson:
             frozenset(BUILT_IN_DATA) if self.own_data else frozenset()
         )
 
+    def left(self, config: RunConfig) -> list[str]:
+        """The fixed settings ``config`` changed, in plain words with the lesson's value."""
+        changed = [
+            f"{setting_text(name, getattr(config, name))} "
+            f"(the lesson's: {setting_text(name, getattr(self.setup, name))})"
+            for name in FIELDS
+            if name in self.locked and getattr(config, name) != getattr(self.setup, name)
+        ]
+        if not self.own_data and config.data_id != self.setup.data_id:
+            changed.insert(0, "your own points (the lesson's: its built-in dataset)")
+        return changed
+
     def follows(self, result: RunResult) -> bool:
         """Whether ``result`` is a run of this lesson's setup: the locked fields as they were set."""
-        config = result.config
-        if not self.own_data and config.data_id != self.setup.data_id:
-            return False
-        return all(getattr(config, name) == getattr(self.setup, name) for name in self.locked)
+        return not self.left(result.config)
 
     def passed(self, result: RunResult) -> bool:
         """Whether ``result`` meets this lesson's goal: a finished run of the setup that meets every rule."""
@@ -190,37 +245,47 @@ class Lesson:
 
     def missed(self, result: RunResult) -> list[str]:
         """What ``result`` still misses, one sentence a rule (empty when it passes)."""
-        if not self.follows(result):
-            changed = ", ".join(sorted(n for n in self.locked if getattr(result.config, n) != getattr(self.setup, n)))
+        left = self.left(result.config)
+        if left:
             return [
-                f"This run changed settings the lesson keeps fixed ({changed or 'the data'}): open the lesson again."
+                f"This run changed what the lesson keeps fixed: {'; '.join(left)}. Press **Train** with the "
+                "lesson's settings, or open the lesson again."
             ]
         if result.status not in FINISHED:
             how = {"diverged": "blew up", "cancelled": "was paused"}.get(result.status, "has not trained")
             return [f"This run {how} at epoch {result.history.epochs_run:,}: the goal counts a run that finished."]
         return [
-            f"Goal: {rule.text}; this run: {rule.reading(result)}." if rule.reading(result) else f"Goal: {rule.text}."
+            f"Goal: {rule.text}; this run: {rule.reading(result) or 'no'}."
             for rule in self.rules
             if not rule.met(result)
         ]
 
+    def checklist(self, result: RunResult) -> list[tuple[bool, str]]:
+        """Why ``result`` counted or not, point by point: the fixed settings, a finished run, each rule."""
+        left = self.left(result.config)
+        finished = result.status in FINISHED
+        items = [
+            (not left, "kept the lesson's fixed settings" + (f" — changed: {'; '.join(left)}" if left else "")),
+            (finished, f"trained to the end ({result.history.epochs_run:,} epochs, {result.status.replace('_', ' ')})"),
+        ]
+        items += [(rule.met(result), f"{rule.text} — this run: {rule.reading(result) or 'no'}") for rule in self.rules]
+        return items
+
     def changes(self, result: RunResult) -> str:
-        """How ``result``'s settings differ from the setup, e.g. "lr 2, batch_size 16"."""
+        """How ``result``'s settings differ from the setup, in plain words: "batches of 16"."""
         config = result.config
+        parts = []
         if config.data_id and config.data_id != self.setup.data_id:
-            # on own points the run's built-in data settings are whatever the controls showed (say XOR,
-            # at most 2 classes): mixed with the setup's 3 classes they are no valid configuration, so
-            # all four are the setup's
-            config = config.replace(
-                data_id="", data_points=0, **{name: getattr(self.setup, name) for name in BUILT_IN_DATA}
-            )
-            mine = "your own points, "
+            parts.append(f"your own points ({config.data_points:,} of them)")
+            skipped = set(BUILT_IN_DATA)  # on own points the controls' dataset settings mean nothing
         else:
-            mine = ""
-        query = to_query(config, self.setup)
-        if "hidden" in query:
-            query["hidden"] = hidden_text(config.hidden)
-        return mine + (", ".join(f"{name} {value}" for name, value in query.items()) or "the setup as it opened")
+            skipped = set()
+        parts += [
+            setting_text(name, getattr(config, name))
+            for name in FIELDS
+            if name not in skipped and getattr(config, name) != getattr(self.setup, name)
+        ]
+        return ", ".join(parts) or "the lesson's starting settings"
 
 
 @dataclass(frozen=True)
@@ -229,7 +294,7 @@ class Standing:
 
     passed: bool
     passing: RunResult | None  # the newest run that met the goal
-    tries: tuple[RunResult, ...]  # runs for the lesson that changed something and missed, oldest first
+    tries: tuple[RunResult, ...]  # runs made for the lesson that changed something and missed, oldest first
 
     @property
     def last_try(self) -> RunResult | None:
@@ -237,14 +302,11 @@ class Standing:
 
 
 def standing(lesson: Lesson, runs: Sequence[RunResult], passed_before: bool = False) -> Standing:
-    """``lesson`` against ``runs`` (this session's, oldest first). A goal once met stays met
-    (``passed_before``), though the run that met it may have left the session's list. A try is a
-    run that trained (an untrained start is none), kept the locked settings and changed another."""
+    """``lesson`` against ``runs``: the runs made for it (opened from it), oldest first. A goal once
+    met stays met (``passed_before``), though the run that met it may have left the list. A try is a
+    run that trained and was not the lesson's starting run as it opened; a try that left the
+    lesson's fixed settings is a try that cannot count, and says so."""
     met = [lesson.passed(run) for run in runs]  # each run checked once
     passing = [run for run, ok in zip(runs, met) if ok]
-    tries = tuple(
-        run
-        for run, ok in zip(runs, met)
-        if run.history.epochs_run and not ok and lesson.follows(run) and (run.config != lesson.setup)
-    )
+    tries = tuple(run for run, ok in zip(runs, met) if run.history.epochs_run and not ok and run.config != lesson.setup)
     return Standing(passed_before or bool(passing), passing[-1] if passing else None, tries)

@@ -13,6 +13,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from scratchnet.app import glossary
+from scratchnet.app.glossary import GLOSSARY
+from scratchnet.app.lessons.hands_on import view as hands_on_view
+from scratchnet.app.lessons.hands_on.logic import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
 from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
@@ -24,25 +28,29 @@ LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
 LESSON_PARAMETER = "lesson"  # ?lesson=<key>: the lesson a link opens
 TAB_KEYS = {UNDER_THE_HOOD: session.HOOD_TAB}  # the pages whose tabs a lesson may open, and their tabs' keys
+PATH: tuple[Lesson | HandsOn, ...] = (*HANDS_ON, *LESSONS)  # the page's order: be the network first
+ALL = {lesson.key: lesson for lesson in PATH}
 
 
 # ---- this session's runs and progress -----------------------------------------------------------------
-def _runs() -> list[RunResult]:
-    """This session's finished runs, oldest first, its current run last (once)."""
-    runs = session.my_runs()
-    job = session.current_run()
-    if job is not None and job.done and job.result is not None and not any(run is job.result for run in runs):
-        runs.append(job.result)
-    return runs
+def _harvest() -> None:
+    """Record the session's run with the lesson it was made for, once it has finished (a run made in
+    free play, or reopened, counts for no lesson)."""
+    job, key = session.current_run(), session.run_lesson()
+    if key in BY_KEY and job is not None and job.done and job.result is not None:
+        session.add_lesson_run(key, job.result)
 
 
 def standings() -> dict[str, Standing]:
-    """Every lesson's standing; a goal met once stays met for the session."""
-    known = [lesson.key for lesson in LESSONS]
-    passed = frozenset(st.session_state.get(session.LESSON_PASSED, ())) | classroom.goals_met(known)
-    found = progress(_runs(), passed)
-    st.session_state[session.LESSON_PASSED] = {key for key, standing in found.items() if standing.passed}
-    classroom.keep_goals(st.session_state[session.LESSON_PASSED], known)  # the class's database, or the address
+    """Every lesson's standing, from the runs made for it; a goal met once stays met until the
+    student resets the lesson. Goals met are kept where the student's progress lives too: their class's
+    database, or their own address (``ui/classroom``)."""
+    _harvest()
+    known = list(ALL)
+    passed = session.passed_lessons() | classroom.goals_met(known)
+    found = progress({key: session.lesson_runs(key) for key in BY_KEY}, passed)
+    session.set_passed_lessons(passed | {key for key, standing in found.items() if standing.passed})
+    classroom.keep_goals(session.passed_lessons(), known)
     return found
 
 
@@ -76,8 +84,9 @@ def open_lesson(lesson: Lesson) -> None:
     if not lesson.own_data:
         st.session_state[session.USE_POINTS] = False  # the lesson's data, not the student's points
     controls.load(lesson.setup)
+    session.set_active_lesson(lesson.key, lesson.locked)  # runs from here on are made for this lesson
+    session.set_lesson_link_entered(lesson.key)  # the Playground's ?lesson= below is this, already entered
     run_panel.train(lesson.setup)  # its starting point, trained: where the task begins
-    st.session_state[session.LESSON_ACTIVE] = lesson.key
     st.switch_page(lesson.page, query_params=playground_query(lesson) | classroom.along())
 
 
@@ -93,7 +102,7 @@ def leave_lessons() -> None:
     opened = session.link()
     if opened is not None:
         session.set_link(Link(opened.config))
-    st.session_state.pop(session.LESSON_ACTIVE, None)
+    session.set_active_lesson(None)
 
 
 def _from_link() -> None:
@@ -102,10 +111,10 @@ def _from_link() -> None:
     if asked is None or asked == st.session_state.get(session.LESSON_FROM_LINK):
         return
     st.session_state[session.LESSON_FROM_LINK] = asked
-    if asked in BY_KEY:
+    if asked in ALL:
         st.session_state[session.LESSON_PICK] = asked
     else:
-        st.session_state[session.LESSON_PICK] = LESSONS[0].key
+        st.session_state[session.LESSON_PICK] = PATH[0].key
         st.session_state[session.LESSON_UNKNOWN] = asked
 
 
@@ -121,26 +130,23 @@ def _go_next(key: str) -> None:
 
 
 # ---- the page ------------------------------------------------------------------------------------------
-def _number(lesson: Lesson) -> int:
-    return LESSONS.index(lesson) + 1
+def _number(lesson: Lesson | HandsOn) -> int:
+    return PATH.index(lesson) + 1
 
 
-def _menu(found: dict[str, Standing]) -> Lesson:
+def _menu(done: frozenset[str]) -> Lesson | HandsOn:
     with st.sidebar:
-        done = sum(standing.passed for standing in found.values())
-        st.progress(done / len(LESSONS), text=f"{done} of {len(LESSONS)} lessons done")
+        st.progress(len(done) / len(PATH), text=f"{len(done)} of {len(PATH)} lessons done")
         st.caption(escape(classroom.progress_note()))
         st.radio(
             "Lessons",
-            [lesson.key for lesson in LESSONS],
-            format_func=lambda key: (
-                f"{_number(BY_KEY[key])}. {BY_KEY[key].title}" + (" ✓" if found[key].passed else "")
-            ),
+            [lesson.key for lesson in PATH],
+            format_func=lambda key: f"{_number(ALL[key])}. {ALL[key].title}" + (" ✓" if key in done else ""),
             key=session.LESSON_PICK,
             on_change=_picked,
             persist_state="session",
         )
-        if session.hidden() or st.session_state.get(session.LESSON_ACTIVE):
+        if session.hidden() or session.active_lesson():
             st.button(
                 "Show every control again",
                 on_click=leave_lessons,
@@ -148,37 +154,63 @@ def _menu(found: dict[str, Standing]) -> Lesson:
                 icon=":material/visibility:",
                 help="The Playground hides the controls a lesson keeps fixed; this brings them all back.",
             )
-    return BY_KEY.get(st.session_state.get(session.LESSON_PICK), LESSONS[0])
+    return ALL.get(st.session_state.get(session.LESSON_PICK), PATH[0])
+
+
+def glossary_section() -> None:
+    """The words the lessons use, in plain language; each term a link target (``#glossary-<term>``)."""
+    st.divider()
+    st.header("Glossary: the words in plain language", anchor="glossary")
+    for term, text in GLOSSARY.items():
+        st.subheader(term.capitalize(), anchor=glossary.anchor(term))
+        st.markdown(text)
+
+
+def words_used(lesson: Lesson | HandsOn) -> None:
+    """Links to the glossary's entries for the words the lesson's text uses."""
+    terms = glossary.used_in(" ".join([*lesson.text(), lesson.task]))
+    if terms:
+        st.caption("Words used here: " + " · ".join(f"[{term}](#{glossary.anchor(term)})" for term in terms))
+
+
+def heading(lesson: Lesson) -> str:
+    """ "Lesson 2: One hidden layer: how many units?" — with one full stop at most."""
+    title = lesson.title if lesson.title[-1] in ".?!" else lesson.title + "."
+    return f"Lesson {_number(lesson)}: {title}"
+
+
+def why_not(lesson: Lesson, run: RunResult) -> None:
+    """Why ``run`` did not count, point by point (the fixed settings, a finished run, each goal)."""
+    with st.expander("Why didn't this count?", icon=":material/help:"):
+        st.markdown("\n".join(f"- {'✅' if ok else '❌'} {line}" for ok, line in lesson.checklist(run)))
 
 
 def _status(lesson: Lesson, standing: Standing) -> None:
     if standing.passed:
         if standing.passing is not None:
-            readings = "; ".join(
-                f"{rule.text}: {rule.reading(standing.passing)}"
-                for rule in lesson.rules
-                if rule.reading(standing.passing)
-            )
+            readings = "; ".join(rule.against(standing.passing) for rule in lesson.rules)
             st.success(
-                f"**Goal met** by your run with {escape(lesson.changes(standing.passing))}"
-                + (f" — {readings}." if readings else "."),
+                f"**Goal met** by your run with {escape(lesson.changes(standing.passing))} — {readings}.",
                 icon=":material/check_circle:",
             )
         else:
             st.success(
                 "**Goal met** earlier (in this session, your class or your address).", icon=":material/check_circle:"
             )
+        if lesson.why:
+            st.markdown(f"**Why it worked.** {lesson.why}")
         return
     last = standing.last_try
     if last is None:
         st.caption(
             "No try yet: open the lesson, change what the task asks for, and press **Train**. "
-            "Your runs are checked here as they finish."
+            "Only runs made from this lesson are checked, as they finish."
         )
         return
-    missed = " ".join(escape(line) for line in lesson.missed(last))
+    missed = " ".join(lesson.missed(last))
     tries = f"{len(standing.tries)} tries so far" if len(standing.tries) > 1 else "1 try so far"
     st.warning(f"**Not yet** ({tries}). Your last run, with {escape(lesson.changes(last))}: {missed}")
+    why_not(lesson, last)
     st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
 
 
@@ -204,6 +236,14 @@ def _task(lesson: Lesson, standing: Standing) -> None:
             ):
                 look(sight)
         _status(lesson, standing)
+        st.button(
+            "Reset this lesson",
+            key=session.lesson_reset_key(lesson.key),
+            on_click=session.reset_lesson,
+            args=(lesson.key,),
+            icon=":material/restart_alt:",
+            help="Forget this lesson's tries and its goal met, and start it over.",
+        )
 
 
 def _teacher(lesson: Lesson) -> None:
@@ -214,21 +254,68 @@ def _teacher(lesson: Lesson) -> None:
         st.code(classroom_url(lesson), language=None, wrap_lines=True)
 
 
+def _hands_on_task(lesson: HandsOn, state: object) -> None:
+    """The task of a lesson done on this page, checked on the student's own state (``state``)."""
+    met = lesson.met(state)
+    if met:
+        session.set_passed_lessons(session.passed_lessons() | {lesson.key})
+    passed = lesson.key in session.passed_lessons()
+    with st.container(border=True):
+        st.markdown(f"**Your task.** {lesson.task}")
+        st.markdown(f"**Goal:** {lesson.goal}." + (" :green[**✓ met**]" if passed else ""))
+        st.markdown(f"**Now:** {lesson.reading(state)}.")
+        if met:
+            st.success("**Goal met** by your own hand.", icon=":material/check_circle:")
+            st.markdown(f"**Why it worked.** {lesson.why}")
+        elif passed:
+            st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
+        else:
+            st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
+        for sight in lesson.also:
+            if st.button(
+                sight.label, icon=":material/arrow_forward:", key=session.lesson_sight_key(lesson.key, sight.page)
+            ):
+                look(sight)
+        st.button(
+            "Reset this lesson",
+            key=session.lesson_reset_key(lesson.key),
+            on_click=session.reset_lesson,
+            args=(lesson.key,),
+            icon=":material/restart_alt:",
+            help="Forget what you did here and the goal met, and start it over.",
+        )
+
+
+def _next(lesson: Lesson | HandsOn) -> None:
+    position = _number(lesson)
+    if position < len(PATH):
+        following = PATH[position]
+        st.markdown(f"**Next:** {_number(following)}. {following.title}")  # in full: a button label is cut
+        st.button(
+            "Next lesson",
+            on_click=_go_next,
+            args=(following.key,),
+            key=session.lesson_next_key(lesson.key),
+            icon=":material/arrow_forward:",
+        )
+
+
 def page() -> None:
-    """The whole Lessons page: the lesson's text beside its task (one above the other on a phone)."""
+    """The whole Lessons page: the lesson's text beside its task (one above the other on a phone); a
+    hands-on lesson's panel below both."""
     _from_link()
     found = standings()
-    lesson = _menu(found)
-    done = sum(standing.passed for standing in found.values())
-    st.caption(
-        f"**Lessons** · {done}/{len(LESSONS)} done · a path from the notebook's first spiral to Adam and past it. "
-        "Each opens the Playground set up for it, with a task whose goal checks itself against your runs."
-    )
+    for done in HANDS_ON:  # the student's state as their last click left it: a goal it meets counts at once
+        state = session.hand_state(done.key, None)
+        if state is not None and done.met(state):
+            session.set_passed_lessons(session.passed_lessons() | {done.key})
+    lesson = _menu(session.passed_lessons())
+    heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
     unknown = st.session_state.pop(session.LESSON_UNKNOWN, None)
     if unknown is not None:
         st.warning(
             f"There is no lesson “{escape(unknown[:40])}” — the link's lesson= takes one of "
-            f"{', '.join(BY_KEY)}. Showing the first lesson.",
+            f"{', '.join(ALL)}. Showing the first lesson.",
             icon=":material/link:",
         )
     st.title(f"{_number(lesson)}. {lesson.title}")
@@ -236,41 +323,75 @@ def page() -> None:
     with text:
         for paragraph in lesson.text():
             st.markdown(paragraph)
-    with task:
-        _task(lesson, found[lesson.key])
-        position = _number(lesson)
-        if position < len(LESSONS):
-            following = LESSONS[position]
-            st.button(
-                f"Next: {_number(following)}. {following.title}",
-                on_click=_go_next,
-                args=(following.key,),
-                key=session.lesson_next_key(lesson.key),
-                icon=":material/arrow_forward:",
-            )
-        _teacher(lesson)
+        words_used(lesson)
+    if isinstance(lesson, HandsOn):
+        state = hands_on_view.panel(lesson)
+        with task:
+            _hands_on_task(lesson, state)
+            _next(lesson)
+    else:
+        with task:
+            _task(lesson, found[lesson.key])
+            _next(lesson)
+            _teacher(lesson)
+    glossary_section()
+    heading.caption(
+        f"**Lessons** · {len(session.passed_lessons())}/{len(PATH)} done · from one neuron by hand to the "
+        "notebook's spiral, Adam and past it. Goals check themselves: the first three on this page, the others "
+        "against the runs you make from them in the Playground."
+    )
 
 
 def playground_note() -> None:
-    """On the Playground: the goal of the lesson the student opened it for, met or not, and the way back."""
-    key = st.session_state.get(session.LESSON_ACTIVE)
-    if key is None and st.query_params.get(LESSON_PARAMETER) in BY_KEY:  # a teacher's classroom link
-        key = st.session_state[session.LESSON_ACTIVE] = st.query_params[LESSON_PARAMETER]
+    """On the Playground, beside the run: the goal of the lesson the student opened it for, this
+    run's value of what the goal measures, what it missed and the hint — or, once met, why it worked."""
+    key = session.active_lesson()
+    asked = st.query_params.get(LESSON_PARAMETER)
+    if key is None and asked in BY_KEY and session.lesson_link_entered() != asked:  # a teacher's classroom link,
+        key = asked  # entered once: after the student leaves the lesson, the address does not pull them back
+        session.set_active_lesson(key, BY_KEY[key].locked)
+        session.set_lesson_link_entered(key)
     if key not in BY_KEY:
         return
     lesson = BY_KEY[key]
     standing = standings()[key]
     met = standing.passed
     _record_try(key, standing)
-    note, back = st.columns([7, 2], vertical_alignment="center")
-    (note.success if met else note.info)(
-        f"**Lesson {_number(lesson)}: {lesson.title}.** {lesson.task}" + (" **Goal met.**" if met else ""),
-        icon=":material/school:",
-    )
-    back.page_link(
-        LESSONS_PAGE, label="Back to the lesson", icon=":material/arrow_back:", query_params={LESSON_PARAMETER: key}
-    )
+    with st.container(border=True):
+        note, back = st.columns([7, 2], vertical_alignment="center")
+        (note.success if met else note.info)(
+            f"**{heading(lesson)}** {lesson.task}" + (" **Goal met.**" if met else ""), icon=":material/school:"
+        )
+        back.page_link(
+            LESSONS_PAGE,
+            label="Back to the lesson",
+            icon=":material/arrow_back:",
+            query_params={LESSON_PARAMETER: key} | classroom.along(),
+        )
+        _this_run(lesson)
+
+
+def _this_run(lesson: Lesson) -> None:
+    """The session's run against the lesson's goal, when it was made for the lesson and has finished."""
+    job = session.current_run()
+    if job is None or not job.done or job.result is None or session.run_lesson() != lesson.key:
+        return
+    run = job.result
+    if lesson.passed(run):
+        readings = "; ".join(rule.against(run) for rule in lesson.rules)
+        st.markdown(f":green[**This run meets the goal**] — {readings}.")
+        if lesson.why:
+            st.markdown(f"**Why it worked.** {lesson.why}")
+        return
+    if run.config == lesson.setup:
+        st.caption("This is the lesson's starting run: " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
+        return
+    if lesson.follows(run):
+        st.markdown("**This run:** " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
+    st.warning(" ".join(lesson.missed(run)), icon=":material/flag:")
+    why_not(lesson, run)
+    st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
 
 
 bars.register(bars.ABOVE_RUN, "lesson", playground_note)
-classroom.list_lessons((lesson.key, lesson.title) for lesson in LESSONS)  # the class view's columns
+classroom.list_lessons((lesson.key, lesson.title) for lesson in PATH)  # the class view's columns

@@ -46,7 +46,15 @@ def _pause(job: TrainingJob) -> None:
 
 # ---- once it has stopped -----------------------------------------------------------------------------
 def run_controls(result: RunResult) -> None:
-    """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused."""
+    """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused.
+    Not offered in a lesson that keeps the epochs fixed: a longer run would leave the lesson's settings."""
+    fixed = session.fixed_settings()
+    if "epochs" in fixed or (result.status == "stopped_early" and "patience" in fixed):
+        st.caption(
+            "This lesson keeps the number of epochs fixed, so Step and Continue are off here: change what the "
+            "task asks for and press **Train**."
+        )
+        return
     blocked = continuing.refusal(result, 1)
     columns = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
     for column, epochs in zip(columns, continuing.STEPS, strict=False):

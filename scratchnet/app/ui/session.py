@@ -29,6 +29,7 @@ WATCHER = "watcher"
 RUN = "run"
 RUN_SOURCE = "run.source"  # where the session's run's points come from (a runs.view.Source)
 CONTEXT = "view.context"  # free play, a lesson or a challenge, when set explicitly (a runs.view.Context)
+RUN_LESSON = "run.lesson"  # the lesson the session's run was made for (None: free play)
 MY_RUNS = "my_runs"
 
 
@@ -54,11 +55,19 @@ def set_current_run(job: TrainingJob, source: Source | None = None) -> None:
     )
     for key in (replay_key(), playing_key(), frame_key()):
         st.session_state.pop(key, None)
+    st.session_state[RUN_LESSON] = active_lesson()  # made in the context the session is in now
 
 
 def show_result(result: RunResult, source: Source | None = None) -> None:
-    """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell)."""
+    """Make a finished run this session's run (a run reopened from "My runs" or a sweep's cell): an
+    old run reopened was made for no lesson."""
     set_current_run(TrainingJob.finished(result), source)
+    st.session_state[RUN_LESSON] = None
+
+
+def run_lesson() -> str | None:
+    """The key of the lesson the session's run was made for (opened from it), or None (free play)."""
+    return st.session_state.get(RUN_LESSON)
 
 
 def run_source() -> Source:
@@ -78,7 +87,7 @@ def context() -> Context:
     challenge = st.session_state.get(CHALLENGE_LINK)
     if challenge is not None and challenge.challenge_id:
         return Context("challenge", challenge.challenge_id)
-    lesson = st.session_state.get(LESSON_ACTIVE)
+    lesson = active_lesson()
     return Context("lesson", lesson) if lesson else FREE
 
 
@@ -364,9 +373,86 @@ DRAW_LINK_MESSAGES = "draw.link_messages"  # what reading it said, shown with th
 LESSON_PICK = "lessons.pick"  # the lesson the page shows (a key of lessons.logic.BY_KEY)
 LESSON_FROM_LINK = "lessons.from_link"  # the ?lesson= value last applied, so a link opens its lesson once
 LESSON_ACTIVE = "lessons.active"  # the lesson last opened in the Playground (its goal is shown there)
-LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys; never shrinks)
+LESSON_FIXED = "lessons.fixed"  # the settings the active lesson keeps fixed (Step and Continue respect them)
+LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys)
+LESSON_RUNS = "lessons.runs"  # lesson key -> the finished runs made for it, oldest first
+LESSON_RESET = "lessons.reset"
+LESSON_LINK_ENTERED = "lessons.link_entered"  # the lesson a classroom link put the Playground in (entered once)
+LESSON_HAND = "lessons.hand"  # lesson key -> the student's own state in a hands-on lesson (sliders, steps)
 LESSON_LEAVE = "lessons.leave"
 LESSON_UNKNOWN = "lessons.unknown"  # a ?lesson= value that names no lesson, for one message
+
+
+def active_lesson() -> str | None:
+    """The lesson the Playground was opened from (its context), or None in free play."""
+    return st.session_state.get(LESSON_ACTIVE)
+
+
+def set_active_lesson(key: str | None, fixed: frozenset[str] = frozenset()) -> None:
+    """Enter lesson ``key``'s context, whose ``fixed`` settings runs keep (None: back to free play)."""
+    st.session_state[LESSON_ACTIVE] = key
+    st.session_state[LESSON_FIXED] = frozenset(fixed) if key is not None else frozenset()
+
+
+def lesson_link_entered() -> str | None:
+    """The lesson a classroom link (``?lesson=`` on the Playground) has already put the session in."""
+    return st.session_state.get(LESSON_LINK_ENTERED)
+
+
+def set_lesson_link_entered(key: str) -> None:
+    st.session_state[LESSON_LINK_ENTERED] = key
+
+
+def fixed_settings() -> frozenset[str]:
+    """The settings (``RunConfig`` field names) the active lesson keeps fixed: Step and Continue
+    may not change them."""
+    return st.session_state.get(LESSON_FIXED, frozenset()) if active_lesson() is not None else frozenset()
+
+
+def lesson_runs(key: str) -> list[RunResult]:
+    """The finished runs made for lesson ``key``, oldest first (a copy)."""
+    return list(st.session_state.get(LESSON_RUNS, {}).get(key, []))
+
+
+def add_lesson_run(key: str, result: RunResult) -> None:
+    """Record ``result`` as made for lesson ``key`` (once); a run that grew from the last one (Step,
+    Continue) takes its place, as in "My runs"."""
+    runs: list[RunResult] = st.session_state.setdefault(LESSON_RUNS, {}).setdefault(key, [])
+    if any(run is result for run in runs):
+        return
+    if runs and grew_from(result, runs[-1]):
+        runs.pop()
+    runs.append(result)
+    del runs[:-MY_RUNS_COUNT]
+
+
+def passed_lessons() -> frozenset[str]:
+    """The lessons whose goal this session has met."""
+    return frozenset(st.session_state.get(LESSON_PASSED, ()))
+
+
+def set_passed_lessons(keys: frozenset[str]) -> None:
+    st.session_state[LESSON_PASSED] = set(keys)
+
+
+def reset_lesson(key: str) -> None:
+    """Forget lesson ``key``'s runs, its goal met and its hands-on state: start it over."""
+    st.session_state.get(LESSON_RUNS, {}).pop(key, None)
+    st.session_state[LESSON_PASSED] = passed_lessons() - {key}
+    st.session_state.get(LESSON_HAND, {}).pop(key, None)
+    for widget in [name for name in st.session_state if str(name).startswith(hand_widget_key(key, ""))]:
+        del st.session_state[widget]  # its sliders back at their start
+    if run_lesson() == key:  # the run on screen stays, but no longer counts as a try
+        st.session_state[RUN_LESSON] = None
+
+
+def hand_state(key: str, default: object) -> object:
+    """The student's own state in hands-on lesson ``key`` (``default`` before they touched it)."""
+    return st.session_state.setdefault(LESSON_HAND, {}).get(key, default)
+
+
+def set_hand_state(key: str, value: object) -> None:
+    st.session_state.setdefault(LESSON_HAND, {})[key] = value
 
 
 def lesson_open_key(lesson: str) -> str:
@@ -377,6 +463,21 @@ def lesson_open_key(lesson: str) -> str:
 def lesson_sight_key(lesson: str, page: str) -> str:
     """The key of the button that goes from lesson ``lesson`` to another page, ``page``."""
     return f"lessons.sight.{lesson}.{page}"
+
+
+def lesson_reset_key(lesson: str) -> str:
+    """The key of the button that starts lesson ``lesson`` over."""
+    return f"{LESSON_RESET}.{lesson}"
+
+
+def hand_widget_key(lesson: str, name: str) -> str:
+    """The key of widget ``name`` (a slider, a step button) of hands-on lesson ``lesson``."""
+    return f"{LESSON_HAND}.{lesson}.{name}"
+
+
+def hand_widget_value(lesson: str, name: str, default: float) -> float:
+    """The value widget ``name`` of hands-on lesson ``lesson`` holds now (``default`` before it is drawn)."""
+    return st.session_state.get(hand_widget_key(lesson, name), default)
 
 
 def lesson_next_key(lesson: str) -> str:

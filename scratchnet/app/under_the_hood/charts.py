@@ -13,8 +13,8 @@ from scratchnet.app.plots.charts import MARKER_COLOR, class_scale
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
+from scratchnet.app.runs.trace_stages import Stage
 from scratchnet.app.text import escape
-from scratchnet.app.under_the_hood.step import Stage
 
 #: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
 #: (the default "fit" would squeeze them all into width × height).

@@ -253,8 +253,9 @@ CHECK_INTRO = (
 )
 CHECK_KINK = (
     "Only W1 and b1 fail with the notebook's ReLU: their gradients pass back through the ReLU, while W2 and b2 "
-    "sit above it. The batch's points lie away from the origin: there, with zero biases, every unit sits on "
-    "ReLU's kink, where a finite difference straddles two slopes and matches no derivative."
+    "sit above it. The batch's points lie away from the origin: at the origin, before any step, with zero "
+    "biases every unit sits on ReLU's kink, where a finite difference straddles two slopes and matches no "
+    "derivative."
 )
 WEIGHTS_TEXT = (
     "Orange weights excite the unit they feed, blue ones inhibit it, white ones hardly matter. The hidden units "

@@ -12,7 +12,8 @@ import numpy as np
 
 import scratchnet as sn
 from scratchnet.app.runs.config import check_feature_choice
-from scratchnet.app.under_the_hood.step import StepTrace, trace_step
+from scratchnet.app.runs.step_trace import trace_step
+from scratchnet.app.runs.trace_stages import StepTrace
 from scratchnet.checks import check_choice, check_int
 from scratchnet.features import input_names
 

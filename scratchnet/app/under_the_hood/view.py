@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 import scratchnet as sn
+from scratchnet.app.runs import step_trace as step
 from scratchnet.app.runs.config import ACTIVATION_LABELS, FEATURE_LABELS, RunConfig
 from scratchnet.app.runs.result import DataSplit, RunResult, inputs
+from scratchnet.app.runs.trace_stages import PHASES, Stage, StepTrace
 from scratchnet.app.text import escape, fmt
 from scratchnet.app.ui import cache, live, run_panel, session
-from scratchnet.app.under_the_hood import charts, logic, step, tiny
+from scratchnet.app.under_the_hood import charts, logic, tiny
 
 NBSP = "\u00a0"  # keeps a shape such as "W 4 × 3, b 3" on one line
 WIDE_COLUMNS = 5  # a table with more columns than this needs the page's full width
@@ -60,7 +62,7 @@ def _start_over() -> None:
     st.session_state[session.STEP_STATE] = tiny.TinyState.start(_tiny_state().spec)
 
 
-def _stage_card(stage: step.Stage) -> None:
+def _stage_card(stage: Stage) -> None:
     with st.container(border=True):
         rows, columns = stage.shape
         shape = stage.shape_text or (f"{columns}" if stage.row_title == "" and rows == 1 else f"{rows} × {columns}")
@@ -70,9 +72,9 @@ def _stage_card(stage: step.Stage) -> None:
         st.markdown(charts.stage_markdown(stage))
 
 
-def _cards(stages: list[step.Stage]) -> None:
+def _cards(stages: list[Stage]) -> None:
     """Two cards a row; a table too wide for half the page gets a row of its own."""
-    rows: list[list[step.Stage]] = []
+    rows: list[list[Stage]] = []
     for stage in stages:
         if stage.shape[1] > WIDE_COLUMNS:
             rows.append([stage])
@@ -125,7 +127,7 @@ def _step_controls() -> None:
     )
 
 
-def _step_metrics(state: tiny.TinyState, trace: step.StepTrace) -> None:
+def _step_metrics(state: tiny.TinyState, trace: StepTrace) -> None:
     spec = state.spec
     buttons = st.columns([1.3, 1, 4], vertical_alignment="center")
     buttons[0].button(
@@ -159,7 +161,7 @@ def _step_metrics(state: tiny.TinyState, trace: step.StepTrace) -> None:
         )
 
 
-def _loss_phase(trace: step.StepTrace) -> None:
+def _loss_phase(trace: StepTrace) -> None:
     left, right = st.columns(2)
     with left:
         _stage_card(trace.phase("loss")[0])
@@ -172,7 +174,7 @@ def _loss_phase(trace: step.StepTrace) -> None:
         )
 
 
-def _after_update(trace: step.StepTrace) -> None:
+def _after_update(trace: StepTrace) -> None:
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown("**The loss of each point, before and after the step**")
@@ -208,7 +210,7 @@ def _step_tab() -> None:
     state = _tiny_state()
     trace = state.trace(_lr())
     _step_metrics(state, trace)
-    for phase in step.PHASES:
+    for phase in PHASES:
         st.subheader(PHASE_TITLES[phase])
         if phase == "loss":
             _loss_phase(trace)
