@@ -83,12 +83,8 @@ def layer_of(module: str) -> tuple[int, str]:
     if parts[:2] != ["scratchnet", "app"]:
         return LAYERS.index("the engine"), ""
     top = parts[2] if len(parts) > 2 else ""
-    if top in (
-        "",
-        "runs",
-        "text",
-        "board",
-    ):  # the app's own package, its formatter and the class database sit with runs
+    # the app's own package, its formatter, its glossary and the class database sit with runs
+    if top in ("", "runs", "text", "glossary", "board"):
         return LAYERS.index("runs"), ""
     if top in ("plots", "ui"):
         return LAYERS.index(top), ""

@@ -57,7 +57,7 @@ def xor_points() -> Points:
 def _start_fingerprint(dataset: str, classes: int, noise: float, seed: int) -> str | None:
     """The fingerprint of the drawing "Start from <dataset>" gives with these settings (None: the
     dataset takes another number of classes)."""
-    from scratchnet.app.playground import draw  # the drawing panel's own start: the lesson and the panel agree
+    from scratchnet.app.runs import drawing as draw  # the drawing panel's own start: the lesson and the panel agree
 
     try:
         return draw.from_dataset(dataset, classes, noise, seed).to_points().fingerprint

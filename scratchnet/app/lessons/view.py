@@ -47,7 +47,7 @@ def standings() -> dict[str, Standing]:
     database, or their own address (``ui/classroom``)."""
     _harvest()
     known = list(ALL)
-    passed = session.passed_lessons() | classroom.goals_met(known)
+    passed = session.passed_lessons() | (classroom.goals_met(known) - session.lessons_reset())
     found = progress({key: session.lesson_runs(key) for key in BY_KEY}, passed)
     session.set_passed_lessons(passed | {key for key, standing in found.items() if standing.passed})
     classroom.keep_goals(session.passed_lessons(), known)

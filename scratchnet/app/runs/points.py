@@ -1,7 +1,7 @@
 """A student's own data: labelled 2-D points, checked, and turned into a run's data.
 
 Points come from an uploaded CSV (``upload.read_points``) or are drawn on the map
-(``playground.draw``); both end here as one ``Points``, checked the same way, trained the same
+(``runs.drawing``); both end here as one ``Points``, checked the same way, trained the same
 way and downloaded as the same CSV. ``to_data`` standardises them for training and records how
 to show them in their own units again.
 """

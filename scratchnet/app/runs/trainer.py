@@ -37,7 +37,6 @@ import sys
 import threading
 import time
 import types
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,10 +48,10 @@ import scratchnet as sn
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.cost import estimate_seconds
 from scratchnet.app.runs.result import DataSplit, Resume, make_network, make_optimizer, train_run
+from scratchnet.app.runs.turns import TIME_LIMIT_SECONDS, Waiting, choose, expected
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 PUBLISH_SECONDS = 0.1
-TIME_LIMIT_SECONDS = 90.0  # a run still training after this long is stopped (estimates can be off)
 NO_JOB = -1
 NEW_RUN = -2  # a run not submitted yet, in ``new_run_wait``'s play
 HEAVY_SECONDS = 4.0  # runs expected to train longer than this take turns on one worker
@@ -71,14 +70,6 @@ class Task:
     @property
     def first_epoch(self) -> int:
         return self.resume.epoch if self.resume is not None else 0
-
-
-@dataclass(frozen=True)
-class _Waiting:
-    task: Task
-    owner: str
-    heavy: bool
-    seconds: float = 0.0  # its estimated training time
 
 
 class Listener(Protocol):
@@ -160,8 +151,8 @@ class TrainerPool:
         self._submitted = 0
         self._lock = threading.Lock()
         self._listeners: dict[int, Listener] = {}
-        self._waiting: list[_Waiting] = []  # submitted, not yet handed to a worker (oldest first)
-        self._handed: dict[int, _Waiting] = {}  # job id -> handed to a worker, not yet finished
+        self._waiting: list[Waiting] = []  # submitted, not yet handed to a worker (oldest first)
+        self._handed: dict[int, Waiting] = {}  # job id -> handed to a worker, not yet finished
         self._size = workers
         self._cancelled: set[int] = set()
         self._running: dict[int, int] = {}  # worker index -> job id
@@ -205,7 +196,7 @@ class TrainerPool:
             job_id = next(self._ids)
             self._submitted += 1
             self._listeners[job_id] = listener
-            self._waiting.append(_Waiting(Task(job_id, config, data, resume), owner, seconds > HEAVY_SECONDS, seconds))
+            self._waiting.append(Waiting(Task(job_id, config, data, resume), owner, seconds > HEAVY_SECONDS, seconds))
             self._hand_out()
         return job_id
 
@@ -236,32 +227,29 @@ class TrainerPool:
         no trainer is free; 0 when one is) and about how many seconds it would wait for a trainer."""
         remaining = max(1, config.epochs)
         seconds = estimate_seconds(config.replace(epochs=remaining))
-        new = _Waiting(Task(NEW_RUN, config, None), owner, seconds > HEAVY_SECONDS, seconds)  # type: ignore[arg-type]
+        new = Waiting(Task(NEW_RUN, config, None), owner, seconds > HEAVY_SECONDS, seconds)  # type: ignore[arg-type]
         with self._lock:
-            if (
-                len(self._handed) < self._size
-                and _choose([*self._waiting, new], self._handed, set(), self._size) is new
-            ):
+            if len(self._handed) < self._size and choose([*self._waiting, new], self._handed, set(), self._size) is new:
                 return 0, None
             return len(self._waiting) + len(self._handed), self._play_forward(NEW_RUN, [*self._waiting, new])
 
-    def _play_forward(self, job_id: int, waiting: list[_Waiting]) -> float:
+    def _play_forward(self, job_id: int, waiting: list[Waiting]) -> float:
         """The seconds until ``job_id`` (in ``waiting``) would start: the turns played forward from
         now, each worker freed when its run's expected time is up (called with the lock held)."""
         now = time.monotonic()
         handed, cancelled = dict(self._handed), set(self._cancelled)
         ends = {
-            running: max(0.0, self._started.get(running, now) + _expected(queued) - now)
+            running: max(0.0, self._started.get(running, now) + expected(queued) - now)
             for running, queued in handed.items()
         }
         clock = 0.0
         while True:
-            while len(handed) < self._size and (chosen := _choose(waiting, handed, cancelled, self._size)) is not None:
+            while len(handed) < self._size and (chosen := choose(waiting, handed, cancelled, self._size)) is not None:
                 if chosen.task.job_id == job_id:
                     return clock
                 waiting.remove(chosen)
                 handed[chosen.task.job_id] = chosen
-                ends[chosen.task.job_id] = clock + (0.0 if chosen.task.job_id in cancelled else _expected(chosen))
+                ends[chosen.task.job_id] = clock + (0.0 if chosen.task.job_id in cancelled else expected(chosen))
             if not handed:  # nothing would ever free a worker for it (cannot happen with the rules above)
                 return clock
             freed = min(handed, key=ends.__getitem__)
@@ -276,8 +264,8 @@ class TrainerPool:
             self._handed[chosen.task.job_id] = chosen
             self._tasks.put(chosen.task)
 
-    def _next(self) -> _Waiting | None:
-        return _choose(self._waiting, self._handed, self._cancelled, self._size)
+    def _next(self) -> Waiting | None:
+        return choose(self._waiting, self._handed, self._cancelled, self._size)
 
     @property
     def submitted(self) -> int:
@@ -382,27 +370,6 @@ class TrainerPool:
             if job_id is not None:
                 self._deliver("error", job_id, "the trainer process stopped unexpectedly")
             self._workers[index] = self._start_worker(index)
-
-
-def _expected(queued: _Waiting) -> float:
-    """How long a run will hold its worker: its estimate, but never past the time limit."""
-    return min(queued.seconds, TIME_LIMIT_SECONDS)
-
-
-def _choose(waiting: list[_Waiting], handed: dict[int, _Waiting], cancelled: set[int], size: int) -> _Waiting | None:
-    """The run a free worker takes: a cancelled one first (it ends at once); otherwise the oldest
-    run of an owner with the fewest runs training; a long run only while fewer than
-    ``WORKERS - 1`` long runs train (None: nothing this worker may take now)."""
-    for queued in waiting:
-        if queued.task.job_id in cancelled:
-            return queued
-    heavy_busy = sum(running.heavy for running in handed.values())
-    long_lanes_full = heavy_busy >= max(1, size - 1)
-    allowed = [queued for queued in waiting if not (queued.heavy and long_lanes_full)]
-    if not allowed:
-        return None
-    training = Counter(running.owner for running in handed.values())
-    return min(allowed, key=lambda queued: training[queued.owner])  # min keeps the oldest of equals
 
 
 _pool: TrainerPool | None = None

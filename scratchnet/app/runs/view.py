@@ -23,7 +23,7 @@ from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.links import Link, link_query, read_link
 from scratchnet.app.runs.result import UNTRAINED, RunResult, inputs
 
-DRAW_PARAMETER = "draw"  # a drawing's link code (``playground/draw.py``)
+DRAW_PARAMETER = "draw"  # a drawing's link code (``runs/drawing.py``)
 AT_PARAMETER = "at"  # the replay's epoch, when it is not the run's last
 SourceKind = Literal["dataset", "upload", "drawing"]
 ContextKind = Literal["free", "lesson", "challenge"]

@@ -175,6 +175,8 @@ def keep_goals(passed: Iterable[str], known: Iterable[str]) -> None:
     value = ".".join(key for key in known if key in set(passed))
     if value and st.query_params.get(PROGRESS_KEY) != value:
         st.query_params[PROGRESS_KEY] = value
+    elif not value and PROGRESS_KEY in st.query_params:  # the last lesson met was started over
+        del st.query_params[PROGRESS_KEY]
 
 
 def _stored() -> bool:

@@ -357,7 +357,7 @@ def sweep_base_key(field: str) -> str:
 
 
 # ---- draw your points (owner: playground/draw_view.py) ----------------------------------------------------
-DRAWING = "draw.drawing"  # this session's drawing (a playground.draw.Drawing)
+DRAWING = "draw.drawing"  # this session's drawing (a runs.drawing.Drawing)
 DRAW_CLASS = "draw.class"
 DRAW_MODE = "draw.mode"
 DRAW_CANVAS = "draw.canvas"  # the canvas chart's key: its selection holds the clicks since it was drawn
@@ -372,6 +372,7 @@ DRAW_LINK_MESSAGES = "draw.link_messages"  # what reading it said, shown with th
 # ---- lessons (owner: lessons/view.py) -------------------------------------------------------------
 LESSON_PICK = "lessons.pick"  # the lesson the page shows (a key of lessons.logic.BY_KEY)
 LESSON_FROM_LINK = "lessons.from_link"  # the ?lesson= value last applied, so a link opens its lesson once
+LESSON_RESET = "lessons.reset"  # the lessons started over in this session
 LESSON_ACTIVE = "lessons.active"  # the lesson last opened in the Playground (its goal is shown there)
 LESSON_FIXED = "lessons.fixed"  # the settings the active lesson keeps fixed (Step and Continue respect them)
 LESSON_PASSED = "lessons.passed"  # the lessons whose goal this session has met (a set of keys)
@@ -436,7 +437,9 @@ def set_passed_lessons(keys: frozenset[str]) -> None:
 
 
 def reset_lesson(key: str) -> None:
-    """Forget lesson ``key``'s runs, its goal met and its hands-on state: start it over."""
+    """Forget lesson ``key``'s runs, its goal met and its hands-on state: start it over (a goal kept
+    before this session, in a class or on the address, no longer counts in it either)."""
+    st.session_state.setdefault(LESSON_RESET, set()).add(key)
     st.session_state.get(LESSON_RUNS, {}).pop(key, None)
     st.session_state[LESSON_PASSED] = passed_lessons() - {key}
     st.session_state.get(LESSON_HAND, {}).pop(key, None)
@@ -444,6 +447,11 @@ def reset_lesson(key: str) -> None:
         del st.session_state[widget]  # its sliders back at their start
     if run_lesson() == key:  # the run on screen stays, but no longer counts as a try
         st.session_state[RUN_LESSON] = None
+
+
+def lessons_reset() -> frozenset[str]:
+    """The lessons the student started over in this session."""
+    return frozenset(st.session_state.get(LESSON_RESET, ()))
 
 
 def hand_state(key: str, default: object) -> object:

@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale, props
+from scratchnet.app.plots.charts import class_scale
 
 LIMIT = 3.0  # the unit's plot shows [-3, 3]²: every point, and the line where it crosses them
 
@@ -38,7 +38,7 @@ def unit_chart(X: np.ndarray, y: np.ndarray, w: Sequence[float], size: int = 320
             "score": score.round(3),
         }
     )
-    domain = props(domain=[-LIMIT, LIMIT])
+    domain = alt.Scale(domain=[-LIMIT, LIMIT])
     x = alt.X("x1:Q", title="x₁", scale=domain)
     x2 = alt.Y("x2:Q", title="x₂", scale=domain)
     dots = (
@@ -48,7 +48,7 @@ def unit_chart(X: np.ndarray, y: np.ndarray, w: Sequence[float], size: int = 320
             x=x,
             y=x2,
             color=alt.Color("class:N", scale=class_scale(names), title="class"),
-            shape=alt.Shape("verdict:N", scale=props(domain=["right", "wrong"], range=["circle", "cross"])),
+            shape=alt.Shape("verdict:N", scale=alt.Scale(domain=["right", "wrong"], range=["circle", "cross"])),
             tooltip=["class", "verdict", "score"],
         )
     )
@@ -62,6 +62,6 @@ def steps_chart(losses: Sequence[float], height: int = 200) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_line(point=True)
-        .encode(x=alt.X("step:Q", title="step", axis=props(tickMinStep=1)), y=alt.Y("loss:Q", title="loss"))
+        .encode(x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1)), y=alt.Y("loss:Q", title="loss"))
         .properties(height=height, title="the loss after each of your steps")
     )
