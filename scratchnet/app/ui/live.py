@@ -47,16 +47,21 @@ def fragment(
 
     @functools.wraps(body)
     def guarded(*args: Any, **kwargs: Any) -> None:
-        outer = getattr(_inside, "name", None)
-        if outer is not None:
-            raise NestedFragmentError(f"fragment {name!r} drawn inside fragment {outer!r}")
         _inside.name = name
         try:
             failure.guarded(failure.current_page(), lambda: body(*args, **kwargs), fragment=name)
         finally:
             _inside.name = None
 
-    return st.fragment(guarded, run_every=run_every, key=key)
+    drawn = st.fragment(guarded, run_every=run_every, key=key)
+
+    def call(*args: Any, **kwargs: Any) -> None:
+        outer = getattr(_inside, "name", None)
+        if outer is not None:  # refused before Streamlit sees it: the outer fragment's guard shows it
+            raise NestedFragmentError(f"fragment {name!r} drawn inside fragment {outer!r}")
+        drawn(*args, **kwargs)
+
+    return call
 
 
 def poll(
