@@ -511,3 +511,15 @@ def test_why_it_did_not_count_and_reset_the_lesson(fresh_caches):
     assert "Goal met" in _texts(at) and f"1 of {len(PATH)}" in _texts(at)
     at.button(key=session.lesson_reset_key(lesson.key)).click().run()
     assert "Goal met" not in _texts(at) and f"0 of {len(PATH)}" in _texts(at)
+
+
+def test_the_tiles_help_says_the_words_in_plain_language(fresh_caches):
+    """The metric tiles over a run quote the glossary the lessons link: a student meets "loss" and
+    "held-out" there first."""
+    from scratchnet.app.glossary import meaning
+
+    at = settle(app("streamlit_app.py", {"epochs": "50"}))
+    helps = {metric.label: metric.proto.help for metric in at.metric}
+    assert meaning("loss") in helps["Final loss"]
+    assert meaning("held-out") in helps["Held-out loss"] and meaning("cross-entropy") in helps["Held-out loss"]
+    assert meaning("epoch") in helps["Epochs"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from scratchnet.app.glossary import meaning
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.runs.view import Tiles
 from scratchnet.app.text import fmt
@@ -23,6 +24,12 @@ REPLAY_HELP = (
     "Cross-entropy on the training points, of the network at epoch {epoch:,}: the one on the map, where the "
     "replay is. Move the replay to its end for the final figures."
 )
+
+
+def _words(text: str, *terms: str) -> str:
+    """A tile's help: what it shows, then the plain meaning of the words it uses (the Lessons page's
+    glossary), for a student who meets them here first."""
+    return text + "".join(f"\n\n**{term.capitalize()}**: {meaning(term)}" for term in terms)
 
 
 def _metric_cells(count: int) -> list[Any]:
@@ -41,12 +48,14 @@ def _of(tiles: Tiles) -> str:
 
 def _accuracy_tiles(cells: list[Any], tiles: Tiles) -> None:
     """Train accuracy, held-out loss and test accuracy of the network the tiles describe."""
-    cells[0].metric("Train accuracy", fmt(tiles.train_accuracy, ".1%"), help=f"Of {_of(tiles)}, as the loss.")
+    cells[0].metric("Train accuracy", fmt(tiles.train_accuracy, ".1%"), help=_words(f"Of {_of(tiles)}, as the loss."))
     held_out = tiles.test_accuracy is not None
     cells[1].metric(
         "Held-out loss",
         fmt(tiles.test_loss, ".4f"),
-        help=f"Cross-entropy on the held-out points, of {_of(tiles)}." if held_out else "No points were held out.",
+        help=_words(f"Cross-entropy on the held-out points, of {_of(tiles)}.", "held-out", "cross-entropy")
+        if held_out
+        else _words("No points were held out.", "held-out"),
     )
     cells[2].metric(
         "Test accuracy",
@@ -76,8 +85,12 @@ def metrics_row(result: RunResult, tiles: Tiles | None = None) -> None:
     cols = _metric_cells(7)
     label = "Final loss" if tiles.final else f"Loss at epoch {tiles.epoch:,}"
     help_text = FINAL_HELP if tiles.final else REPLAY_HELP.format(epoch=tiles.epoch)
-    cols[0].metric(label, fmt(tiles.train_loss, ".4f"), help=help_text)
+    cols[0].metric(label, fmt(tiles.train_loss, ".4f"), help=_words(help_text, "loss"))
     _accuracy_tiles(cols[1:4], tiles)
-    cols[4].metric("Epochs", fmt(history.epochs_run, ","), help="Epochs trained (the replay may show an earlier one).")
+    cols[4].metric(
+        "Epochs",
+        fmt(history.epochs_run, ","),
+        help=_words("Epochs trained (the replay may show an earlier one).", "epoch"),
+    )
     cols[5].metric("Time", f"{fmt(result.seconds, '.2f')} s")
     cols[6].metric("Epochs / s", fmt(result.epochs_per_second, ",.0f"))
