@@ -17,6 +17,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -240,36 +241,7 @@ class Store(ClassStore):
                 raise Refused("This challenge is not on the board (it may have been made on another server).")
             if logic.is_closed(bool(row.closed), row.closes_at, now):
                 raise Refused("This challenge is closed: submissions are no longer taken.")
-            mine = connection.execute(
-                sa.select(entrants.c.id, entrants.c.name, entrants.c.name_key)
-                .where(entrants.c.challenge_id == challenge_id, entrants.c.session_hash == session)
-                .with_for_update()  # PostgreSQL: one submission of a session at a time (SQLite: BEGIN IMMEDIATE)
-            ).first()
-            if mine is not None and mine.name_key != name_key:
-                raise Refused(f"You take part as {mine.name} in this challenge: one name per person.")
-            if mine is None:
-                taken = connection.execute(
-                    sa.select(entrants.c.id).where(
-                        entrants.c.challenge_id == challenge_id, entrants.c.name_key == name_key
-                    )
-                ).first()
-                if taken is not None:
-                    raise Refused(
-                        "Someone else on this board has that name already: pick another. (Coming back after a "
-                        "reload? A board remembers you inside a class: ask your teacher for the class's address.)"
-                    )
-                entrant_id = connection.execute(
-                    entrants.insert().values(
-                        challenge_id=challenge_id,
-                        session_hash=session,
-                        name=name,
-                        name_key=name_key,
-                        hidden=False,
-                        created_at=now,
-                    )
-                ).inserted_primary_key[0]
-            else:
-                entrant_id = mine.id
+            entrant_id = self._entrant(connection, challenge_id, session, name, name_key, now)
             run = entry["run_key"]
             earlier = connection.execute(
                 sa.select(submissions.c.created_at, submissions.c.run_key).where(submissions.c.entrant_id == entrant_id)
@@ -291,6 +263,38 @@ class Store(ClassStore):
                     created_at=now,
                 )
             ).inserted_primary_key[0]
+
+    @staticmethod
+    def _entrant(connection: Any, challenge_id: str, session: str, name: str, name_key: str, now: float) -> int:
+        """The id of this session's entrant in the challenge, made on its first submission (one name per
+        person, and no name twice on a board)."""
+        mine = connection.execute(
+            sa.select(entrants.c.id, entrants.c.name, entrants.c.name_key)
+            .where(entrants.c.challenge_id == challenge_id, entrants.c.session_hash == session)
+            .with_for_update()  # PostgreSQL: one submission of a session at a time (SQLite: BEGIN IMMEDIATE)
+        ).first()
+        if mine is not None:
+            if mine.name_key != name_key:
+                raise Refused(f"You take part as {mine.name} in this challenge: one name per person.")
+            return mine.id
+        taken = connection.execute(
+            sa.select(entrants.c.id).where(entrants.c.challenge_id == challenge_id, entrants.c.name_key == name_key)
+        ).first()
+        if taken is not None:
+            raise Refused(
+                "Someone else on this board has that name already: pick another. (Coming back after a "
+                "reload? A board remembers you inside a class: ask your teacher for the class's address.)"
+            )
+        return connection.execute(
+            entrants.insert().values(
+                challenge_id=challenge_id,
+                session_hash=session,
+                name=name,
+                name_key=name_key,
+                hidden=False,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
 
     def submissions(self, challenge_id: str) -> list[Submission]:
         """Every submission to the challenge, oldest first, with its entrant's name and whether hidden."""
