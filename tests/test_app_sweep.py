@@ -111,22 +111,22 @@ def test_the_default_sweep_is_affordable_and_its_estimate_is_the_cells_shared_by
 
 def test_a_sweep_over_the_time_limit_is_refused_with_what_to_reduce():
     values = sw.spaced_values("lr", 1e-3, 10, 8)
-    sweep = sw.make_sweep(RunConfig(epochs=10_000), "lr", values, "decay", sw.spaced_values("decay", 0, 0.1, 8))
+    sweep = sw.make_sweep(RunConfig(epochs=30_000), "lr", values, "decay", sw.spaced_values("decay", 0, 0.1, 8))
     cost = sw.sweep_cost(sweep, workers=2)
     assert cost.seconds > sw.SWEEP_LIMIT_SECONDS
     assert cost.level == "refuse"
     assert f"{sw.SWEEP_LIMIT_SECONDS:.0f} s limit" in cost.message and "fewer values per axis" in cost.message
     # the same grid with a tenth of the epochs fits
-    assert sw.sweep_cost(sw.Sweep(RunConfig(epochs=1000), sweep.x, sweep.y), workers=2).level != "refuse"
+    assert sw.sweep_cost(sw.Sweep(RunConfig(epochs=3000), sweep.x, sweep.y), workers=2).level != "refuse"
 
 
 def test_one_cell_too_costly_for_the_playground_refuses_the_sweep():
-    sweep = sw.make_sweep(RunConfig(samples=1000), "hidden", (8, 128), "epochs", (100, 20_000))
+    sweep = sw.make_sweep(RunConfig(samples=1000), "hidden", (8, 128), "epochs", (100, 50_000))
     worst = max(sweep.cells, key=lambda cell: estimate_seconds(cell.config))
     assert estimate_seconds(worst.config) > COST_LIMIT_SECONDS
     cost = sw.sweep_cost(sweep, workers=2, limit=1e9)
     assert cost.level == "refuse"
-    assert "units 128 · epochs 20,000" in cost.message and "epochs axis" in cost.message
+    assert "units 128 · epochs 50,000" in cost.message and "epochs axis" in cost.message
 
 
 def test_no_grid_can_pass_the_cell_limit():
@@ -290,7 +290,7 @@ def test_a_learning_rate_of_100_with_gradient_descent_is_marked_diverged():
 
 
 def test_an_over_limit_sweep_is_refused_and_starts_nothing():
-    at = sweep_page("0.001, 0.01, 0.1, 1, 10", "0, 0.0001, 0.001, 0.01, 0.1", epochs=20_000)
+    at = sweep_page("0.001, 0.01, 0.1, 1, 10", "0, 0.0001, 0.001, 0.01, 0.1", epochs=50_000)  # about 87 s
     refusal = " ".join(e.value for e in at.sidebar.error)
     assert "limit" in refusal and "fewer values per axis" in refusal
     button = next(b for b in at.sidebar.button if b.label == "Run sweep")

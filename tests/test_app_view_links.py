@@ -29,11 +29,12 @@ def figures(at) -> list[tuple[str, str]]:
 
 
 def wait_for_run(at) -> None:
-    """Let the session's run finish, and draw the page with its result."""
+    """Let the session's run finish, and draw the page with its result. The page is drawn again even
+    when the run is done by now: it may have finished after the last run drew its progress (once, on
+    a loaded machine, the invariant then compared a page of progress with the link's result)."""
     job = at.session_state[session.RUN]
-    if not job.done:
-        assert job.wait(60), "training did not finish in time"
-        at.run()
+    assert job.wait(60), "training did not finish in time"
+    at.run()
 
 
 def button(at, key: str):
