@@ -35,7 +35,7 @@ from scratchnet.app.ui.session.controls import (
     set_use_points, CONTROL_LIMITS, control_limits, set_control_limits,
 )
 from scratchnet.app.ui.session.run_panel import (
-    CANCEL, RESULT, view_key, CONTINUE_EPOCHS, CONTINUE, RESET, RUN_REFUSAL, continue_epochs, run_refusal,
+    CANCEL, RUN_PANEL_LIVE, RESULT, view_key, CONTINUE_EPOCHS, CONTINUE, RESET, RUN_REFUSAL, continue_epochs, run_refusal,
     set_run_refusal, step_key, best_epoch_key, SHARE_HIDE, SHARE_PRESET, SHARE_URL, SHARE_CLASSROOM_URL,
     reset_share_box,
 )
@@ -171,6 +171,11 @@ def frame_key(view: str = "") -> str:
     """The key of the epoch the replay of result view ``view`` shows while ▶ plays (the slider's own key
     is then not drawn: a slider moved by the server many times a second would race the browser's value)."""
     return view_key(replay_key(view), "frame")
+
+
+def replay_frame_slider_key(view: str, epoch: int) -> str:
+    """The key of the still slider drawn at ``epoch`` while ▶ plays (a new one each frame)."""
+    return view_key(view, str(epoch))
 
 
 def _replay_value(view: str) -> int | None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 # ---- the run panel ---------------------------------------------------------------------------------
 CANCEL = "cancel_run"
+RUN_PANEL_LIVE = "run_panel"  # the fragment that redraws the session's run while it trains
 RESULT = "result"  # the prefix of the result view's widgets, unless a page gives its own
 
 
