@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 from scratchnet.app.plots.charts import rgb
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.result import DataSplit, RunResult, make_data, make_network, summarize, train_run
+from scratchnet.app.ui import session
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots the browser tests keep
@@ -78,7 +79,7 @@ def app(path: str = "streamlit_app.py", query: dict[str, str] | None = None) -> 
 def settle(at: AppTest, timeout: float = 60.0) -> AppTest:
     """Run the page, wait for its run (if training) to finish, and run it again to draw the result."""
     at.run()
-    run = at.session_state["run"] if "run" in at.session_state else None  # noqa: SIM401 (no .get here)
+    run = at.session_state[session.RUN] if session.RUN in at.session_state else None  # noqa: SIM401 (no .get here)
     if run is not None and hasattr(run, "wait"):
         assert run.wait(timeout), "training did not finish in time"
         at.run()

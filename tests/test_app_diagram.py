@@ -63,7 +63,7 @@ def assert_lines_match(lines: pd.DataFrame, net, features, class_names) -> None:
 def test_the_diagram_draws_one_line_per_weight_with_its_sign_and_width():
     at = settle(app(query={"epochs": "150"}))
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     chart = diagram_of(at)
     lines = dataset_with(chart, *LINE_COLUMNS)
     assert len(lines) == 2 * 16 + 16 * 3  # 2 inputs, 16 of the 64 hidden units, 3 outputs
@@ -79,7 +79,7 @@ def test_the_diagram_draws_one_line_per_weight_with_its_sign_and_width():
 
 def test_the_replay_slider_moves_the_diagram_to_that_epoch():
     at = settle(app(query={"epochs": "300"}))
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     final = dataset_with(diagram_of(at), *LINE_COLUMNS)
     first_epoch = result.history.snapshots[0].epoch
     at.select_slider(key=session.view_key(session.RESULT, "replay")).set_value(first_epoch).run()
@@ -92,7 +92,7 @@ def test_the_replay_slider_moves_the_diagram_to_that_epoch():
 
 def test_a_selected_unit_shows_its_map_and_its_formula_with_its_weights():
     at = settle(app(query={"epochs": "120", "hidden": "5"}))
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     at.selectbox(key=session.DIAGRAM_UNIT).set_value("1:2").run()
     assert not at.exception
     (code,) = [c.value for c in at.code if c.value.startswith("h₃")]
@@ -107,7 +107,7 @@ def test_a_selected_unit_shows_its_map_and_its_formula_with_its_weights():
 def test_the_diagram_follows_a_run_while_it_trains():
     at = app(query={"epochs": "20000", "seed": "11", "hidden": "16"})  # long, yet well within the time limit
     at.run()
-    job = at.session_state["run"]
+    job = at.session_state[session.RUN]
     deadline = time.monotonic() + 30
     while (job.progress().params is None or job.progress().epoch < 20) and time.monotonic() < deadline:
         time.sleep(0.1)

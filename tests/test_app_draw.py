@@ -245,7 +245,7 @@ def test_start_from_the_dataset_then_train_on_the_drawing() -> None:
     points = at.session_state[session.POINTS]
     assert points == drawing.to_points() and at.session_state[session.USE_POINTS] is True
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.config.data_id == points.fingerprint and result.config.classes == 3
     labels = [e.proto.label for e in at.get("download_button")]
     assert "The points (.csv)" in labels
@@ -265,7 +265,7 @@ def test_a_drawing_link_opens_the_drawing_and_trains_on_it_under_one_banner() ->
     assert not at.exception
     assert at.session_state[session.DRAWING] == drawing
     assert at.session_state[session.POINTS] == drawing.to_points()
-    result = at.session_state["run"].result  # trained at once, on the drawing, not on the link's dataset
+    result = at.session_state[session.RUN].result  # trained at once, on the drawing, not on the link's dataset
     assert result.config.data_id == drawing.to_points().fingerprint and result.history.epochs_run == 100
     banners = [*at.warning, *at.info, *at.success, *at.error]
     assert len(banners) == 1 and "Trained 100 epochs" in banners[0].value, [b.value for b in banners]
@@ -282,7 +282,7 @@ def test_a_hostile_drawing_link_gets_a_message_and_the_page_works(case: str) -> 
     shown = " ".join(w.value for w in at.warning)
     assert "Ignored the drawn points from the link" in shown and HOSTILE[case][1] in shown
     assert session.DRAWING not in at.session_state or len(at.session_state[session.DRAWING]) == 0
-    result = at.session_state["run"].result  # the link's run trained as usual, on the built-in data
+    result = at.session_state[session.RUN].result  # the link's run trained as usual, on the built-in data
     assert result.config.epochs == 100 and not result.config.data_id and result.history.epochs_run == 100
 
 

@@ -245,7 +245,10 @@ def test_optimizers_side_by_side_then_my_runs():
     assert not at.exception
     assert "Experiments" not in [title.value for title in at.title]  # now on the Playground
     assert at.session_state[session.RUN].result is momentum
-    assert at.session_state["cfg.optimizer"] == "sgd" and at.session_state["cfg.momentum"] == 0.9
+    assert (
+        at.session_state[session.control_key("optimizer")] == "sgd"
+        and at.session_state[session.control_key("momentum")] == 0.9
+    )
     assert metric(at, "Train accuracy") == f"{momentum.train_accuracy:.1%}"
     assert not any("settings have changed" in info.value for info in at.info)
 

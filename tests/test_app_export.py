@@ -23,6 +23,7 @@ from scratchnet.app.runs.export import POINTS_FILE, SCRIPT_FILE, history_csv, re
 from scratchnet.app.runs.result import DataSplit, inputs, make_data, make_network
 from scratchnet.app.runs.trainer import Task, train_task
 from scratchnet.app.runs.upload import make_points, points_csv, to_data
+from scratchnet.app.ui import session
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GRID = np.random.default_rng(0).uniform(-1.5, 1.5, (400, 2))
@@ -351,7 +352,7 @@ def test_the_app_the_history_and_the_script_agree_on_the_final_figures(tmp_path:
     from scratchnet.app.ui.run_panel import FINAL_HELP
 
     at = settle(app(query={"epochs": "150", "seed": "4"}))
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     output = _run_script(reproduce_script(result.config), tmp_path)
     final_loss = float(_printed(output, "final training loss"))
     assert metric(at, "Final loss") == f"{final_loss:.4f}"

@@ -107,7 +107,7 @@ def test_uploaded_points_train_on_features():
 def test_a_link_with_features_trains_a_network_on_them():
     at = settle(app(query={"features": "x1,x2,x1^2,x2^2", "epochs": "150"}))
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.config.features == SQUARES and result.network.sizes[0] == 4
     expected = trained(RunConfig(features=SQUARES, epochs=150))
     assert metric(at, "Final loss") == f"{expected.train_loss:.4f}"
@@ -129,7 +129,7 @@ def test_the_inputs_control_trains_what_it_shows_and_refuses_none():
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
     assert not at.exception
-    assert at.session_state["run"].config.features == ("x1", "x2", "sin(x1)", "sin(x2)")
+    assert at.session_state[session.RUN].config.features == ("x1", "x2", "sin(x1)", "sin(x2)")
     assert at.query_params["features"] in ("x1,x2,sin(x1),sin(x2)", ["x1,x2,sin(x1),sin(x2)"])  # the link follows
 
     next(g for g in at.get("button_group") if g.label == "Inputs").set_value([]).run()
@@ -145,5 +145,5 @@ def test_a_preset_with_features_loads_them_into_the_controls():
     next(b for b in at.sidebar.button if b.label == "Load preset and train").click()
     settle(at)
     assert not at.exception
-    assert at.session_state["run"].config.features == ("x1^2", "x2^2")
+    assert at.session_state[session.RUN].config.features == ("x1^2", "x2^2")
     assert list(next(g for g in at.get("button_group") if g.label == "Inputs").value) == ["x1^2", "x2^2"]

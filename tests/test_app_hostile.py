@@ -32,6 +32,7 @@ from scratchnet.app.runs.links import read_link
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.result import make_data, make_network, summarize, train_run
 from scratchnet.app.text import escape
+from scratchnet.app.ui import session
 
 # ---- the values --------------------------------------------------------------------------------
 HOSTILE = {
@@ -253,7 +254,7 @@ def test_the_page_survives_a_hostile_link_says_so_and_still_trains(kind: str) ->
     text = warnings_text(at)
     for name in refusals:
         assert f"{name} must" in text or f"{name} units must" in text, (name, text[:500])
-    job = at.session_state["run"]
+    job = at.session_state[session.RUN]
     config = job.config
     for name in set(FIELDS) - hostile:
         if not (name == "momentum" and config.optimizer != "sgd"):
@@ -261,7 +262,10 @@ def test_the_page_survives_a_hostile_link_says_so_and_still_trains(kind: str) ->
     assert job.result is not None and job.result.history.epochs_run >= 1  # it trained
     assert metric(at, "Epochs")  # and its result is drawn
     # the controls show the configuration that was kept
-    assert at.session_state["cfg.seed"] == config.seed and at.session_state["cfg.dataset"] == config.dataset
+    assert (
+        at.session_state[session.control_key("seed")] == config.seed
+        and at.session_state[session.control_key("dataset")] == config.dataset
+    )
 
 
 def test_the_page_with_duplicated_keys_unknown_keys_and_junk_presets_and_hide_lists() -> None:
@@ -278,11 +282,11 @@ def test_the_page_with_duplicated_keys_unknown_keys_and_junk_presets_and_hide_li
     assert not at.exception
     text = warnings_text(at)
     assert "epochs was given 2 times" in text and "'lots'" in text and "not-a-preset" in text
-    config = at.session_state["run"].config
+    config = at.session_state[session.RUN].config
     assert config.epochs == 140 and config.lr == RunConfig().lr
     keys = {w.key for w in at.sidebar.select_slider} | {w.key for w in at.sidebar.number_input}
     assert "cfg.lr" not in keys and "cfg.seed" not in keys and "cfg.epochs" in keys
-    assert at.session_state["run"].result.status == "completed"
+    assert at.session_state[session.RUN].result.status == "completed"
 
 
 def test_a_link_cannot_start_a_run_over_the_cost_limit() -> None:
@@ -293,7 +297,7 @@ def test_a_link_cannot_start_a_run_over_the_cost_limit() -> None:
     at = app(query=query)
     at.run()
     assert not at.exception
-    run = at.session_state["run"] if "run" in at.session_state else None  # noqa: SIM401
+    run = at.session_state[session.RUN] if session.RUN in at.session_state else None  # noqa: SIM401
     if run is not None and hasattr(run, "cancel"):
         run.cancel("test")  # do not leave a 90 s run behind in the pool
     assert run is None or run.config != config
@@ -332,7 +336,7 @@ def test_out_of_range_control_values_never_break_the_page(kind: str, key: str, v
         train.click()
         settle(at)
         assert not at.exception
-        assert at.session_state["run"].result.history.epochs_run == 100
+        assert at.session_state[session.RUN].result.history.epochs_run == 100
     else:
         assert at.sidebar.error  # or the page says why not
 
@@ -363,15 +367,16 @@ HOSTILE_FILES = {
 def test_a_hostile_upload_gets_its_message_and_nothing_else_changes(case: str) -> None:
     raw, hint = HOSTILE_FILES[case]
     at = settle(app(query={"epochs": "120", "seed": "8", "lr": "0.02"}))
-    before = at.session_state["run"]
+    before = at.session_state[session.RUN]
     at.file_uploader(key="upload").set_value((f"{case}.csv", raw, "text/csv"))
     at.run()
     assert not at.exception
     message = unescaped(" ".join(e.value for e in at.sidebar.error))
     assert hint.lower() in message.lower(), message[:300]
     assert len(message) < 600
-    assert at.session_state["run"] is before
-    assert at.session_state["cfg.seed"] == 8 and at.session_state["cfg.lr"] == 0.02  # the controls are kept
+    assert at.session_state[session.RUN] is before
+    assert at.session_state[session.control_key("seed")] == 8  # the controls are kept
+    assert at.session_state[session.control_key("lr")] == 0.02
 
 
 @pytest.mark.parametrize(
@@ -385,7 +390,7 @@ def test_odd_encodings_and_separators_upload_and_train(encoding: str, separator:
     assert not at.exception and not at.sidebar.error
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert set(result.data.class_names) == {"é", "ß", "ø"} and result.history.epochs_run == 120
 
 
@@ -443,7 +448,7 @@ def test_the_explode_preset_downstream_in_the_page() -> None:
     and the fresh-points test all still work."""
     at = settle(app(query={"preset": "explode"}))
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.status == "diverged"
     assert "blew up" in unescaped(" ".join(e.value for e in at.error))
     # a run that blew up has no final loss to show (issue 15 item 4): it says when it diverged instead
@@ -459,7 +464,7 @@ def test_the_explode_preset_downstream_in_the_page() -> None:
             board = next(c for c in charts(at) if "layer" in c["spec"] and len(c["datasets"]) >= 2)
             cells = decision_map(board)  # every pixel in a class colour, whatever the weights did
             assert len(cells) == 100 * 100 and cells["opacity"].between(0, 1).all()
-    at.session_state["result.details"] = True  # open the confusion matrix
+    at.session_state[session.view_key(session.RESULT, "details")] = True  # open the confusion matrix
     at.run()
     at.segmented_control(key="result.cm_split").set_value("held out")
     at.run()
@@ -662,7 +667,7 @@ def test_running_every_page_writes_no_file(tmp_path) -> None:
     watch.on = True
     try:
         at = settle(app(query={"epochs": "120", "lr": "1e12"}))
-        at.select_slider(key="result.replay").set_value(at.session_state["run"].result.history.snapshots[0].epoch)
+        at.select_slider(key="result.replay").set_value(at.session_state[session.RUN].result.history.snapshots[0].epoch)
         at.run()
         at.file_uploader(key="upload").set_value(("bad.csv", b"\x89PNG\r\n" + bytes(64), "text/csv"))
         at.run()
@@ -677,6 +682,6 @@ def test_running_every_page_writes_no_file(tmp_path) -> None:
     finally:
         watch.on = False
     assert not at.exception
-    assert at.session_state["run"].config.data_id  # it trained on the uploaded points
+    assert at.session_state[session.RUN].config.data_id  # it trained on the uploaded points
     assert len(downloads) >= 3
     assert watch.writes == []

@@ -19,6 +19,7 @@ from scratchnet.app.runs import links
 from scratchnet.app.runs.config import FIELDS, RunConfig
 from scratchnet.app.runs.cost import cost_verdict
 from scratchnet.app.runs.result import RunResult
+from scratchnet.app.ui import session
 
 KEYS = [lesson.key for lesson in LESSONS]
 _trained: dict[RunConfig, RunResult] = {}
@@ -213,7 +214,6 @@ def test_an_unknown_lesson_in_a_link_says_what_exists(fresh_caches):
 
 
 def test_a_goal_met_on_the_playground_shows_as_met(fresh_caches):
-    from scratchnet.app.ui import session
 
     lesson = BY_KEY["batches"]
     at = app(PAGE, {"lesson": lesson.key}).run()
@@ -224,12 +224,12 @@ def test_a_goal_met_on_the_playground_shows_as_met(fresh_caches):
     assert at.session_state[session.control_key("batch_size")] == 0
     shown = {getattr(w, "key", None) for w in at.sidebar}
     assert session.control_key("batch_size") in shown and session.control_key("lr") not in shown
-    assert at.session_state["run"].config == lesson.setup
+    assert at.session_state[session.RUN].config == lesson.setup
     at.switch_page("streamlit_app.py")  # AppTest reruns the page last switched to
     at.session_state[session.control_key("batch_size")] = 16
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
-    assert at.session_state["run"].result.config == lesson.solution
+    assert at.session_state[session.RUN].result.config == lesson.solution
     at.switch_page(PAGE).run()
     assert not at.exception
     text = _texts(at)
@@ -242,7 +242,6 @@ def test_a_goal_met_on_the_playground_shows_as_met(fresh_caches):
 
 
 def test_a_lesson_opens_the_tab_of_another_page_it_needs(fresh_caches):
-    from scratchnet.app.ui import session
 
     lesson = BY_KEY["relu_bug"]
     (sight,) = lesson.also
@@ -271,12 +270,11 @@ def test_one_run_does_not_tick_lessons_it_was_not_made_for():
 
 def test_a_classroom_link_opens_the_playground_with_the_lessons_task(fresh_caches):
     from scratchnet.app.lessons.view import playground_query
-    from scratchnet.app.ui import session
 
     lesson = BY_KEY["overfitting"]
     at = settle(app("streamlit_app.py", playground_query(lesson)))
     assert not at.exception
-    assert at.session_state["run"].result.config == lesson.setup
+    assert at.session_state[session.RUN].result.config == lesson.setup
     shown = {getattr(widget, "key", None) for widget in at.sidebar}
     assert session.control_key("l2") in shown and session.control_key("optimizer") not in shown
     notes = [str(element.value) for element in at.info]
@@ -320,7 +318,6 @@ def test_only_a_finished_run_counts():
 def test_own_points_uploaded_on_the_playground_meet_the_own_points_goal(fresh_caches):
     from scratchnet.app.lessons.measures import xor_points
     from scratchnet.app.runs.points import points_csv
-    from scratchnet.app.ui import session
 
     lesson = BY_KEY["own_points"]
     at = app(PAGE, {"lesson": lesson.key}).run()
@@ -332,7 +329,7 @@ def test_own_points_uploaded_on_the_playground_meet_the_own_points_goal(fresh_ca
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.config.data_id == xor_points().fingerprint and result.config.hidden == ()
     assert any("Goal met" in str(element.value) for element in at.success)  # the Playground's lesson note
     at.switch_page(PAGE).run()

@@ -8,6 +8,7 @@ from app_helpers import app, charts, dataset_with, settle
 
 import scratchnet as sn
 from scratchnet.app.runs import export, upload
+from scratchnet.app.ui import session
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")  # every test starts with empty Streamlit caches
 
@@ -29,10 +30,10 @@ def test_a_good_csv_trains_and_is_shown_in_its_own_units():
     raw = "\n".join(rows).encode()
     at = uploaded(settle(app(query={"epochs": "150"})), "pets.csv", raw)
     assert not at.error
-    assert at.session_state["cfg.use_points"] is True
+    assert at.session_state[session.USE_POINTS] is True
     train(at)
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.config.data_id == upload.read_points(raw).fingerprint
     assert result.config.classes == 2 and result.data.class_names == ("cat", "dog")
     board = next(
@@ -62,15 +63,15 @@ BAD_FILES = {
 def test_each_bad_csv_gets_its_own_message_and_the_work_is_kept(case):
     raw, hint = BAD_FILES[case]
     at = settle(app(query={"epochs": "120"}))
-    before = at.session_state["run"]
+    before = at.session_state[session.RUN]
     uploaded(at, f"{case}.csv", raw)
     assert not at.exception
     message = " ".join(e.value for e in at.sidebar.error)
     assert message and hint.lower() in message.lower(), message
-    assert at.session_state["run"] is before  # the run on screen is not lost
-    assert "points" not in at.session_state or at.session_state["points"] is None
+    assert at.session_state[session.RUN] is before  # the run on screen is not lost
+    assert session.POINTS not in at.session_state or at.session_state[session.POINTS] is None
     train(at)  # and training still works, on the built-in data
-    assert not at.exception and not at.session_state["run"].config.data_id
+    assert not at.exception and not at.session_state[session.RUN].config.data_id
 
 
 def test_switching_back_to_the_built_in_data():
@@ -79,7 +80,7 @@ def test_switching_back_to_the_built_in_data():
     at.run()
     assert "cfg.dataset" in {w.key for w in at.sidebar.selectbox}
     train(at)
-    assert not at.session_state["run"].config.data_id
+    assert not at.session_state[session.RUN].config.data_id
 
 
 def test_the_downloads_are_offered_and_the_weights_reload(tmp_path):
@@ -87,7 +88,7 @@ def test_the_downloads_are_offered_and_the_weights_reload(tmp_path):
     labels = [e.proto.label for e in at.get("download_button")]
     for label in ("Weights (.npz)", "History (.csv)", "Script (.py)"):
         assert label in labels
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     path = tmp_path / export.WEIGHTS_FILE
     path.write_bytes(export.weights_npz(result.network))
     again = sn.load(path)

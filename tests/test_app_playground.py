@@ -15,6 +15,7 @@ from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.trainer import get_pool
+from scratchnet.app.ui import session
 from scratchnet.app.ui.live import POLL_SECONDS
 
 SHORT = {"epochs": "200"}
@@ -62,7 +63,7 @@ def test_the_charts_carry_the_run():
     low, high = MAP_OPACITY
     assert cells["opacity"].between(low - 0.01, high + 0.01).all() and cells["opacity"].std() > 0.02  # shaded
     # each pixel shows the class the trained network predicts at its cell's centre (the map is not flipped)
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     centres = (cells[["x", "y"]].to_numpy() - result.data.center) / result.data.scale
     names = np.asarray(result.data.class_names)
     assert (names[result.network.predict(centres)] == cells["predicted"]).mean() > 0.999
@@ -82,7 +83,7 @@ def test_controls_train_what_they_show_and_write_the_link():
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
     assert not at.exception
-    run = at.session_state["run"]
+    run = at.session_state[session.RUN]
     config = run.config if hasattr(run, "config") else run.result.config
     assert (config.lr, config.epochs, config.classes) == (0.01, 100, 4)
     assert metric(at, "Epochs") == "100"
@@ -154,10 +155,10 @@ def test_the_controls_grey_out_what_has_no_effect():
 
 def test_a_link_round_trips_the_configuration_and_reuses_the_run():
     first = settle(app(query={"epochs": "150", "lr": "0.02", "hidden": "16,8", "dataset": "blobs"}))
-    job = first.session_state["run"]
+    job = first.session_state[session.RUN]
     submitted = get_pool().submitted
     second = settle(app(query=dict(first.query_params)))
-    assert second.session_state["run"] is job  # the same shared run: not trained twice
+    assert second.session_state[session.RUN] is job  # the same shared run: not trained twice
     assert get_pool().submitted == submitted
     assert job.config.hidden == (16, 8) and job.config.dataset == "blobs"
 
@@ -168,9 +169,12 @@ def test_a_preset_fills_the_controls_and_trains():
     next(b for b in at.sidebar.button if b.label == "Load preset and train").click()
     at.run()
     preset = PRESETS["momentum"].config()
-    assert at.session_state["cfg.optimizer"] == "sgd"
-    assert at.session_state["cfg.momentum"] == preset.momentum and at.session_state["cfg.lr"] == preset.lr
-    run = at.session_state["run"]
+    assert at.session_state[session.control_key("optimizer")] == "sgd"
+    assert (
+        at.session_state[session.control_key("momentum")] == preset.momentum
+        and at.session_state[session.control_key("lr")] == preset.lr
+    )
+    run = at.session_state[session.RUN]
     assert run.config == preset
     run.wait(60)
 
@@ -180,7 +184,7 @@ def test_a_diverging_run_says_so_and_still_draws():
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     assert "blew up" in message and "learning rate" in message
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.status == "diverged" and result.history.diverged_at < 500
     curve = dataset_with(next(c for c in charts(at) if "vconcat" in c["spec"]), "epoch", "series", "loss")
     assert (curve["series"] == "training").sum() == result.history.diverged_at
@@ -210,23 +214,23 @@ def test_points_ready_to_train_prompt_train():
 
 def test_a_cached_configuration_does_not_train_again():
     at = settle(app(query=SHORT))
-    job = at.session_state["run"]
+    job = at.session_state[session.RUN]
     submitted = get_pool().submitted
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
-    assert at.session_state["run"] is job and get_pool().submitted == submitted
+    assert at.session_state[session.RUN] is job and get_pool().submitted == submitted
 
 
 def test_cancel_keeps_what_was_learned():
     at = app(query={"epochs": "20000", "seed": "3"})  # long enough to cancel, within the time limit
     at.run()
-    job = at.session_state["run"]
+    job = at.session_state[session.RUN]
     deadline = time.monotonic() + 30
     while job.progress().epoch < 200 and time.monotonic() < deadline:
         time.sleep(0.1)
     at.button(key="cancel_run").click()
     at.run()
-    stopped = at.session_state["run"]
+    stopped = at.session_state[session.RUN]
     assert isinstance(stopped, TrainingJob) and stopped.done  # the session's run is always a job
     result = stopped.result
     assert result.status == "cancelled" and 200 <= result.history.epochs_run < 20000
@@ -240,7 +244,7 @@ def test_bad_link_values_get_messages_and_the_rest_is_kept():
     messages = " ".join(w.value for w in at.warning)
     for name in ("lr", "samples", "dataset", "noise"):
         assert name in messages
-    config = at.session_state["run"].config
+    config = at.session_state[session.RUN].config
     assert config.epochs == 120 and config.lr == RunConfig().lr and config.samples == RunConfig().samples
 
 
@@ -250,7 +254,7 @@ def test_a_classroom_link_hides_controls():
     assert "cfg.lr" not in keys and "cfg.optimizer" not in keys
     assert "cfg.dataset" in keys
     assert "cfg.seed" not in {w.key for w in at.sidebar.number_input}
-    assert at.session_state["run"].config.epochs == 100
+    assert at.session_state[session.RUN].config.epochs == 100
 
 
 def test_too_costly_a_run_is_refused_before_it_starts():
@@ -283,10 +287,10 @@ def test_the_replay_slider_moves_the_boundary():
 def test_the_confusion_matrix_is_drawn_when_opened_and_counts_every_point():
     at = settle(app(query=SHORT))
     assert not any("count" in frame for c in charts(at) for frame in c["datasets"].values())  # closed: not computed
-    at.session_state["result.details"] = True
+    at.session_state[session.view_key(session.RESULT, "details")] = True
     at.run()
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     matrix = dataset_with(
         next(c for c in charts(at) if any("count" in f for f in c["datasets"].values())), "true", "predicted", "count"
     )
@@ -311,7 +315,7 @@ def test_cancel_redraws_the_page_once_offers_downloads_and_stops_polling(monkeyp
     at.run()
     ((fragment, interval),) = timers.timers[-1].items()  # one fragment polls while the run trains
     assert interval == POLL_SECONDS
-    _wait_for_epochs(at.session_state["run"], 100)
+    _wait_for_epochs(at.session_state[session.RUN], 100)
     at.button(key="cancel_run").click()
     timers.rerun_fragment(fragment)
     at.run()
@@ -320,7 +324,7 @@ def test_cancel_redraws_the_page_once_offers_downloads_and_stops_polling(monkeyp
     assert timers.timers[-1] == {}, "a timer still polls after Cancel"
     assert "Take it home" in [header.value for header in at.subheader]
     assert {button.label for button in at.get("download_button")} >= {"Weights (.npz)", "History (.csv)"}
-    job = at.session_state["run"]
+    job = at.session_state[session.RUN]
     assert job.done and job.result.status == "cancelled"
 
 
@@ -329,7 +333,7 @@ def test_a_timer_tick_after_the_run_ends_redraws_the_page_once_then_polls_no_mor
     at = app(query={"epochs": "3000", "seed": "12"})
     at.run()
     ((fragment, _),) = timers.timers[-1].items()
-    assert at.session_state["run"].wait(60)
+    assert at.session_state[session.RUN].wait(60)
     timers.rerun_fragment(fragment)
     at.run()
     assert timers.whole[-1] and timers.timers[-1] == {}
@@ -371,7 +375,7 @@ def test_a_blown_up_adam_run_says_what_happened_and_never_suggests_adam():
     metrics say when it diverged and which epoch's network is shown: no final loss, time or speed."""
     at = settle(app(query={"optimizer": "adam", "lr": "100", "epochs": "300", "seed": "2"}))
     assert not at.exception
-    result = at.session_state["run"].result
+    result = at.session_state[session.RUN].result
     assert result.status == "diverged"
     message = " ".join(e.value for e in at.error)
     assert "blew up" in message or "stopped being a number" in message
@@ -385,7 +389,7 @@ def test_a_blown_up_adam_run_says_what_happened_and_never_suggests_adam():
 
 def test_the_advice_after_a_blow_up_suggests_adam_to_the_other_optimizers():
     at = settle(app(query={"preset": "explode"}))
-    assert at.session_state["run"].result.config.optimizer == "sgd"
+    assert at.session_state[session.RUN].result.config.optimizer == "sgd"
     assert "Adam" in " ".join(e.value for e in at.error)
 
 
@@ -400,7 +404,6 @@ def test_the_share_panel_gives_a_link_to_select_and_open():
     opens it; the classroom link likewise."""
     at = settle(app(query={"epochs": "120", "hide": "seed"}))
     _, inputs = _share_texts(at)
-    from scratchnet.app.ui import session
 
     this_run = inputs[session.SHARE_URL]
     assert "epochs=120" in this_run and "hide=seed" in this_run
@@ -412,7 +415,6 @@ def test_the_share_panel_gives_a_link_to_select_and_open():
 
 def test_a_run_on_uploaded_points_says_plainly_it_cannot_be_shared_as_a_link():
     """Issue 15 item 6: no "this run" link that would open the default spiral instead."""
-    from scratchnet.app.ui import session
 
     at = settle(app(query={"epochs": "50"}))
     csv = "x,y,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'ab'[i % 2]}" for i in range(40))
@@ -420,7 +422,7 @@ def test_a_run_on_uploaded_points_says_plainly_it_cannot_be_shared_as_a_link():
     at.run()
     next(b for b in at.sidebar.button if b.label == "Train").click()
     settle(at)
-    assert at.session_state["run"].config.data_id
+    assert at.session_state[session.RUN].config.data_id
     markdown, inputs = _share_texts(at)
     assert any("cannot be shared as a link" in text for text in markdown)
     assert session.SHARE_URL not in inputs
@@ -501,7 +503,7 @@ def test_an_early_loss_spike_does_not_flatten_the_live_curve():
     config = RunConfig(hidden=(128, 128, 128, 128), epochs=1500, seed=0)
     job = running_job(config, 300)
     at = app()
-    at.session_state["run"] = job
+    at.session_state[session.RUN] = job
     at.run()
     assert not job.done and not at.exception
     history = job.progress().history
@@ -528,7 +530,6 @@ def test_robust_top_leaves_a_curve_without_a_spike_alone():
 def test_my_runs_hold_only_what_this_session_trained_or_opened():
     """Two students (two sessions, one server): each one's "My runs" holds its own runs, even when
     the other trained first, and a shared run counts only for the session that opened it (issue 15 item 3)."""
-    from scratchnet.app.ui import session
 
     first = settle(app(query={"epochs": "60", "seed": "21"}))
     settle(app(query={"epochs": "60", "seed": "22"}))  # someone else's run, trained in the same process

@@ -31,10 +31,12 @@ PAGE_PATH = connection.PAGE_PATH
 # ---- the Playground's challenge bar ------------------------------------------------------------------
 def opened_challenge() -> ChallengeLink:
     """The challenge this session was opened for, read from the first link it came with."""
-    if session.CHALLENGE_LINK not in st.session_state:
+    opened = session.challenge_link()
+    if opened is None:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
-        st.session_state[session.CHALLENGE_LINK] = logic.read_challenge_link(query)
-    return st.session_state[session.CHALLENGE_LINK]
+        opened = logic.read_challenge_link(query)
+        session.set_challenge_link(opened)
+    return opened
 
 
 def _keep_within(spec: ChallengeSpec) -> list[str]:
@@ -43,7 +45,7 @@ def _keep_within(spec: ChallengeSpec) -> list[str]:
     config, _ = controls.read(spec.start_config())
     values = (config or spec.start_config()).as_dict()
     kept, notes = logic.clamp(spec, values)
-    st.session_state[session.USE_POINTS] = False
+    session.set_use_points(False)
     if kept != values or config is None:
         controls.load(RunConfig(**kept))
     return notes
@@ -83,7 +85,7 @@ def playground_challenge() -> None:
             st.info("This challenge is closed: no more submissions. The board stays open.", icon=":material/lock:")
         else:
             _submit_form(challenge)
-        level, message = st.session_state.get(session.CHALLENGE_OUTCOME, (None, ""))
+        level, message = session.challenge_outcome()
         if level is not None:  # the last submission's outcome (it quotes the name: text, not Markdown)
             {"success": st.success, "warning": st.warning, "error": st.error}[level](escape(message))
         st.link_button(
@@ -101,7 +103,7 @@ def _submit_form(challenge: Challenge) -> None:
     member = _member_of(challenge)
     known = member.name if member is not None else _my_name(challenge.id)
     if known:
-        st.session_state[session.CHALLENGE_NAME] = known
+        session.set_challenge_name(known)
     name_col.text_input(
         "Your name on the board",
         key=session.CHALLENGE_NAME,
@@ -165,7 +167,7 @@ def _submit(challenge_id: str) -> None:
         held, member = _member_of(challenge), _member_of(challenge, confirm=True)  # removed meanwhile?
         if held is not None and member is None:
             raise Refused("You are no longer in this class (the teacher removed you): join it again to submit.")
-        name = member.name if member is not None else st.session_state.get(session.CHALLENGE_NAME, "")
+        name = member.name if member is not None else session.challenge_name()
         db.submit(challenge_id, _identity(challenge), name, job.result.config, score)
         shown_name = db.my_name(challenge_id, _identity(challenge)) or ""
         place = board.rank_of(board.ranked(db.submissions(challenge_id), challenge.spec.metric), shown_name)
@@ -176,7 +178,7 @@ def _submit(challenge_id: str) -> None:
         outcome = ("warning", str(refused))
     except BoardUnavailable as error:
         outcome = ("error", f"Not submitted: {error}")
-    st.session_state[session.CHALLENGE_OUTCOME] = outcome
+    session.set_challenge_outcome(outcome)
 
 
 # ---- the Challenges page -----------------------------------------------------------------------------
@@ -228,17 +230,16 @@ def _challenge_page(after_create: Callable[[], None] | None = None) -> None:
 def _teacher_key(challenge: Challenge, key: str | None) -> bool:
     """True when this session holds the challenge's key (from the teacher link, checked in constant
     time). The key leaves the address bar at once: a projected page never shows it."""
-    keys: dict[str, str] = st.session_state.setdefault(session.TEACHER_KEYS, {})
     if key is not None:
         del st.query_params["key"]
         if logic.key_matches(key, challenge.key_hash):
-            keys[challenge.id] = key
+            session.hold_teacher_key(challenge.id, key)
         else:
             st.warning(
                 "This teacher key does not belong to this challenge: the board is shown read-only.",
                 icon=":material/key_off:",
             )
-    return logic.key_matches(keys.get(challenge.id), challenge.key_hash)
+    return logic.key_matches(session.teacher_key(challenge.id), challenge.key_hash)
 
 
 def _header(challenge: Challenge) -> None:
@@ -293,9 +294,9 @@ def _when_refused(action: Callable[[], Any]) -> None:
     """Run a teacher's action (a button's callback); what went wrong is kept for the next draw."""
     try:
         action()
-        st.session_state[session.TEACHER_ERROR] = None
+        session.set_teacher_error(None)
     except (BoardUnavailable, Refused) as error:
-        st.session_state[session.TEACHER_ERROR] = str(error)
+        session.set_teacher_error(str(error))
 
 
 def create_form(class_id: str | None = None, key_hash: str | None = None) -> None:
@@ -328,14 +329,14 @@ def create_form(class_id: str | None = None, key_hash: str | None = None) -> Non
             st.multiselect("Controls to hide", list(hideable), format_func=hideable.get, key=key("hidden"))
             st.number_input("Closes after (minutes; 0 = stays open)", 0, 10_080, 0, key=key("minutes"))
         st.form_submit_button("Create challenge", type="primary", on_click=_create, args=(class_id, key_hash))
-    if st.session_state.get(session.TEACHER_ERROR):
-        st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
+    if session.teacher_error():
+        st.error(escape(session.teacher_error()), icon=":material/error:")
 
 
 def _create(class_id: str | None = None, key_hash: str | None = None) -> None:
     def create() -> None:
         db = connection.board_store()
-        values = {name: st.session_state[session.challenge_form_key(name)] for name in logic.FORM_FIELDS}
+        values = session.challenge_form(logic.FORM_FIELDS)
         minutes = values.pop("minutes")
         spec = ChallengeSpec(
             **values | {"optimizers": tuple(values["optimizers"]), "hidden": frozenset(values["hidden"])}
@@ -344,7 +345,7 @@ def _create(class_id: str | None = None, key_hash: str | None = None) -> None:
         challenge_id, teacher_key = db.create(spec, closes_at=closes_at, class_id=class_id, key_hash=key_hash)
         if class_id is not None:
             return  # the class's view lists it, and the class's key moderates it
-        st.session_state.setdefault(session.TEACHER_KEYS, {})[challenge_id] = teacher_key
+        session.hold_teacher_key(challenge_id, teacher_key)
         st.query_params.from_dict({"challenge": challenge_id})
 
     _when_refused(create)
@@ -354,10 +355,10 @@ def moderation(db: Store, challenge: Challenge) -> None:
     """The teacher's part: the teacher link, close or reopen, hide an entry, the board as CSV."""
     st.divider()
     st.markdown("**Teacher** (only this browser sees this part: it holds the teacher key)")
-    if st.session_state.get(session.TEACHER_ERROR):
-        st.error(escape(st.session_state[session.TEACHER_ERROR]), icon=":material/error:")
+    if session.teacher_error():
+        st.error(escape(session.teacher_error()), icon=":material/error:")
     with st.expander("Teacher link: keep it to yourself, it lets whoever has it moderate"):
-        teacher_key = st.session_state[session.TEACHER_KEYS][challenge.id]
+        teacher_key = session.teacher_key(challenge.id)
         st.code(
             connection.address(logic.teacher_query(challenge.id, teacher_key), PAGE_PATH),
             language=None,

@@ -67,23 +67,11 @@ def _job(config: RunConfig) -> TrainingJob:
     """The shared run for ``config``, held by this session once it has it: a run that ended
     early (the trainer's time limit on a busy machine) is shown as it ended, not trained again
     on every redraw."""
-    held: dict[RunConfig, TrainingJob] = st.session_state.setdefault(session.EXPERIMENT_JOBS, {})
-    job = held.get(config)
+    job = session.held_job(config)
     if job is None or job.error is not None:
-        job = held[config] = cache.start_run(config)
-        for stale in list(held)[:-MAX_HELD_JOBS]:
-            del held[stale]
+        job = cache.start_run(config)
+        session.hold_job(config, job, MAX_HELD_JOBS)
     return job
-
-
-def _ask_for(configs: Sequence[RunConfig]) -> None:
-    """This session asked to train ``configs`` (it pressed Replay or Compare): they go to "My runs"."""
-    asked: set[RunConfig] = st.session_state.setdefault(session.EXPERIMENT_STARTED, set())
-    asked.update(configs)
-
-
-def _asked(config: RunConfig) -> bool:
-    return config in st.session_state.get(session.EXPERIMENT_STARTED, ())
 
 
 def follow(name: str, configs: Sequence[RunConfig], draw: Callable[[list[TrainingJob]], None]) -> None:
@@ -98,7 +86,7 @@ def follow(name: str, configs: Sequence[RunConfig], draw: Callable[[list[Trainin
             _progress_bar(jobs)
         draw(jobs)
         for job in jobs:
-            if job.result is not None and _asked(job.config):
+            if job.result is not None and session.asked_for(job.config):
                 session.remember(job.result)
 
     live.poll(lambda: not all(_job(config).done for config in configs), panel, key=session.follow_key(name))
@@ -126,15 +114,15 @@ def _table(frame: pd.DataFrame, **formats: dict) -> None:
 # ---- the notebook, replayed ----------------------------------------------------------------------
 def _start_replay(scale: float) -> None:
     plan = logic.replay_plan(scale)
-    _ask_for([run.config for run in plan])
+    session.ask_for([run.config for run in plan])
     for run in plan:
         _job(run.config)
-    st.session_state[session.REPLAY] = scale
+    session.set_experiment_replay(scale)
     _started_replays().add(scale)
 
 
 def replay_section() -> None:
-    scale = float(st.session_state.get(session.REPLAY_SCALE, 1.0))
+    scale = session.replay_scale()
     plan = logic.replay_plan(scale)
     st.markdown(
         "The notebook trained **Dense(2, 64) → ReLU → Dense(64, 3)** with plain gradient descent on 300 spiral "
@@ -142,7 +130,7 @@ def replay_section() -> None:
         "*as written* and *corrected*, beside the numbers the notebook recorded."
     )
     st.caption(" · ".join(f"**{version}**: {note}" for version, note in logic.VERSION_NOTES.items()))
-    started = st.session_state.get(session.REPLAY) == scale or scale in _started_replays()
+    started = session.experiment_replay() == scale or scale in _started_replays()
     if not started:
         seconds = sum(estimate_seconds(run.config) for run in plan) / WORKERS
         epochs = sum(run.config.epochs for run in plan)
@@ -214,10 +202,9 @@ def _draw_replay(plan: Sequence[logic.ReplayRun], jobs: list[TrainingJob]) -> No
 
 # ---- optimizers side by side ---------------------------------------------------------------------
 def _compare_optimizers() -> None:
-    epochs = st.session_state.get(session.OPTIMIZER_EPOCHS, DEFAULT_EPOCHS)
-    seed = st.session_state.get(session.OPTIMIZER_SEED, 0)
-    st.session_state[session.OPTIMIZERS] = (int(epochs), int(seed))
-    _ask_for(list(logic.optimizer_configs(int(epochs), int(seed)).values()))
+    epochs, seed = session.optimizer_choice(DEFAULT_EPOCHS)
+    session.set_compared(epochs, seed)
+    session.ask_for(list(logic.optimizer_configs(epochs, seed).values()))
 
 
 def optimizers_section() -> None:
@@ -228,7 +215,7 @@ def optimizers_section() -> None:
         f"spiral points from the same first weights (He), {logic.network_text(base)} units; {held} points are "
         "held out to test on."
     )
-    epochs, seed = st.session_state.get(session.OPTIMIZERS, (DEFAULT_EPOCHS, 0))
+    epochs, seed = session.compared(DEFAULT_EPOCHS)
     with st.form(session.OPTIMIZER_FORM, border=False, enter_to_submit=False):
         left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
         left.select_slider(

@@ -17,7 +17,6 @@ from scratchnet.app.plots import frames
 from scratchnet.app.runs.config import OPTIMIZER_LABELS, RunConfig, without_unused
 from scratchnet.app.runs.cost import Verdict
 from scratchnet.app.runs.links import link_query
-from scratchnet.app.runs.result import RunResult
 from scratchnet.app.sweep import charts
 from scratchnet.app.sweep import logic as sw
 from scratchnet.app.text import fmt
@@ -39,34 +38,26 @@ def _first_base() -> RunConfig:
 
 def _defaults() -> None:
     """Every control's starting value (set once per session, before any control is drawn)."""
-    state = st.session_state
     choices = sw.axis_choices(session.hidden())
+    counts = {axis: spec.default_count for axis, spec in sw.AXES.items()}
     for side, name in DEFAULT_AXES.items():
-        key = session.sweep_axis_key(side)
-        if state.get(key, name) not in choices:  # the link hides it: another setting not on the other axis
-            taken = {state.get(session.sweep_axis_key(other), DEFAULT_AXES[other]) for other in SIDES if other != side}
+        if session.sweep_axis(side, name) not in choices:  # the link hides it: another setting not on the other axis
+            taken = {session.sweep_axis(other, DEFAULT_AXES[other]) for other in SIDES if other != side}
             name = next((choice for choice in choices if choice not in taken), name)
-            state[key] = name
-        state.setdefault(key, name)
-        for axis, spec in sw.AXES.items():
-            _, count_key, typed_key = session.sweep_value_keys(side, axis)
-            state.setdefault(count_key, spec.default_count)
-            state.setdefault(typed_key, "")
-    if session.sweep_base_key("epochs") not in state:
+            session.set_sweep_axis(side, name)
+        session.default_sweep_axis(side, name, counts)
+    if not session.sweep_base_drawn():
         controls.load(_first_base(), prefix=session.SWEEP_BASE_PREFIX)
-    state.setdefault(session.SWEEP_METRIC, "train_accuracy")
+    session.default_sweep_metric("train_accuracy")
 
 
 def _axis_values(side: str) -> tuple[str, tuple[float, ...]]:
     """The axis this side shows now: its setting and values (``ValueError`` when they are refused)."""
-    state = st.session_state
-    name = state[session.sweep_axis_key(side)]
-    range_key, count_key, typed_key = session.sweep_value_keys(side, name)
-    typed = state[typed_key].strip()
-    if typed:
-        return name, sw.parse_values(name, typed)
-    low, high = state.get(range_key, sw.AXES[name].default_range)
-    return name, sw.spaced_values(name, low, high, state[count_key])
+    name = session.sweep_axis(side)
+    (low, high), count, typed = session.sweep_axis_values(side, name, sw.AXES[name].default_range)
+    if typed.strip():
+        return name, sw.parse_values(name, typed.strip())
+    return name, sw.spaced_values(name, low, high, count)
 
 
 def read_base() -> tuple[RunConfig | None, list[str]]:
@@ -107,10 +98,10 @@ def axis_controls(side: str) -> None:
         key=session.sweep_axis_key(side),
         persist_state="session",
     )
-    name = st.session_state[session.sweep_axis_key(side)]
+    name = session.sweep_axis(side)
     spec = sw.AXES[name]
     range_key, count_key, typed_key = session.sweep_value_keys(side, name)
-    typed = bool(st.session_state[typed_key].strip())
+    typed = bool(session.sweep_axis_values(side, name, spec.default_range)[2].strip())
     st.select_slider(
         "From – to",
         spec.stops,
@@ -141,7 +132,7 @@ def axis_controls(side: str) -> None:
 def base_controls() -> None:
     """Everything the cells share (the Playground's controls); a setting on an axis is set per cell instead,
     and a setting the teacher's link hides stays hidden."""
-    on_axes = frozenset(st.session_state[session.sweep_axis_key(side)] for side in SIDES)
+    on_axes = frozenset(session.sweep_axis(side) for side in SIDES)
     controls.controls(
         session.hidden() | on_axes | {"upload", "presets"},
         prefix=session.SWEEP_BASE_PREFIX,
@@ -153,7 +144,7 @@ def base_controls() -> None:
 
 
 def use_optimizer(optimizer: str) -> None:
-    st.session_state[session.sweep_base_key("optimizer")] = optimizer
+    session.set_sweep_base("optimizer", optimizer)
 
 
 def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
@@ -187,7 +178,7 @@ def sidebar(reading: sw.Reading, cost: Verdict | None) -> None:
 
 # ---- starting and stopping -----------------------------------------------------------------------
 def current() -> sw.SweepRun | None:
-    return st.session_state.get(session.SWEEP_RUN)
+    return session.sweep_run()
 
 
 def start(sweep: sw.Sweep | None) -> sw.SweepRun | None:
@@ -195,9 +186,7 @@ def start(sweep: sw.Sweep | None) -> sw.SweepRun | None:
     if sweep is None or sw.sweep_cost(sweep).refused:
         return None
     run = sw.SweepRun(sweep, tuple(cache.start_run(cell.config) for cell in sweep.cells))
-    st.session_state[session.SWEEP_RUN] = run
-    st.session_state[session.SWEEP_STOPPED] = {}
-    st.session_state[session.SWEEP_PICK] = 0
+    session.start_sweep_run(run)
     return run
 
 
@@ -206,30 +195,30 @@ def cancel() -> None:
     run = current()
     if run is None:
         return
-    stopped: dict[int, RunResult] = st.session_state.setdefault(session.SWEEP_STOPPED, {})
+    stopped = session.sweep_stopped()
     watcher = session.watcher_id()
     for index, job in enumerate(run.jobs):  # cell order is queue order: the running cells stop first
         if not job.done and index not in stopped:
-            stopped[index] = job.cancel(watcher)
+            session.stop_sweep_cell(index, job.cancel(watcher))
 
 
 def states(run: sw.SweepRun) -> list[sw.CellState]:
-    stopped = st.session_state.get(session.SWEEP_STOPPED, {})
+    stopped = session.sweep_stopped()
     return [sw.cell_state(job, stopped.get(index)) for index, job in enumerate(run.jobs)]
 
 
 # ---- the map -------------------------------------------------------------------------------------
 def _on_pick() -> None:
-    event = st.session_state.get(session.SWEEP_CHART)
+    event = session.sweep_chart_event()
     cell = charts.picked_cell(getattr(event, "selection", None) if event is not None else None)
     if cell is not None:
-        st.session_state[session.SWEEP_PICK] = cell
+        session.set_sweep_pick(cell)
 
 
 def open_in_playground(run: sw.SweepRun, index: int) -> None:
     """Make cell ``index`` this session's run and show it in the Playground."""
     job = run.jobs[index]
-    stopped = st.session_state.get(session.SWEEP_STOPPED, {}).get(index)
+    stopped = session.sweep_stopped().get(index)
     config = run.sweep.cells[index].config
     controls.load(config)
     if job.done and job.result is not None:
@@ -268,8 +257,8 @@ def _cell_result(state: sw.CellState) -> None:
 def _picked_panel(run: sw.SweepRun, cells: list[sw.CellState]) -> None:
     """The picked cell: what it learned, its decision map, and the way to the Playground."""
     sweep = run.sweep
-    if st.session_state.get(session.SWEEP_PICK, 0) not in range(len(sweep.cells)):
-        st.session_state[session.SWEEP_PICK] = 0
+    if session.sweep_pick() not in range(len(sweep.cells)):
+        session.set_sweep_pick(0)
     about, picture = st.columns([1.3, 1], gap="large")
     with about:
         index = st.selectbox(
@@ -330,7 +319,7 @@ def sweep_panel(metric: str) -> None:
             )
         else:
             st.caption(sw.progress_text(counts, total) + ".")
-        picked = st.session_state.get(session.SWEEP_PICK, 0)
+        picked = session.sweep_pick()
         frame, domain = sw.sweep_frame(run.sweep, cells, metric, picked)
         chart = charts.sweep_chart(frame, run.sweep, metric, domain)
         run_panel.show_chart(
@@ -354,7 +343,7 @@ def page() -> None:
         "column and row. Two trainers run at once; a square someone already trained is ready at once."
     )
     if sw.too_few_axes(session.hidden()) is None:  # else there are no axes to explain (the sidebar says why)
-        title, bullets = sw.explainer(*(st.session_state[session.sweep_axis_key(side)] for side in SIDES))
+        title, bullets = sw.explainer(*(session.sweep_axis(side) for side in SIDES))
         with st.expander(title, expanded=current() is None):
             st.markdown(bullets)
     metric = st.segmented_control(

@@ -82,7 +82,7 @@ def _copyable(label: str, url: str, key: str) -> None:
     """``url`` in a box to select and copy, and a button that opens it in a new tab.
 
     The box is reset to ``url`` on every draw, so an accidental edit never sticks."""
-    st.session_state[key] = url
+    session.reset_share_box(key, url)
     st.text_input(
         label,
         key=key,

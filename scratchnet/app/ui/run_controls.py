@@ -68,7 +68,7 @@ def run_controls(result: RunResult) -> None:
             width="stretch",
             help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
         )
-    st.session_state.setdefault(session.CONTINUE_EPOCHS, continuing.CONTINUE_DEFAULT)
+    session.continue_epochs(continuing.CONTINUE_DEFAULT)  # the box's starting value, before it is drawn
     columns[2].number_input(
         "Epochs to continue",
         step=100,
@@ -96,7 +96,7 @@ def run_controls(result: RunResult) -> None:
         width="stretch",
         help="The same settings, untrained: step it through its first epochs.",
     )
-    refusal = st.session_state.pop(session.RUN_REFUSAL, None)
+    refusal = session.run_refusal()
     if refusal:
         st.error(refusal, icon=":material/block:")
 
@@ -109,14 +109,14 @@ def _continue_help(result: RunResult) -> str:
 
 
 def _continue(result: RunResult) -> None:
-    go_on(result, st.session_state.get(session.CONTINUE_EPOCHS))
+    go_on(result, session.continue_epochs(continuing.CONTINUE_DEFAULT))
 
 
 def go_on(result: RunResult, epochs: object) -> TrainingJob | None:
     """Make the session's run ``result`` continued by ``epochs`` epochs (a refusal is kept to show)."""
     refusal = continuing.refusal(result, epochs)
     if refusal is not None:
-        st.session_state[session.RUN_REFUSAL] = refusal
+        session.set_run_refusal(refusal)
         return None
     config = continuing.continued_config(result, int(epochs))
     job = start_run(config, result.data, parent=continuing.parent(result, config))

@@ -86,7 +86,7 @@ def run_panel(*, replay: bool = True, side: Side | None = None, can_train: bool 
     if job.done:
         _finished(job, replay, side)
     else:
-        live.poll(_training, lambda: _live(job, side), key="run_panel")
+        live.poll(_training, lambda: _live(job, side), key=session.RUN_PANEL_LIVE)
     return job.result
 
 
@@ -342,7 +342,12 @@ def _replay_controls(result: RunResult, key: str, epochs: list[int], playing: bo
     if playing:  # a new slider each frame, not to be moved: the browser's value of the last one may lag behind
         frame = epochs[session.replay_position_index(key, epochs)]
         slider.select_slider(
-            label, epochs, frame, format_func=lambda e: fmt(e, ","), disabled=True, key=f"{key}.{frame}"
+            label,
+            epochs,
+            frame,
+            format_func=lambda e: fmt(e, ","),
+            disabled=True,
+            key=session.replay_frame_slider_key(key, frame),
         )
     else:
         slider.select_slider(

@@ -2,7 +2,7 @@
 what a trained network has inside.
 
 The numbers come from the pure modules: ``tiny`` and ``step`` trace one training step of a tiny
-network, stage by stage (this session's step-through is held under ``session.STEP_STATE``);
+network, stage by stage (this session's step-through is held by ``session.step_state``);
 ``logic`` checks the gradients and looks inside a trained network, the Playground's run or the
 default one (trained once, shared, and only read here); ``charts`` draws them.
 """
@@ -36,30 +36,26 @@ PHASE_TITLES = {
 # ---- one training step --------------------------------------------------------------------------
 def _tiny_state() -> tiny.TinyState:
     """This session's step-through, restarted whenever the network or the batch is changed."""
-    state = st.session_state
-    spec = tiny.TinySpec(
-        hidden=state.get(session.STEP_HIDDEN, 4),
-        activation=state.get(session.STEP_ACTIVATION, "relu"),
-        points=state.get(session.STEP_POINTS, 6),
-        seed=state.get(session.STEP_SEED, 0),
-        features=tuple(state.get(session.STEP_FEATURES) or tiny.DEFAULT_FEATURES),
-    )
-    held = state.get(session.STEP_STATE)
+    chosen = session.step_choices()  # a choice not drawn yet keeps TinySpec's default
+    chosen["features"] = tuple(chosen.get("features") or tiny.DEFAULT_FEATURES)
+    spec = tiny.TinySpec(**chosen)
+    held = session.step_state()
     if held is None or held.spec != spec:
-        held = state[session.STEP_STATE] = tiny.TinyState.start(spec)
+        held = tiny.TinyState.start(spec)
+        session.set_step_state(held)
     return held
 
 
 def _lr() -> float:
-    return st.session_state.get(session.STEP_LR, 1.0)
+    return session.step_lr(1.0)
 
 
 def _take_step() -> None:
-    st.session_state[session.STEP_STATE] = _tiny_state().step(_lr())
+    session.set_step_state(_tiny_state().step(_lr()))
 
 
 def _start_over() -> None:
-    st.session_state[session.STEP_STATE] = tiny.TinyState.start(_tiny_state().spec)
+    session.set_step_state(tiny.TinyState.start(_tiny_state().spec))
 
 
 def _stage_card(stage: Stage) -> None:
@@ -322,8 +318,8 @@ def _epoch_and_layer(result: RunResult) -> tuple[int, sn.Network, int]:
     controls = st.columns([3, 2])
     epoch, net = result.shown_epoch, result.network
     if len(epochs) > 1:
-        if st.session_state.get(session.HOOD_EPOCH) not in epochs:
-            st.session_state[session.HOOD_EPOCH] = min(epochs, key=lambda e: abs(e - result.shown_epoch))
+        if session.hood_epoch() not in epochs:
+            session.set_hood_epoch(min(epochs, key=lambda e: abs(e - result.shown_epoch)))
         chosen = controls[0].select_slider(
             "The network at epoch",
             epochs,
