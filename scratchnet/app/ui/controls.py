@@ -1,4 +1,4 @@
-"""The sidebar's controls, drawn from ``config.FIELDS``. Values live in ``st.session_state``
+"""The sidebar's controls, drawn from ``config.FIELDS``. Values are held by the session (``ui/session``)
 under ``session.control_key(field)`` and survive page switches (``persist_state="session"``).
 
 A page may narrow the controls' own ranges (``limits``, e.g. a class challenge's most units and
@@ -67,21 +67,23 @@ def load(config: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> None:
     for name, spec in FIELDS.items():
         if name != "hidden":
             value = getattr(config, name)
-            st.session_state[session.control_key(name, prefix)] = list(value) if spec.kind == "features" else value
-    st.session_state[session.control_key("layers", prefix)] = len(config.hidden)
+            session.set_control_value(
+                session.control_key(name, prefix), list(value) if spec.kind == "features" else value
+            )
+    session.set_control_value(session.control_key("layers", prefix), len(config.hidden))
     for i, units in enumerate(config.hidden):
-        st.session_state[session.units_key(i, prefix)] = units
+        session.set_control_value(session.units_key(i, prefix), units)
 
 
 def read(base: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> tuple[RunConfig | None, list[str]]:
     """The configuration the controls show now, and notes (or the one reason it is refused)."""
     values: dict[str, Any] = base.as_dict()
     for name in FIELDS:
-        if name != "hidden" and session.control_key(name, prefix) in st.session_state:
-            values[name] = st.session_state[session.control_key(name, prefix)]
-    layers = st.session_state.get(session.control_key("layers", prefix), len(base.hidden))
+        if name != "hidden" and session.has_control_value(session.control_key(name, prefix)):
+            values[name] = session.control_value(session.control_key(name, prefix))
+    layers = session.control_value(session.control_key("layers", prefix), len(base.hidden))
     values["hidden"] = tuple(
-        st.session_state.get(session.units_key(i, prefix), base.hidden[i] if i < len(base.hidden) else 16)
+        session.control_value(session.units_key(i, prefix), base.hidden[i] if i < len(base.hidden) else 16)
         for i in range(layers)
     )
     values, note = fit_classes(values)
@@ -95,10 +97,10 @@ def read(base: RunConfig, *, prefix: str = session.CONTROL_PREFIX) -> tuple[RunC
 def _within(key: str, low: float, high: float, default: float) -> float:
     """The control's value kept inside ``low``..``high`` (set before the widget is drawn, so a value
     from a link or another page never sits outside the range the widget offers)."""
-    value = st.session_state.get(key, default)
+    value = session.control_value(key, default)
     kept = min(max(value, low), high)
-    if kept != value or key not in st.session_state:
-        st.session_state[key] = kept
+    if kept != value or not session.has_control_value(key):
+        session.set_control_value(key, kept)
     return kept
 
 
@@ -131,7 +133,7 @@ def _stepped(
     """A select slider over ``STEPS[name]`` (and the current value), narrowed to ``limit`` and to
     the steps ``keep`` accepts (the current value stays: the sidebar says when it cannot train)."""
     key = session.control_key(name, prefix)
-    current = st.session_state.get(key, FIELDS[name].default)
+    current = session.control_value(key, FIELDS[name].default)
     options = {value for value in STEPS[name] if keep is None or keep(value)} | {current}
     if limit is not None:  # the steps inside the bounds, and the top bound itself (it may be no step)
         low, high = max(FIELDS[name].low, limit[0]), min(FIELDS[name].high, limit[1])
@@ -208,12 +210,12 @@ def _control(
     elif spec.kind == "choice":
         labels = dict(spec.choices)
         allowed = [choice for choice in labels if limit is None or choice in limit]
-        if limit is not None and st.session_state.get(key) not in allowed:
-            st.session_state[key] = allowed[0]
+        if limit is not None and session.control_value(key) not in allowed:
+            session.set_control_value(key, allowed[0])
         st.selectbox(spec.label, allowed, format_func=labels.get, **common)
     elif spec.kind == "features":  # toggles, one per input the network may see
         labels = dict(spec.choices)
-        st.session_state.setdefault(key, list(spec.default))
+        session.init_control_value(key, list(spec.default))
         st.pills(spec.label, list(labels), selection_mode="multi", format_func=labels.get, **common)
     elif name in ("data_seed", "seed"):
         st.number_input(spec.label, int(spec.low), int(spec.high), step=1, **common)
@@ -240,8 +242,8 @@ def _hidden_layers(prefix: str = session.CONTROL_PREFIX, limits: Limits | None =
         1,
         help="0 = a linear softmax: straight boundaries only.",
     )
-    for i in range(st.session_state.get(layers, 1)):
-        st.session_state.setdefault(session.units_key(i, prefix), 16)
+    for i in range(session.control_value(layers, 1)):
+        session.init_control_value(session.units_key(i, prefix), 16)
         _bounded_slider(f"Units in layer {i + 1}", 1, MAX_UNITS, session.units_key(i, prefix), limits.get("units"), 16)
 
 
@@ -283,7 +285,7 @@ def controls(
                 if name == "hidden":
                     _hidden_layers(prefix, limits)
                 elif name in OPTIMIZER_SETTINGS and not uses(
-                    st.session_state.get(session.control_key("optimizer", prefix)), name
+                    session.control_value(session.control_key("optimizer", prefix)), name
                 ):
                     continue  # a setting the chosen optimizer does not read (momentum for Adam) is hidden
                 else:
@@ -305,9 +307,7 @@ def preset_picker(on_pick) -> None:
         "Preset", names, format_func=lambda n: PRESETS[n].label, key=session.PRESET_CHOICE, persist_state="session"
     )
     st.caption(PRESETS[choice].description)
-    st.button(
-        "Load preset and train", on_click=lambda: on_pick(st.session_state[session.PRESET_CHOICE]), width="stretch"
-    )
+    st.button("Load preset and train", on_click=lambda: on_pick(session.preset_choice()), width="stretch")
 
 
 # ---- your own points ------------------------------------------------------------------------------
@@ -324,18 +324,19 @@ def points_uploader() -> None:
         f"Up to {upload.MAX_ROWS:,} rows, {upload.MIN_CLASSES}-{upload.MAX_CLASSES} classes, "
         f"at least {upload.MIN_PER_CLASS} points per class.",
     )
-    if file is not None and st.session_state.get(session.UPLOAD_ID) != file.file_id:
-        st.session_state[session.UPLOAD_ID] = file.file_id
+    if file is not None and session.upload_id() != file.file_id:
+        session.set_upload_id(file.file_id)
         try:
             points = upload.read_points(file.getvalue())
         except ValueError as error:
-            st.session_state[session.UPLOAD_ERROR] = f"{file.name[:60]}: {error}"
+            session.set_upload_error(f"{file.name[:60]}: {error}")
         else:
-            st.session_state[session.POINTS], st.session_state[session.USE_POINTS] = points, True
-            st.session_state[session.UPLOAD_ERROR] = None
-    if st.session_state.get(session.UPLOAD_ERROR):
-        st.error(escape(st.session_state[session.UPLOAD_ERROR]), icon=":material/error:")  # quotes the file: text only
-    points = st.session_state.get(session.POINTS)
+            session.set_my_points(points)
+            session.set_upload_error(None)
+    refused = session.upload_error()
+    if refused:
+        st.error(escape(refused), icon=":material/error:")  # quotes the file: text only
+    points = session.my_points()
     if points is not None:
         st.toggle(f"Train on my points: {escape(points.describe())}", key=session.USE_POINTS, persist_state="session")
         run, shown = session.current_run(), _shown(session.CONTROL_PREFIX)
@@ -354,8 +355,8 @@ def points_uploader() -> None:
 
 def own_points() -> upload.Points | None:
     """The uploaded points, when the student chose to train on them."""
-    points = st.session_state.get(session.POINTS)
-    return points if points is not None and st.session_state.get(session.USE_POINTS) else None
+    points = session.my_points()
+    return points if points is not None and session.use_points() else None
 
 
 def with_points(config: RunConfig, points: upload.Points | None) -> RunConfig:

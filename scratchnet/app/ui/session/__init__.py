@@ -32,7 +32,9 @@ from scratchnet.app.runs.view import DATASET, FREE, Context, OpenedView, Source,
 # isort: off
 from scratchnet.app.ui.session.controls import (
     CONTROL_PREFIX, USE_POINTS, POINTS, UPLOADER, UPLOAD_ID, UPLOAD_ERROR, PRESET_CHOICE, control_key, units_key,
-    set_use_points, CONTROL_LIMITS, control_limits, set_control_limits,
+    control_value, has_control_value, set_control_value, init_control_value, preset_choice, my_points, set_my_points,
+    use_points, set_use_points, upload_id, set_upload_id, upload_error, set_upload_error, CONTROL_LIMITS,
+    control_limits, set_control_limits,
 )
 from scratchnet.app.ui.session.run_panel import (
     CANCEL, RUN_PANEL_LIVE, RESULT, view_key, CONTINUE_EPOCHS, CONTINUE, RESET, RUN_REFUSAL, continue_epochs, run_refusal,
