@@ -225,7 +225,6 @@ SESSION = APP / "ui" / "session"
 #: list ends empty.
 SESSION_STATE_TO_DO = frozenset(
     {
-        "scratchnet/app/playground/draw_view.py",
         "scratchnet/app/lessons/view.py",
         "scratchnet/app/playground/view.py",
     }

@@ -32,11 +32,11 @@ MODES = {"add": "adds a point", "remove": "removes the nearest point"}
 
 def drawing() -> draw.Drawing:
     """This session's drawing (empty until the student draws)."""
-    return st.session_state.get(session.DRAWING) or draw.Drawing()
+    return session.drawing() or draw.Drawing()
 
 
 def _set(new: draw.Drawing) -> None:
-    st.session_state[session.DRAWING] = new
+    session.set_drawing(new)
 
 
 def _use(new: draw.Drawing) -> bool:
@@ -45,9 +45,9 @@ def _use(new: draw.Drawing) -> bool:
     try:
         points = new.to_points()
     except ValueError as error:
-        st.session_state[session.DRAW_NOTE] = str(error)
+        session.set_draw_note(str(error))
         return False
-    st.session_state[session.POINTS], st.session_state[session.USE_POINTS] = points, True
+    session.set_my_points(points)
     return True
 
 
@@ -55,14 +55,14 @@ def _train_on(new: draw.Drawing, train: Train) -> None:
     """**Train on these points**: the drawing becomes the session's points and trains at once."""
     if _use(new):
         train()
-        st.session_state[session.DRAW_TRAINED] = True  # the panel's redraw hands over to the whole page
+        session.set_draw_trained()  # the panel's redraw hands over to the whole page
 
 
 def open_drawing_link() -> None:
     """Read a drawing from the link (``?draw=…``), once per session; a bad one gets a message."""
-    if st.session_state.get(session.DRAW_LINK_READ):
+    if session.draw_link_read():
         return
-    st.session_state[session.DRAW_LINK_READ] = True
+    session.set_draw_link_read()
     codes = st.query_params.get_all(LINK_KEY)
     if not codes:
         return
@@ -70,24 +70,24 @@ def open_drawing_link() -> None:
     try:
         opened = draw.decode(codes[-1])
     except ValueError as error:
-        st.session_state[session.DRAW_LINK_MESSAGES] = (*repeated, f"Ignored the drawn points from the link: {error}.")
+        session.set_draw_link_messages((*repeated, f"Ignored the drawn points from the link: {error}."))
         return
     _set(opened)
     _use(opened)
     # the page trains on the drawing at once (``source_of``): the run's own status says what happens;
     # a drawing that cannot be trained on says why, with the link's other messages
-    note = st.session_state.pop(session.DRAW_NOTE, "")
-    usable = st.session_state.get(session.USE_POINTS) and source_of(st.session_state.get(session.POINTS)).kind
+    note = session.take_draw_note()
+    usable = session.use_points() and source_of(session.my_points()).kind
     problem = (
         () if usable == "drawing" else (f"The link's drawing of {len(opened)} points cannot be trained on: {note}",)
     )
-    st.session_state[session.DRAW_LINK_MESSAGES] = (*repeated, *problem)
+    session.set_draw_link_messages((*repeated, *problem))
 
 
 def source_of(points: Points | None) -> Source:
     """Where the student's own ``points`` come from: this session's drawing (the source then carries
     its link code, so the run's link opens the drawing), else an upload (which cannot travel)."""
-    current = st.session_state.get(session.DRAWING)
+    current = session.drawing()
     if points is None or current is None or not len(current) or current.problem() is not None:
         return Source("upload")
     return Source("drawing", current.encode()) if current.to_points() == points else Source("upload")
@@ -95,31 +95,30 @@ def source_of(points: Points | None) -> Source:
 
 def link_messages() -> tuple[str, ...]:
     """What reading the link's drawing said (nothing when it held none)."""
-    return st.session_state.get(session.DRAW_LINK_MESSAGES, ())
+    return session.draw_link_messages()
 
 
 def opened_from_link() -> bool:
     """The session's link held a drawing: the panel opens with it."""
-    return bool(st.session_state.get(session.DRAW_LINK_READ)) and session.DRAWING in st.session_state
+    return session.draw_link_read() and session.drawing() is not None
 
 
 def _clicked() -> None:
     """The canvas was clicked: for each click not seen before, add a point of the chosen class
     there, or remove the nearest. (The selection holds every click since the canvas was last
     drawn: two clicks that reached the server together are both in it.)"""
-    state = st.session_state.get(session.DRAW_CANVAS)
-    seen = st.session_state.get(session.DRAW_SEEN, frozenset())
-    new = [click for click in draw.clicks(getattr(state, "selection", None), draw.CLICK) if click not in seen]
+    seen = session.draw_seen()
+    new = [click for click in draw.clicks(session.draw_selection(), draw.CLICK) if click not in seen]
     if not new:
         return
-    current, remove = drawing(), st.session_state.get(session.DRAW_MODE, "add") == "remove"
-    label = int(st.session_state.get(session.DRAW_CLASS, 0))
+    current, remove = drawing(), session.draw_mode() == "remove"
+    label = session.draw_class()
     for x, y, _ in new:
         current = current.remove_near(x, y) if remove else current.add(x, y, label)
     _set(current)
     # every click handled so far: the canvas's selection keeps them all (it persists across redraws)
-    st.session_state[session.DRAW_SEEN] = seen | set(new)
-    st.session_state[session.DRAW_VERSION] = st.session_state.get(session.DRAW_VERSION, 0) + 1  # fresh targets
+    session.set_draw_seen(seen | set(new))
+    session.next_draw_version()  # fresh targets
 
 
 def _start_from(config: RunConfig) -> None:
@@ -140,9 +139,9 @@ def panel(config: RunConfig, hidden: frozenset[str] = frozenset(), train: Train 
 
 
 def _panel(config: RunConfig, hidden: frozenset[str], train: Train | None) -> None:
-    if st.session_state.pop(session.DRAW_TRAINED, False):
+    if session.take_draw_trained():
         st.rerun()  # a run started from the panel: the sidebar and the run panel show it
-    current, version = drawing(), st.session_state.get(session.DRAW_VERSION, 0)
+    current, version = drawing(), session.draw_version()
     canvas, side = st.columns([3, 2])
     with side:
         _side(current, config, hidden, train)
@@ -190,7 +189,7 @@ def _side(current: draw.Drawing, config: RunConfig, hidden: frozenset[str], trai
         help="They become your own points, like an uploaded CSV, and the network trains on them with the "
         "sidebar's settings.",
     )
-    note = st.session_state.pop(session.DRAW_NOTE, None)
+    note = session.take_draw_note()
     if note:
         st.info(escape(note), icon=":material/draw:")
     if problem is not None:

@@ -60,7 +60,9 @@ from scratchnet.app.ui.session.sweep import (
 )
 from scratchnet.app.ui.session.playground import (
     DRAWING, DRAW_CLASS, DRAW_MODE, DRAW_CANVAS, DRAW_VERSION, DRAW_SEEN, DRAW_TRAINED, DRAW_NOTE, DRAW_LINK_READ,
-    DRAW_LINK_MESSAGES, DIAGRAM_UNIT,
+    DRAW_LINK_MESSAGES, drawing, set_drawing, draw_class, draw_mode, draw_selection, draw_seen, set_draw_seen,
+    draw_version, next_draw_version, set_draw_note, take_draw_note, set_draw_trained, take_draw_trained,
+    draw_link_read, set_draw_link_read, draw_link_messages, set_draw_link_messages, DIAGRAM_UNIT,
 )
 from scratchnet.app.ui.session.lessons import (
     RUN_LESSON, run_lesson, set_run_lesson, LESSON_PICK, LESSON_FROM_LINK, LESSONS_STARTED_OVER, LESSON_ACTIVE,
