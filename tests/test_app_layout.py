@@ -225,7 +225,6 @@ SESSION = APP / "ui" / "session"
 #: list ends empty.
 SESSION_STATE_TO_DO = frozenset(
     {
-        "scratchnet/app/lessons/view.py",
         "scratchnet/app/playground/view.py",
     }
 )

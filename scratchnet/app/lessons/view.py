@@ -82,7 +82,7 @@ def open_lesson(lesson: Lesson) -> None:
     """Set the Playground up for ``lesson`` (this session's link, controls and run), then go there."""
     session.set_link(Link(lesson.setup, lesson.hide))
     if not lesson.own_data:
-        st.session_state[session.USE_POINTS] = False  # the lesson's data, not the student's points
+        session.set_use_points(False)  # the lesson's data, not the student's points
     controls.load(lesson.setup)
     session.set_active_lesson(lesson.key, lesson.locked)  # runs from here on are made for this lesson
     session.set_lesson_link_entered(lesson.key)  # the Playground's ?lesson= below is this, already entered
@@ -93,7 +93,7 @@ def open_lesson(lesson: Lesson) -> None:
 def look(sight: Sight) -> None:
     """Go to the page a lesson points to, at the tab it names."""
     if sight.tab is not None and sight.page in TAB_KEYS:
-        st.session_state[TAB_KEYS[sight.page]] = sight.tab
+        session.open_tab(TAB_KEYS[sight.page], sight.tab)
     st.switch_page(sight.page)
 
 
@@ -108,24 +108,24 @@ def leave_lessons() -> None:
 def _from_link() -> None:
     """Open the lesson a ``?lesson=`` link names, once per value; an unknown name gets a message."""
     asked = st.query_params.get(LESSON_PARAMETER)
-    if asked is None or asked == st.session_state.get(session.LESSON_FROM_LINK):
+    if asked is None or asked == session.lesson_from_link():
         return
-    st.session_state[session.LESSON_FROM_LINK] = asked
+    session.set_lesson_from_link(asked)
     if asked in ALL:
-        st.session_state[session.LESSON_PICK] = asked
+        session.pick_lesson(asked)
     else:
-        st.session_state[session.LESSON_PICK] = PATH[0].key
-        st.session_state[session.LESSON_UNKNOWN] = asked
+        session.pick_lesson(PATH[0].key)
+        session.set_unknown_lesson(asked)
 
 
 def _picked() -> None:
-    key = st.session_state[session.LESSON_PICK]
+    key = session.picked_lesson()
     st.query_params[LESSON_PARAMETER] = key
-    st.session_state[session.LESSON_FROM_LINK] = key  # the address bar now says what the page shows
+    session.set_lesson_from_link(key)  # the address bar now says what the page shows
 
 
 def _go_next(key: str) -> None:
-    st.session_state[session.LESSON_PICK] = key
+    session.pick_lesson(key)
     _picked()
 
 
@@ -154,7 +154,7 @@ def _menu(done: frozenset[str]) -> Lesson | HandsOn:
                 icon=":material/visibility:",
                 help="The Playground hides the controls a lesson keeps fixed; this brings them all back.",
             )
-    return ALL.get(st.session_state.get(session.LESSON_PICK), PATH[0])
+    return ALL.get(session.picked_lesson(), PATH[0])
 
 
 def glossary_section() -> None:
@@ -311,7 +311,7 @@ def page() -> None:
             session.set_passed_lessons(session.passed_lessons() | {done.key})
     lesson = _menu(session.passed_lessons())
     heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
-    unknown = st.session_state.pop(session.LESSON_UNKNOWN, None)
+    unknown = session.take_unknown_lesson()
     if unknown is not None:
         st.warning(
             f"There is no lesson “{escape(unknown[:40])}” — the link's lesson= takes one of "

@@ -42,6 +42,40 @@ LESSON_LEAVE = "lessons.leave"
 LESSON_UNKNOWN = "lessons.unknown"  # a ?lesson= value that names no lesson, for one message
 
 
+def picked_lesson() -> str | None:
+    """The lesson the page shows (the menu's key), or None before the menu is drawn or set."""
+    return st.session_state.get(LESSON_PICK)
+
+
+def pick_lesson(key: str) -> None:
+    """Show lesson ``key`` (before the menu is drawn, or in a callback)."""
+    st.session_state[LESSON_PICK] = key
+
+
+def lesson_from_link() -> str | None:
+    """The ``?lesson=`` value last applied (or the lesson picked since: what the address bar says)."""
+    return st.session_state.get(LESSON_FROM_LINK)
+
+
+def set_lesson_from_link(value: str) -> None:
+    st.session_state[LESSON_FROM_LINK] = value
+
+
+def set_unknown_lesson(value: str) -> None:
+    """A ``?lesson=`` value that names no lesson, for the page's next draw to say so."""
+    st.session_state[LESSON_UNKNOWN] = value
+
+
+def take_unknown_lesson() -> str | None:
+    """The ``?lesson=`` value that named no lesson, once (None when there is none)."""
+    return st.session_state.pop(LESSON_UNKNOWN, None)
+
+
+def open_tab(key: str, tab: str) -> None:
+    """Open tab ``tab`` of the tabs keyed ``key`` on their page's next draw (a lesson pointing to it)."""
+    st.session_state[key] = tab
+
+
 def active_lesson() -> str | None:
     """The lesson the Playground was opened from (its context), or None in free play."""
     return st.session_state.get(LESSON_ACTIVE)
