@@ -29,6 +29,23 @@ ROOMY_POINTS = 600  # up to this many points, markers keep their full size; past
 MAX_SHOWN_POINTS = 1000  # right points drawn at most, and misclassified ones at most: past it, an even share
 MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, with room to spare
 SMALLEST_MARKERS = (8, 24)
+LARGE_TEXT = 16  # pixels: axis labels and titles, legends and chart titles in the presentation view
+
+
+def large(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with its axes, legends and title at ``LARGE_TEXT`` pixels, readable from the back of a room."""
+    return (
+        chart.configure_axis(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT)
+        .configure_legend(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT, symbolSize=160)
+        .configure_title(fontSize=LARGE_TEXT)
+        .configure_text(fontSize=LARGE_TEXT)  # marks' own words ("best"); an encoded size still wins
+    )
+
+
+def described(chart: alt.TopLevelMixin, title: str, summary: str) -> alt.TopLevelMixin:
+    """``chart`` with its text alternative (Vega-Lite's ``description``, the drawing's label for a screen
+    reader): a title and one line on what it shows."""
+    return chart.properties(description=f"{title}. {summary}")
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -48,6 +65,7 @@ def loss_chart(
     best_epoch: int | None = None,
     robust: bool = False,
     replay_table: bool = False,
+    large_text: bool = False,
 ) -> alt.VConcatChart:
     """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
@@ -59,6 +77,7 @@ def loss_chart(
     ``best_epoch`` marks the epoch of the lowest held-out loss (a dotted rule labelled "best").
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
     The legend sits above the plot, off the curves, and names only the series there are.
+    ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
     """
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
@@ -91,13 +110,20 @@ def loss_chart(
         layers += best_epoch_layers(best_epoch, x)
     top = alt.layer(*layers, height=height, width="container")
     lr = lr_strip(lrs, epochs)
-    return alt.vconcat(
+    chart = alt.vconcat(
         top,
         lr,
         spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
     )
+    chart = described(
+        chart,
+        "Loss curve",
+        f"Cross-entropy loss per epoch ({', '.join(present)} points) over {epochs:,} epochs, "
+        "with the learning rate beneath.",
+    )
+    return large(chart) if large_text else chart
 
 
 def best_epoch_layers(best_epoch: int, x: alt.X) -> list[alt.Chart]:
@@ -213,6 +239,7 @@ def boundary_chart(
     window: tuple[float, float, float, float],
     confidence: bool = True,
     size: int = 300,
+    large_text: bool = False,
 ) -> alt.LayerChart:
     """The decision map (``grid``'s cells coloured by predicted class, paler where the network is
     unsure, or flat with ``confidence=False``; drawn as one picture) under the points, filled by
@@ -222,6 +249,7 @@ def boundary_chart(
     with a dark outline (``POINTS_KEY`` says so in words, for under the chart). Many points would
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
+    ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
     """
     total = len(points)
     points, note = drawn_points(points)
@@ -247,9 +275,18 @@ def boundary_chart(
     if note:
         # one short line per kind thinned: a title wider than the map would widen the whole chart
         chart = chart.properties(
-            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
+            title=alt.TitleParams(
+                text=note.split("; "), fontSize=LARGE_TEXT if large_text else 10, fontWeight="normal", color="#555"
+            )
         )
-    return chart
+    wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
+    chart = described(
+        chart,
+        "Decision map",
+        f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
+        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses.",
+    )
+    return large(chart) if large_text else chart
 
 
 def point_marks(
@@ -343,4 +380,5 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )
-    return alt.layer(heat, text, width=size, height=size)
+    chart = alt.layer(heat, text, width=size, height=size)
+    return described(chart, "Confusion matrix", "Counts of points by true class (rows) and predicted class (columns).")

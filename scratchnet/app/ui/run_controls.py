@@ -45,11 +45,15 @@ def _pause(job: TrainingJob) -> None:
 
 
 # ---- once it has stopped -----------------------------------------------------------------------------
-def run_controls(result: RunResult) -> None:
-    """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused."""
+def run_controls(result: RunResult, *, compact: bool = False) -> None:
+    """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused.
+    ``compact`` (the presentation view): one short row, Continue for the epochs last chosen."""
     blocked = continuing.refusal(result, 1)
-    columns = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
-    for column, epochs in zip(columns, continuing.STEPS, strict=False):
+    if compact:  # no epochs box: Continue trains on for the epochs last chosen
+        step_1, step_10, go, back = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
+    else:
+        step_1, step_10, box, go, back = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
+    for column, epochs in zip((step_1, step_10), continuing.STEPS, strict=False):
         column.button(
             continuing.step_label(epochs),
             key=session.step_key(epochs),
@@ -61,14 +65,15 @@ def run_controls(result: RunResult) -> None:
             help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
         )
     st.session_state.setdefault(session.CONTINUE_EPOCHS, continuing.CONTINUE_DEFAULT)
-    columns[2].number_input(
-        "Epochs to continue",
-        step=100,
-        key=session.CONTINUE_EPOCHS,
-        disabled=blocked is not None,
-        help=f"How many epochs to train on, 1 to {continuing.continue_limit(result):,}.",
-    )
-    columns[3].button(
+    if not compact:
+        box.number_input(
+            "Epochs to continue",
+            step=100,
+            key=session.CONTINUE_EPOCHS,
+            disabled=blocked is not None,
+            help=f"How many epochs to train on, 1 to {continuing.continue_limit(result):,}.",
+        )
+    go.button(
         "Continue",
         key=session.CONTINUE,
         on_click=_continue,
@@ -78,7 +83,7 @@ def run_controls(result: RunResult) -> None:
         width="stretch",
         help=blocked or _continue_help(result),
     )
-    columns[4].button(
+    back.button(
         "Back to epoch 0",
         key=session.RESET,
         on_click=_reset,

@@ -523,3 +523,16 @@ def last_action() -> dict[str, str]:
     now = described()
     # a key new since then with nothing in it (a button not pressed, an empty choice) is no action
     return {key: value for key, value in now.items() if before.get(key, "None") != value and value != "False"}
+
+
+# ---- the presentation view (the Playground, the board and the class on a projector) ------------------
+PRESENT = "present"  # the toggle's key: the presentation view is on (``?present=1`` in the address bar)
+HEADER_TRAIN = "header_train"  # the page's own Train button (a phone's first screen, the presentation view)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT, False))
+
+
+def set_presenting(on: bool) -> None:
+    st.session_state[PRESENT] = on
