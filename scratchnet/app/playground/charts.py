@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scratchnet.app.playground.logic import NEGATIVE, NOT_A_NUMBER, POSITIVE, Diagram
+from scratchnet.app.plots.charts import description
 
 ROW_PIXELS = 20  # the height of one row of the tallest column
 BOX_SHARE = 0.8  # of a unit's row, its map takes this much
@@ -179,10 +180,16 @@ def diagram_chart(
     chosen = maps[picked] if selected else maps[:0]
     fonts = LARGE_FONT_SIZES if large_text else FONT_SIZES
     layers = _layers(maps, _lines(diagram, at), _words(diagram, at), chosen, at, fonts)
-    chart = alt.layer(*layers, width=width, height=at.height, autosize=alt.AutoSizeParams(type="pad"))
-    return chart.properties(
-        description=f"Network diagram. {' → '.join(diagram.titles)}: each unit's output over the map, "
-        "weight lines orange for positive and blue for negative, biases beside the units."
+    summary = (
+        f"{' → '.join(diagram.titles)}: each unit's output over the map, weight lines orange for positive "
+        "and blue for negative, biases beside the units."
+    )
+    return alt.layer(
+        *layers,
+        width=width,
+        height=at.height,
+        autosize=alt.AutoSizeParams(type="pad"),
+        description=description("Network diagram", summary),
     )
 
 
@@ -204,6 +211,6 @@ def unit_chart(url: str, window: tuple[float, float, float, float], *, title: st
             width=size,
             height=size,
             autosize=alt.AutoSizeParams(type="pad"),
-            description=f"Unit map. {title}: what the chosen unit outputs at each place of the plane.",
+            description=description("Unit map", f"{title}: what the chosen unit outputs at each place of the plane."),
         )
     )

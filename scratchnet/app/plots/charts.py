@@ -32,20 +32,24 @@ SMALLEST_MARKERS = (8, 24)
 LARGE_TEXT = 16  # pixels: axis labels and titles, legends and chart titles in the presentation view
 
 
-def large(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """``chart`` with its axes, legends and title at ``LARGE_TEXT`` pixels, readable from the back of a room."""
-    return (
-        chart.configure_axis(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT)
-        .configure_legend(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT, symbolSize=160)
-        .configure_title(fontSize=LARGE_TEXT)
-        .configure_text(fontSize=LARGE_TEXT)  # marks' own words ("best"); an encoded size still wins
+def large(on: bool = True) -> alt.Config | alt.utils.Undefined:
+    """The chart configuration that sets axes, legends, titles and marks' words at ``LARGE_TEXT`` pixels,
+    readable from the back of a room (``on`` False: none). Given to a chart when it is made (``config=``):
+    Altair's ``configure_*`` copy the whole chart, which a chart redrawn while a run trains cannot afford."""
+    if not on:
+        return alt.Undefined
+    return alt.Config(
+        axis=alt.AxisConfig(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT),
+        legend=alt.LegendConfig(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT, symbolSize=160),
+        title=alt.TitleConfig(fontSize=LARGE_TEXT),
+        text=alt.MarkConfig(fontSize=LARGE_TEXT),  # marks' own words ("best"); an encoded size still wins
     )
 
 
-def described(chart: alt.TopLevelMixin, title: str, summary: str) -> alt.TopLevelMixin:
-    """``chart`` with its text alternative (Vega-Lite's ``description``, the drawing's label for a screen
-    reader): a title and one line on what it shows."""
-    return chart.properties(description=f"{title}. {summary}")
+def description(title: str, summary: str) -> str:
+    """A chart's text alternative (Vega-Lite's ``description``, the drawing's label for a screen reader):
+    a title and one line on what it shows. Given to a chart when it is made, like ``large``."""
+    return f"{title}. {summary}"
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -110,20 +114,19 @@ def loss_chart(
         layers += best_epoch_layers(best_epoch, x)
     top = alt.layer(*layers, height=height, width="container")
     lr = lr_strip(lrs, epochs)
-    chart = alt.vconcat(
+    return alt.vconcat(
         top,
         lr,
         spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
+        description=description(
+            "Loss curve",
+            f"Cross-entropy loss per epoch ({', '.join(present)} points) over {epochs:,} epochs, "
+            "with the learning rate beneath.",
+        ),
+        config=large(large_text),
     )
-    chart = described(
-        chart,
-        "Loss curve",
-        f"Cross-entropy loss per epoch ({', '.join(present)} points) over {epochs:,} epochs, "
-        "with the learning rate beneath.",
-    )
-    return large(chart) if large_text else chart
 
 
 def best_epoch_layers(best_epoch: int, x: alt.X) -> list[alt.Chart]:
@@ -271,22 +274,27 @@ def boundary_chart(
     )
     dots = point_marks(points, class_names, x, y, total=total, size=size)
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
-    if note:
-        # one short line per kind thinned: a title wider than the map would widen the whole chart
-        chart = chart.properties(
-            title=alt.TitleParams(
-                text=note.split("; "), fontSize=LARGE_TEXT if large_text else 10, fontWeight="normal", color="#555"
-            )
-        )
     wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
-    chart = described(
-        chart,
-        "Decision map",
+    summary = (
         f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
-        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses.",
+        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses."
     )
-    return large(chart) if large_text else chart
+    title = alt.Undefined
+    if note:  # one short line per kind thinned: a title wider than the map would widen the whole chart
+        title = alt.TitleParams(
+            text=note.split("; "), fontSize=LARGE_TEXT if large_text else 10, fontWeight="normal", color="#555"
+        )
+    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
+    return alt.layer(
+        cells,
+        dots,
+        width=size,
+        height=size,
+        autosize=alt.AutoSizeParams(type="pad"),
+        title=title,
+        description=description("Decision map", summary),
+        config=large(large_text),
+    )
 
 
 def point_marks(
@@ -380,5 +388,5 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )
-    chart = alt.layer(heat, text, width=size, height=size)
-    return described(chart, "Confusion matrix", "Counts of points by true class (rows) and predicted class (columns).")
+    counts = "Counts of points by true class (rows) and predicted class (columns); the diagonal is right."
+    return alt.layer(heat, text, width=size, height=size, description=description("Confusion matrix", counts))
