@@ -24,7 +24,7 @@ from scratchnet.app.runs.links import Link
 from scratchnet.app.runs.presets import PRESETS
 from scratchnet.app.runs.result import DataSplit, make_data, untrained
 from scratchnet.app.text import escape
-from scratchnet.app.ui import bars, cache, controls, links, nav, run_panel, session, take_home
+from scratchnet.app.ui import bars, cache, controls, links, run_panel, session, take_home
 
 DIAGRAM_WIDTH = 260  # beside the map and the loss curve on a projector; fits a phone's width too
 PRESENT_DIAGRAM_WIDTH = 380  # the presentation view's diagram, its labels large
@@ -78,10 +78,21 @@ def page() -> None:
         controls.load(config)
         run_panel.train(config)
 
+    config, notes = chosen()
+    verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
+    run = session.current_run()
+    if session.presenting():  # a projector: the charts large, the buttons beside them, no sidebar
+        if config is not None:
+            controls.load(config)  # kept while their widgets are not drawn (Streamlit drops an undrawn widget's value)
+
+        def lead() -> None:  # in the buttons' row: the charts need the height
+            button, toggle = st.columns([1, 1.2], vertical_alignment="center")
+            _header_buttons(train_from_controls, verdict, button, toggle)
+
+        run_panel.run_panel(side=network_panel, present=True, lead=lead)
+        return
     with st.sidebar:
         st.title("scratchnet")
-        config, notes = chosen()
-        verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
         st.button(
             "Train",
             type="primary",
@@ -99,14 +110,6 @@ def page() -> None:
                 controls.preset_picker(train_preset)
         controls.controls(link.hidden)
 
-    run = session.current_run()
-    if session.presenting():  # a projector: the charts large, the buttons beside them, nothing else
-        nav.presentation_style()
-        title, button, toggle = st.columns([3, 1.2, 1], vertical_alignment="center")
-        title.markdown("### Playground")
-        _header_buttons(train_from_controls, verdict, button, toggle)
-        run_panel.run_panel(side=network_panel, present=True)
-        return
     _header(
         run.config if run is not None else link.config,
         (*link.messages, *draw_view.link_messages()),
@@ -143,10 +146,8 @@ def _header(shared: RunConfig, messages: tuple[str, ...], buttons: Callable[[Any
 
 def _header_buttons(train: Callable[[], None], verdict: Verdict, button: Any, toggle: Any) -> None:
     """Train (the sidebar's, on the page: a phone's first screen has it, and so has a projector's) in
-    the column ``button``, and the presentation toggle in ``toggle``. On a wide screen outside the
-    presentation view the sidebar's Train is enough: ``nav.PAGE_TRAIN_STYLE`` hides this one there."""
-    if not session.presenting():
-        nav.page_train_style()
+    the column ``button``, and the presentation toggle in ``toggle``: it trains what the sidebar's Train
+    trains."""
     button.button(
         "Train",
         type="primary",

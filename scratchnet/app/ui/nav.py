@@ -56,27 +56,3 @@ def run_page(title: str, page: Callable[[], None]) -> None:
         page()
 
     failure.guarded(title, draw)
-
-
-#: The page's own Train button (key ``session.HEADER_TRAIN``) only where the sidebar is folded away by
-#: default: a narrow screen. Streamlit marks a keyed element's box with the class ``st-key-<key>``.
-PAGE_TRAIN_STYLE = f"""<style>
-@media (min-width: 768px) {{ .st-key-{session.HEADER_TRAIN} {{ display: none; }} }}
-</style>"""
-
-#: The presentation view: no sidebar, no header bar, little padding, and text at least 16 px.
-PRESENTATION_STYLE = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding: 0.5rem 1.25rem 0.5rem 1.25rem; max-width: none; }
-[data-testid="stMain"] :is(p, span, label, button, input, div, li):not(svg *) { font-size: max(16px, 1em); }
-</style>"""
-
-
-def page_train_style() -> None:
-    st.html(PAGE_TRAIN_STYLE)
-
-
-def presentation_style() -> None:
-    """Large and uncluttered, for a projector (the Playground's presentation view, the board's, the class's)."""
-    st.html(PRESENTATION_STYLE)

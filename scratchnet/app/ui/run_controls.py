@@ -12,6 +12,8 @@ waited for there, so the click redraws the page once, with the step done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from scratchnet.app.runs import continuing
@@ -45,12 +47,16 @@ def _pause(job: TrainingJob) -> None:
 
 
 # ---- once it has stopped -----------------------------------------------------------------------------
-def run_controls(result: RunResult, *, compact: bool = False) -> None:
+def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[], None] | None = None) -> None:
     """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused.
-    ``compact`` (the presentation view): one short row, Continue for the epochs last chosen."""
+    ``compact`` (the presentation view): one short row, Continue for the epochs last chosen, after
+    what ``lead`` draws (the page's Train)."""
     blocked = continuing.refusal(result, 1)
     if compact:  # no epochs box: Continue trains on for the epochs last chosen
-        step_1, step_10, go, back = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
+        first, step_1, step_10, go, back = st.columns([2, 1, 1, 1, 1.4], vertical_alignment="bottom")
+        if lead is not None:
+            with first:
+                lead()
     else:
         step_1, step_10, box, go, back = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
     for column, epochs in zip((step_1, step_10), continuing.STEPS, strict=False):

@@ -70,31 +70,38 @@ def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any 
     return map_col, loss_col, side_col
 
 
-def run_panel(*, replay: bool = True, side: Side | None = None, present: bool = False) -> RunResult | None:
+def run_panel(
+    *, replay: bool = True, side: Side | None = None, present: bool = False, lead: Callable[[], None] | None = None
+) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
     result. Returns the result once there is one. ``present``: the presentation view (the charts
-    large, the step buttons above them, nothing else), redrawn every ``live.PRESENT_POLL_SECONDS``.
+    large, the step buttons above them, nothing else), redrawn every ``live.PRESENT_POLL_SECONDS``;
+    ``lead`` draws first in the buttons' row (the page's Train), so the charts start higher.
 
     The result is drawn by the full script run, never by the polling fragment: it holds fragments
     of its own (the replay), and fragments must not nest (``live.fragment`` says why). A run about
     to end is awaited here, so a short run's first full run already draws its result."""
     job = session.current_run()
     if job is None:
-        st.info("Press **Train** in the sidebar to train a network.")
+        if lead is not None:
+            lead()
+        st.info("Press **Train** to train a network.")
         return None
     job.watch(session.watcher_id())
     if not job.done:
         _progress_unless_ending(job)
     links.write_link()  # the address bar says what is on screen: this run, how far, at which epoch
     if job.done:
-        _finished(job, replay, side, present)
+        _finished(job, replay, side, present, lead)
     else:
         every = live.PRESENT_POLL_SECONDS if present else POLL_SECONDS
-        live.poll(_training, lambda: _live(job, side, present), every, key="run_panel")
+        live.poll(_training, lambda: _live(job, side, present, lead), every, key="run_panel")
     return job.result
 
 
-def _live(drawn_for: TrainingJob, side: Side | None, present: bool = False) -> None:
+def _live(
+    drawn_for: TrainingJob, side: Side | None, present: bool = False, lead: Callable[[], None] | None = None
+) -> None:
     """One redraw of a run that trains: its progress (``live.poll`` reruns the page once it ends)."""
     job = session.current_run()
     if job is not drawn_for:  # a button in the panel (Pause) changed the run: the whole page again,
@@ -103,17 +110,19 @@ def _live(drawn_for: TrainingJob, side: Side | None, present: bool = False) -> N
     links.write_link()
     progress = _progress_unless_ending(job)
     if not job.done:
-        progress_view(job, progress, side, present)
+        progress_view(job, progress, side, present, lead)
 
 
-def _finished(job: TrainingJob, replay: bool, side: Side | None, present: bool = False) -> None:
+def _finished(
+    job: TrainingJob, replay: bool, side: Side | None, present: bool = False, lead: Callable[[], None] | None = None
+) -> None:
     """A finished run: its result, with Step, Continue and Back to epoch 0 right above its charts (one
     first screen at 1280x720 holds the buttons, the map and the loss curve)."""
     if job.result is None:
         st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
         return
     session.remember(job.result)
-    run_controls.run_controls(job.result, compact=present)  # Step, Continue, Back to epoch 0
+    run_controls.run_controls(job.result, compact=present, lead=lead)  # Step, Continue, Back to epoch 0
     result_view(job.result, replay=replay, side=side, present=present)
 
 
@@ -135,8 +144,14 @@ def queued_text(progress: Progress) -> str:
     return f"Waiting for a free trainer: other runs are training right now{ahead}…{expected}"
 
 
-def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None, present: bool = False) -> None:
-    """The progress bar, Cancel, and the loss curve and decision map at ``progress``."""
+def progress_view(
+    job: TrainingJob,
+    progress: Progress,
+    side: Side | None = None,
+    present: bool = False,
+    lead: Callable[[], None] | None = None,
+) -> None:
+    """The progress bar, Pause (after ``lead``, if given), and the loss curve and decision map at ``progress``."""
     history = progress.history
     if progress.state == "queued":
         st.progress(0.0, text=queued_text(progress))
@@ -147,7 +162,12 @@ def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None
         if progress.seconds_left is not None:
             text += f" · about {fmt(progress.seconds_left, '.1f')} s left"
         st.progress(min(progress.fraction, 1.0), text=text)
-    cancel, log = st.columns([1, 1], vertical_alignment="center")
+    if lead is not None:
+        first, cancel, log = st.columns([2, 1, 1], vertical_alignment="center")
+        with first:
+            lead()
+    else:
+        cancel, log = st.columns([1, 1], vertical_alignment="center")
     with cancel:
         run_controls.pause_button(job)  # Cancel became Pause: it keeps what was learned, Continue goes on
     log_scale = log.toggle("Log scale", key=session.view_key("live", "log"), help="Shows the late, small improvements.")
