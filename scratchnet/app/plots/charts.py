@@ -18,7 +18,7 @@ from scratchnet.app.plots.palette import PALETTE  # the class colours, defined t
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
 SERIES_COLORS = {"training": PALETTE[0], "held out": PALETTE[1]}
-MARKER_COLOR = PALETTE[3]
+MARKER_COLOR = "#E45756"  # the replay marker: red, a colour no series of the loss chart has
 REPLAY_TABLE = "replay"  # the named table a kept loss chart reads its replay marker from
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
