@@ -13,15 +13,20 @@ from scratchnet.app.plots.charts import description
 NAME_PIXELS = 28  # a name read from the back of a room
 ROW_PIXELS = 44
 MOST_ROWS = 12  # a 720-pixel-high screen's worth: the top of the board
+CHAR_PIXELS = 0.6 * NAME_PIXELS  # about the width of a letter at that size
+GAP_PIXELS = 24  # between columns
 
 
-def large_board(columns: dict[str, list], *, title: str, width: int = 900) -> alt.LayerChart:
+def large_board(columns: dict[str, list], *, title: str) -> alt.LayerChart:
     """The first ``MOST_ROWS`` rows of a table (``columns``: heading -> values, shown in that order) as
-    big words in columns across ``width`` pixels: the headings above, in bold."""
+    big words, each column as wide as its longest word: the headings above, in bold."""
     headings = list(columns)
-    rows = min(MOST_ROWS, len(next(iter(columns.values()), [])))
-    share = [0.12, 0.5, *([0.38 / max(len(headings) - 2, 1)] * (len(headings) - 2))][: len(headings)]
-    starts = [sum(share[:i]) * width for i in range(len(headings))]
+    total = len(next(iter(columns.values()), []))
+    rows = min(MOST_ROWS, total)
+    longest = [max(0.8 * len(heading), *(len(str(text)) for text in columns[heading][:rows])) for heading in headings]
+    widths = [round(CHAR_PIXELS * length) + GAP_PIXELS for length in longest]  # headings are 0.8 the size
+    starts = [sum(widths[:i]) for i in range(len(headings))]
+    width = sum(widths) - GAP_PIXELS
     cells = pd.DataFrame(
         [
             {"x": starts[c], "row": r + 1, "text": str(columns[heading][r])}
@@ -43,5 +48,5 @@ def large_board(columns: dict[str, list], *, title: str, width: int = 900) -> al
         body,
         width=width,
         height=ROW_PIXELS * (rows + 1),
-        description=description(title, f"The first {rows} of {len(next(iter(columns.values()), []))} rows, large."),
+        description=description(title, f"The first {rows} of {total} rows ({', '.join(headings)}), large."),
     )

@@ -116,7 +116,8 @@ def _live(db: Store, class_id: str, lessons: Lessons, *, teacher: bool) -> None:
     except BoardUnavailable as error:
         st.error(escape(error), icon=":material/database:")
         return
-    left, right = st.columns([3, 2], gap="large")
+    # the projector's big words need the width: the boards go under the students
+    left, right = st.columns([3, 2], gap="large") if teacher else (st.container(), st.container())
     with left:
         st.markdown(f"**Students × lessons** ({len(roster.visible(students, teacher=teacher))})")
         if not students:
