@@ -29,6 +29,7 @@ ROOMY_POINTS = 600  # up to this many points, markers keep their full size; past
 MAX_SHOWN_POINTS = 1000  # right points drawn at most, and misclassified ones at most: past it, an even share
 MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, with room to spare
 SMALLEST_MARKERS = (8, 24)
+AXES_ROOM, LEGEND_ROW = 90, 20  # pixels the map's axes and each row of its legend take
 LARGE_TEXT = 16  # pixels: axis labels and titles, legends and chart titles in the presentation view
 
 
@@ -256,8 +257,13 @@ def boundary_chart(
     """
     total = len(points)
     points, note = drawn_points(points)
-    x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
-    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
+    # the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's): a
+    # square of the smaller side, in the bottom-left corner, against both axes
+    side = "min(width, height)"
+    x_range, y_range = [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+    x_scale = alt.Scale(domain=list(window[:2]), nice=False, zero=False, range=x_range)
+    x = alt.X("x:Q", scale=x_scale, title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False, range=y_range), title="x₂")
     picture = pd.DataFrame(
         {
             "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
@@ -284,13 +290,16 @@ def boundary_chart(
         title = alt.TitleParams(
             text=note.split("; "), fontSize=LARGE_TEXT if large_text else 10, fontWeight="normal", color="#555"
         )
-    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
+    # "fit": the axes and the legend inside the size given (here, or by a fullscreen), around a plot
+    # area of about size x size
+    room = AXES_ROOM + (20 if large_text else 0)
+    legend_rows = math.ceil(len(class_names) / max(2, size // 60))
     return alt.layer(
         cells,
         dots,
-        width=size,
-        height=size,
-        autosize=alt.AutoSizeParams(type="pad"),
+        width=size + room,
+        height=size + room + LEGEND_ROW * (legend_rows + 1),
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
         title=title,
         description=description("Decision map", summary),
         config=large(large_text),
