@@ -118,3 +118,20 @@ def test_every_page_fits_a_phones_width(server, browser, path):
     address = path.removeprefix("pages/").removesuffix(".py").split("_", 1)[1]
     page = opened(browser, f"{server}/{address}", PHONE, f"{address.lower()}_390x844")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_maps_fullscreen_keeps_it_square_with_its_axes_on_screen(server, browser):
+    page = opened(browser, f"{server}/?{SHORT_RUN}", PROJECTOR, "playground_fullscreen_before")
+    chart = page.locator(CHART).first
+    chart.hover()
+    page.locator("[data-testid=stElementToolbar] button[aria-label=Fullscreen]:visible").first.click()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "map_fullscreen_1280x720.png"))
+    drawn = chart.locator("svg, canvas").first.bounding_box()
+    assert on_screen(drawn, PROJECTOR), drawn  # its axes and legend inside the screen
+    assert drawn["height"] >= 0.8 * PROJECTOR["height"]  # it did grow to the screen
+    plot = page.evaluate(  # the map picture's own box: square, as the plane is
+        """() => { const i = document.querySelector('[data-testid=stVegaLiteChart] svg image');
+                   const r = i.getBoundingClientRect(); return [r.width, r.height]; }"""
+    )
+    assert plot[0] == pytest.approx(plot[1], rel=0.03)
