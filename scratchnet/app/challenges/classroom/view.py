@@ -190,11 +190,16 @@ def teacher_view(db: Store, found: Class, key: str, lessons: Lessons) -> None:
 
 def projector_view(db: Store, found: Class, lessons: Lessons) -> None:
     _status(found)
-    if not found.closed:
+    if found.closed:
+        _follow(db, found, lessons, teacher=False)
+        return
+    join, names = st.columns([1, 3], gap="large")  # one screen: how to join beside who has
+    with join:
         _link(
             "**Join the class**: scan this, or open the address, and type your name.", _address(**{"class": found.id})
         )
-    _follow(db, found, lessons, teacher=False)
+    with names:
+        _follow(db, found, lessons, teacher=False)
 
 
 def _act(action: Callable[[], Any]) -> None:
