@@ -220,14 +220,6 @@ def test_every_page_in_the_menu_has_its_file():
 
 # ---- session state has one owner -----------------------------------------------------------------
 SESSION = APP / "ui" / "session"
-#: To do: modules still touching ``st.session_state`` themselves, left while they were being edited
-#: elsewhere. Each entry moves its accesses to accessors in ``ui/session/`` and leaves this list; the
-#: list ends empty.
-SESSION_STATE_TO_DO = frozenset(
-    {
-        "scratchnet/app/playground/view.py",
-    }
-)
 
 
 def session_state_users(paths: list[Path]) -> list[str]:
@@ -243,21 +235,17 @@ def session_state_users(paths: list[Path]) -> list[str]:
 
 def test_only_the_session_package_touches_session_state():
     outside = [
-        path
-        for path in [*sorted((ROOT / "scratchnet").rglob("*.py")), *PAGE_FILES]
-        if SESSION not in path.parents and path.relative_to(ROOT).as_posix() not in SESSION_STATE_TO_DO
+        path for path in [*sorted((ROOT / "scratchnet").rglob("*.py")), *PAGE_FILES] if SESSION not in path.parents
     ]
     users = session_state_users(outside)
     assert not users, "st.session_state outside ui/session/ (add a typed accessor there):\n" + "\n".join(users)
 
 
-def test_the_session_check_sees_an_alias_and_the_to_do_list_is_current(tmp_path: Path):
+def test_the_session_check_sees_an_alias(tmp_path: Path):
     aliased, clean = tmp_path / "aliased.py", tmp_path / "clean.py"
     aliased.write_text("import streamlit as st\n\n\ndef f():\n    state = st.session_state\n")
     clean.write_text("from scratchnet.app.ui import session\n\n\ndef f():\n    return session.current_run()\n")
     assert session_state_users([aliased, clean]) == ["aliased.py:5"]
-    for entry in sorted(SESSION_STATE_TO_DO):  # an entry that no longer touches it leaves the list
-        assert session_state_users([ROOT / entry]), f"{entry} no longer touches session_state: take it off the list"
 
 
 def test_session_state_is_split_by_concern_within_the_line_cap():

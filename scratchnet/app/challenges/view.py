@@ -18,11 +18,13 @@ from scratchnet.app.board import logic
 from scratchnet.app.board.database import BoardUnavailable
 from scratchnet.app.board.logic import ChallengeLink, ChallengeSpec, Refused
 from scratchnet.app.board.store import Challenge, Store
-from scratchnet.app.challenges import board
+from scratchnet.app.challenges import board, charts
 from scratchnet.app.runs.config import FIELDS, RunConfig
+from scratchnet.app.runs.view import presents
 from scratchnet.app.text import escape
 from scratchnet.app.ui import bars, classroom, controls, live, session
 from scratchnet.app.ui import board_connection as connection
+from scratchnet.app.ui.cache import show_chart
 
 BOARD_SECONDS = 3.0  # the board on a projector refreshes this often
 PAGE_PATH = connection.PAGE_PATH
@@ -217,9 +219,10 @@ def _challenge_page(after_create: Callable[[], None] | None = None) -> None:
         return
     teacher = _teacher_key(challenge, link.key)
     _header(challenge)
+    large = presents({key: st.query_params.get_all(key) for key in st.query_params})  # a projector's board
     live.poll(
         lambda: _still_open(db, challenge.id),
-        lambda: board_panel(db, challenge.id, teacher),
+        lambda: board_panel(db, challenge.id, teacher, large),
         BOARD_SECONDS,
         key=session.CHALLENGE_BOARD,
     )
@@ -264,8 +267,9 @@ def _still_open(db: Store, challenge_id: str) -> bool:
         return True  # keep trying: the board says what is wrong meanwhile
 
 
-def board_panel(db: Store, challenge_id: str, teacher: bool) -> None:
-    """The challenge's board (the teacher's with hidden entries struck through and greyed)."""
+def board_panel(db: Store, challenge_id: str, teacher: bool, large: bool = False) -> None:
+    """The challenge's board (the teacher's with hidden entries struck through and greyed); ``large``:
+    its top rows in big words, for a projector (``?present=1``)."""
     try:
         challenge, submissions = db.challenge(challenge_id), db.submissions(challenge_id)
     except BoardUnavailable as error:
@@ -280,6 +284,12 @@ def board_panel(db: Store, challenge_id: str, teacher: bool) -> None:
         st.info("No submissions yet: students submit from the Playground, opened with the student link.")
         return
     links = [connection.address(logic.student_query(challenge_id, spec, row.config)) for row in rows]
+    if large and not teacher:
+        shown = board.table(rows, spec.metric, links)
+        big = {heading: shown[heading] for heading in ("Rank", "Name", spec.metric_info.label)}
+        show_chart(charts.large_board(big, title=f"Board: {spec.title}"), width="content")
+        st.caption(f"{len(rows)} on the board · refreshed {board.shown_time(time.time())}")
+        return
     st.dataframe(  # the names go into a table, never into Markdown: a table cell shows its text as it is
         board.greyed(board.table(rows, spec.metric, links, teacher=teacher), [row.hidden for row in rows]),
         hide_index=True,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scratchnet.app.playground.logic import NEGATIVE, NOT_A_NUMBER, POSITIVE, Diagram
+from scratchnet.app.plots.charts import description
 
 ROW_PIXELS = 20  # the height of one row of the tallest column
 BOX_SHARE = 0.8  # of a unit's row, its map takes this much
@@ -23,6 +24,7 @@ NARROW_COLUMN = 60  # pixels per layer under which biases are written with one d
 LABEL_COLOR = "#555"
 SIGNS = {"positive": POSITIVE, "negative": NEGATIVE, "not a number": NOT_A_NUMBER}
 FONT_SIZES = {"bias": 8, "title": 11, "more": 10}
+LARGE_FONT_SIZES = {"bias": 13, "title": 16, "more": 14}  # the presentation view: read from the back of a room
 SELECTED_COLOR = "#1b1b1b"
 
 
@@ -110,7 +112,12 @@ def _words(diagram: Diagram, at: _Geometry) -> pd.DataFrame:
 
 
 def _layers(
-    maps: pd.DataFrame, lines: pd.DataFrame, words: pd.DataFrame, chosen: pd.DataFrame, at: _Geometry
+    maps: pd.DataFrame,
+    lines: pd.DataFrame,
+    words: pd.DataFrame,
+    chosen: pd.DataFrame,
+    at: _Geometry,
+    font_sizes: dict[str, int] = FONT_SIZES,
 ) -> list[alt.Chart]:
     """The weight lines, the unit maps, the words and the outline of the ``chosen`` unit (if any),
     each one layer over the same scales."""
@@ -148,7 +155,7 @@ def _layers(
             ],
         )
     )
-    sizes = alt.Scale(domain=list(FONT_SIZES), range=list(FONT_SIZES.values()))
+    sizes = alt.Scale(domain=list(font_sizes), range=list(font_sizes.values()))
     text = (
         alt.Chart(words)
         .mark_text(baseline="middle", color=LABEL_COLOR)
@@ -158,18 +165,32 @@ def _layers(
     return [rules, pictures, text, *([outline] if len(chosen) else [])]
 
 
-def diagram_chart(diagram: Diagram, *, width: int = 320, selected: tuple[int, int] | None = None) -> alt.LayerChart:
+def diagram_chart(
+    diagram: Diagram, *, width: int = 320, selected: tuple[int, int] | None = None, large_text: bool = False
+) -> alt.LayerChart:
     """The network: a column of unit maps per layer, weight lines between them (width by |w|,
     orange positive, blue negative), each unit's bias beneath it, column titles, and a "+N more"
     marker under a layer drawn in part. Hover a unit for its range and what feeds it, a line for
     its weight; ``selected`` (layer, unit) is outlined. Few layers (lines, maps, words): the chart
-    is rebuilt on every redraw."""
+    is rebuilt on every redraw. ``large_text``: biases and titles at ``LARGE_FONT_SIZES`` (the presentation view)."""
     at = _geometry(diagram, width)
     units = diagram.units
     maps = _maps(units, at)
     picked = (units["layer"] == selected[0]).to_numpy() & (units["unit"] == selected[1]).to_numpy() if selected else []
-    layers = _layers(maps, _lines(diagram, at), _words(diagram, at), maps[picked] if selected else maps[:0], at)
-    return alt.layer(*layers, width=width, height=at.height, autosize=alt.AutoSizeParams(type="pad"))
+    chosen = maps[picked] if selected else maps[:0]
+    fonts = LARGE_FONT_SIZES if large_text else FONT_SIZES
+    layers = _layers(maps, _lines(diagram, at), _words(diagram, at), chosen, at, fonts)
+    summary = (
+        f"{' → '.join(diagram.titles)}: each unit's output over the map, weight lines orange for positive "
+        "and blue for negative, biases beside the units."
+    )
+    return alt.layer(
+        *layers,
+        width=width,
+        height=at.height,
+        autosize=alt.AutoSizeParams(type="pad"),
+        description=description("Network diagram", summary),
+    )
 
 
 def unit_chart(url: str, window: tuple[float, float, float, float], *, title: str, size: int = 220) -> alt.Chart:
@@ -186,5 +207,10 @@ def unit_chart(url: str, window: tuple[float, float, float, float], *, title: st
             y2=alt.Y2("y2:Q"),
             url=alt.Url("url:N"),
         )
-        .properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+        .properties(
+            width=size,
+            height=size,
+            autosize=alt.AutoSizeParams(type="pad"),
+            description=description("Unit map", f"{title}: what the chosen unit outputs at each place of the plane."),
+        )
     )

@@ -8,6 +8,9 @@ slider's epoch after — and the downloads. Streamlit calls only: the diagram is
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import altair as alt
 import streamlit as st
 
@@ -24,6 +27,7 @@ from scratchnet.app.text import escape
 from scratchnet.app.ui import bars, cache, controls, links, run_panel, session, take_home
 
 DIAGRAM_WIDTH = 260  # beside the map and the loss curve on a projector; fits a phone's width too
+PRESENT_DIAGRAM_WIDTH = 380  # the presentation view's diagram, its labels large
 UNIT_MAP_SIZE = 200
 DIAGRAM_KEY = (
     "Each square: what a unit outputs over the map (orange high, blue below 0, white 0; an output: its "
@@ -70,14 +74,25 @@ def page() -> None:
 
     def train_preset(name: str) -> None:
         config = PRESETS[name].config()
-        st.session_state[session.USE_POINTS] = False
+        session.set_use_points(False)
         controls.load(config)
         run_panel.train(config)
 
+    config, notes = chosen()
+    verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
+    run = session.current_run()
+    if session.presenting():  # a projector: the charts large, the buttons beside them, no sidebar
+        if config is not None:
+            controls.load(config)  # kept while their widgets are not drawn (Streamlit drops an undrawn widget's value)
+
+        def lead() -> None:  # in the buttons' row: the charts need the height
+            button, toggle = st.columns([1, 1.2], vertical_alignment="center")
+            _header_buttons(train_from_controls, verdict, button, toggle)
+
+        run_panel.run_panel(side=network_panel, present=True, lead=lead)
+        return
     with st.sidebar:
         st.title("scratchnet")
-        config, notes = chosen()
-        verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
         st.button(
             "Train",
             type="primary",
@@ -97,8 +112,11 @@ def page() -> None:
                 controls.preset_picker(train_preset)
         controls.controls(link.hidden)
 
-    run = session.current_run()
-    _header(run.config if run is not None else link.config, (*link.messages, *draw_view.link_messages()))
+    _header(
+        run.config if run is not None else link.config,
+        (*link.messages, *draw_view.link_messages()),
+        lambda button, toggle: _header_buttons(train_from_controls, verdict, button, toggle),
+    )
     bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
     shown = session.view()
     if config is not None and run is not None and config not in (run.config, shown.config):  # a paused run is both
@@ -117,17 +135,37 @@ def page() -> None:
         take_home.downloads(result, controls.own_points())
 
 
-def _header(shared: RunConfig, messages: tuple[str, ...]) -> None:
-    """The page's title line with the share panel (for ``shared``), then what reading the link said."""
-    title, about, share = st.columns([2, 5, 1.2], vertical_alignment="center")  # one line: the charts need the height
+def _header(shared: RunConfig, messages: tuple[str, ...], buttons: Callable[[Any, Any], None]) -> None:
+    """The page's title line with ``buttons`` (drawn in two columns of it) and the share panel (for
+    ``shared``), then what reading the link said."""
+    # one line: the charts need the height
+    title, about, button, toggle, share = st.columns([2, 3.6, 1, 1.3, 1.2], vertical_alignment="center")
     title.markdown("### Playground")
     about.caption(
         "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
     )
+    buttons(button, toggle)
     with share:
         links.share_panel(shared)
     for message in messages:
         st.warning(escape(message), icon=":material/link:")  # messages quote the link's values: text, not Markdown
+
+
+def _header_buttons(train: Callable[[], None], verdict: Verdict, button: Any, toggle: Any) -> None:
+    """Train (the sidebar's, on the page: a phone's first screen has it, and so has a projector's) in
+    the column ``button``, and the presentation toggle in ``toggle``: it trains what the sidebar's Train
+    trains."""
+    button.button(
+        "Train",
+        type="primary",
+        key=session.HEADER_TRAIN,
+        on_click=train,
+        disabled=verdict.refused,
+        icon=":material/play_arrow:",
+        help=verdict.message if verdict.refused else "Train a network with the settings in the sidebar.",
+    )
+    with toggle:
+        links.present_toggle()
 
 
 # ---- the network, beside the map ------------------------------------------------------------------
@@ -137,23 +175,28 @@ def network_panel(config: RunConfig, data: DataSplit, net: sn.Network, key: str)
     choices = {
         f"{layer}:{unit}": name for layer, unit, name in logic.unit_choices(net, config.features, data.class_names)
     }
-    picked = st.session_state.get(session.DIAGRAM_UNIT)
+    picked = session.diagram_unit()
     if picked not in choices:  # a unit of another network (the run changed): nothing picked
         picked = NOBODY
-        st.session_state[session.DIAGRAM_UNIT] = NOBODY
+        session.set_diagram_unit(NOBODY)
     selected = tuple(map(int, picked.split(":"))) if picked != NOBODY else None
     live = key == "live"  # a training network changes every redraw: nothing of it is worth keeping
     network = None if live else cache.network_key(config, net)
+    present = session.presenting()
+    width = PRESENT_DIAGRAM_WIDTH if present else DIAGRAM_WIDTH
     if live:
-        chart = charts.diagram_chart(logic.diagram(net, data, config.features), width=DIAGRAM_WIDTH, selected=selected)
+        diagram = logic.diagram(net, data, config.features)
+        chart = charts.diagram_chart(diagram, width=width, selected=selected, large_text=present)
         run_panel.show_chart(chart, width="content")
     else:
 
         def build() -> alt.LayerChart:
             diagram = cache.network_piece("diagram", network, (), lambda: logic.diagram(net, data, config.features))
-            return charts.diagram_chart(diagram, width=DIAGRAM_WIDTH, selected=selected)
+            return charts.diagram_chart(diagram, width=width, selected=selected, large_text=present)
 
-        cache.draw(cache.chart_spec("diagram", network, (DIAGRAM_WIDTH, selected), build), width="content")
+        cache.draw(cache.chart_spec("diagram", network, (width, selected, present), build), width="content")
+    if present:  # the diagram alone: the key and the unit picker are for a closer look
+        return
     st.caption(DIAGRAM_KEY)
     st.selectbox(
         "Look at a unit",

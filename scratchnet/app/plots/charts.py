@@ -18,7 +18,7 @@ from scratchnet.app.plots.palette import PALETTE  # the class colours, defined t
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
 SERIES_COLORS = {"training": PALETTE[0], "held out": PALETTE[1]}
-MARKER_COLOR = PALETTE[3]
+MARKER_COLOR = "#E45756"  # the replay marker: red, a colour no series of the loss chart has
 REPLAY_TABLE = "replay"  # the named table a kept loss chart reads its replay marker from
 BEST_COLOR = "#2E7D32"  # the best epoch's rule on the loss chart
 POINT_KINDS = ("training, right", "held out, right", "training, wrong", "held out, wrong")
@@ -29,6 +29,28 @@ ROOMY_POINTS = 600  # up to this many points, markers keep their full size; past
 MAX_SHOWN_POINTS = 1000  # right points drawn at most, and misclassified ones at most: past it, an even share
 MARKER_SIZES = (36, 120)  # area of a right point and of a misclassified cross, with room to spare
 SMALLEST_MARKERS = (8, 24)
+AXES_ROOM, LEGEND_ROW = 90, 20  # pixels the map's axes and each row of its legend take
+LARGE_TEXT = 16  # pixels: axis labels and titles, legends and chart titles in the presentation view
+
+
+def large(on: bool = True) -> alt.Config | alt.utils.Undefined:
+    """The chart configuration that sets axes, legends, titles and marks' words at ``LARGE_TEXT`` pixels,
+    readable from the back of a room (``on`` False: none). Given to a chart when it is made (``config=``):
+    Altair's ``configure_*`` copy the whole chart, which a chart redrawn while a run trains cannot afford."""
+    if not on:
+        return alt.Undefined
+    return alt.Config(
+        axis=alt.AxisConfig(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT),
+        legend=alt.LegendConfig(labelFontSize=LARGE_TEXT, titleFontSize=LARGE_TEXT, symbolSize=160),
+        title=alt.TitleConfig(fontSize=LARGE_TEXT),
+        text=alt.MarkConfig(fontSize=LARGE_TEXT),  # marks' own words ("best"); an encoded size still wins
+    )
+
+
+def description(title: str, summary: str) -> str:
+    """A chart's text alternative (Vega-Lite's ``description``, the drawing's label for a screen reader):
+    a title and one line on what it shows. Given to a chart when it is made, like ``large``."""
+    return f"{title}. {summary}"
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -48,6 +70,7 @@ def loss_chart(
     best_epoch: int | None = None,
     robust: bool = False,
     replay_table: bool = False,
+    large_text: bool = False,
 ) -> alt.VConcatChart:
     """Training and held-out loss per epoch (``hover`` for values), with the learning rate beneath.
 
@@ -59,6 +82,7 @@ def loss_chart(
     ``best_epoch`` marks the epoch of the lowest held-out loss (a dotted rule labelled "best").
     ``robust`` cuts off an early spike (``robust_top``) so it does not flatten the rest of the curve.
     The legend sits above the plot, off the curves, and names only the series there are.
+    ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
     """
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
@@ -97,6 +121,12 @@ def loss_chart(
         spacing=4,
         padding={"left": 4, "top": 4, "right": 12, "bottom": 4},
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),  # axes and padding inside the column
+        description=description(
+            "Loss curve",
+            f"Cross-entropy loss per epoch ({', '.join(present)} points) over {epochs:,} epochs, "
+            "with the learning rate beneath.",
+        ),
+        config=large(large_text),
     )
 
 
@@ -213,6 +243,7 @@ def boundary_chart(
     window: tuple[float, float, float, float],
     confidence: bool = True,
     size: int = 300,
+    large_text: bool = False,
 ) -> alt.LayerChart:
     """The decision map (``grid``'s cells coloured by predicted class, paler where the network is
     unsure, or flat with ``confidence=False``; drawn as one picture) under the points, filled by
@@ -222,11 +253,17 @@ def boundary_chart(
     with a dark outline (``POINTS_KEY`` says so in words, for under the chart). Many points would
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
+    ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
     """
     total = len(points)
     points, note = drawn_points(points)
-    x = alt.X("x:Q", scale=alt.Scale(domain=list(window[:2]), nice=False, zero=False), title="x₁")
-    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False), title="x₂")
+    # the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's): a
+    # square of the smaller side, in the bottom-left corner, against both axes
+    side = "min(width, height)"
+    x_range, y_range = [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+    x_scale = alt.Scale(domain=list(window[:2]), nice=False, zero=False, range=x_range)
+    x = alt.X("x:Q", scale=x_scale, title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False, range=y_range), title="x₂")
     picture = pd.DataFrame(
         {
             "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
@@ -243,13 +280,30 @@ def boundary_chart(
     )
     dots = point_marks(points, class_names, x, y, total=total, size=size)
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    chart = alt.layer(cells, dots, width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
-    if note:
-        # one short line per kind thinned: a title wider than the map would widen the whole chart
-        chart = chart.properties(
-            title=alt.TitleParams(text=note.split("; "), fontSize=10, fontWeight="normal", color="#555")
+    wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
+    summary = (
+        f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
+        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses."
+    )
+    title = alt.Undefined
+    if note:  # one short line per kind thinned: a title wider than the map would widen the whole chart
+        title = alt.TitleParams(
+            text=note.split("; "), fontSize=LARGE_TEXT if large_text else 10, fontWeight="normal", color="#555"
         )
-    return chart
+    # "fit": the axes and the legend inside the size given (here, or by a fullscreen), around a plot
+    # area of about size x size
+    room = AXES_ROOM + (20 if large_text else 0)
+    legend_rows = math.ceil(len(class_names) / max(2, size // 60))
+    return alt.layer(
+        cells,
+        dots,
+        width=size + room,
+        height=size + room + LEGEND_ROW * (legend_rows + 1),
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        title=title,
+        description=description("Decision map", summary),
+        config=large(large_text),
+    )
 
 
 def point_marks(
@@ -343,4 +397,5 @@ def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: i
         )
         .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
     )
-    return alt.layer(heat, text, width=size, height=size)
+    counts = "Counts of points by true class (rows) and predicted class (columns); the diagonal is right."
+    return alt.layer(heat, text, width=size, height=size, description=description("Confusion matrix", counts))

@@ -25,6 +25,7 @@ from scratchnet.app.runs.result import UNTRAINED, RunResult, inputs
 
 DRAW_PARAMETER = "draw"  # a drawing's link code (``runs/drawing.py``)
 AT_PARAMETER = "at"  # the replay's epoch, when it is not the run's last
+PRESENT_PARAMETER = "present"  # ``present=1``: the presentation view (large charts for a projector)
 SourceKind = Literal["dataset", "upload", "drawing"]
 ContextKind = Literal["free", "lesson", "challenge"]
 
@@ -119,11 +120,13 @@ def view_query(view: View, hidden: frozenset[str] = frozenset()) -> dict[str, st
 
 @dataclass(frozen=True)
 class OpenedView:
-    """What a link asks for beyond its ``Link``: an untrained network, the replay's epoch."""
+    """What a link asks for beyond its ``Link``: an untrained network, the replay's epoch, the
+    presentation view."""
 
     link: Link
     untrained: bool = False
     at: int | None = None
+    present: bool = False
 
 
 def read_view_link(query: dict[str, list[str]]) -> OpenedView:
@@ -144,7 +147,12 @@ def read_view_link(query: dict[str, list[str]]) -> OpenedView:
             link = replace(
                 link, messages=(*link.messages, f"Ignored at={text[:20]!r}: it must be an epoch, a whole number.")
             )
-    return OpenedView(link, untrained, at)
+    return OpenedView(link, untrained, at, presents(query))
+
+
+def presents(query: dict[str, list[str]]) -> bool:
+    """True when the link asks for the presentation view (``present=1``; any other value: the normal one)."""
+    return (query.get(PRESENT_PARAMETER) or [""])[-1].strip().lower() in ("1", "true", "yes", "on")
 
 
 # ---- the tiles of the epoch shown ------------------------------------------------------------------

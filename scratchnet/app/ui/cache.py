@@ -248,7 +248,7 @@ def _keep_tables(data: Any, tables: dict[str, Any]) -> dict[str, Any]:
     if isinstance(data, pd.DataFrame):
         name = _table_name(data)
         try:
-            tables[name] = pa.Table.from_pandas(data)
+            tables[name] = pa.Table.from_pandas(data, nthreads=1)  # a pool per small table costs more than it saves
         except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
             tables[name] = data
         return {"name": name}
@@ -296,7 +296,10 @@ def with_tables(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[s
     marker. Nothing is changed in place."""
     return {
         **spec,
-        "datasets": {**spec.get("datasets", {}), **{name: pa.Table.from_pandas(t) for name, t in tables.items()}},
+        "datasets": {
+            **spec.get("datasets", {}),
+            **{name: pa.Table.from_pandas(t, nthreads=1) for name, t in tables.items()},
+        },
     }
 
 

@@ -24,6 +24,7 @@ def open_link() -> Link:
     if opened is None:
         asked = read_view_link(_query())
         session.set_link(asked.link, asked)
+        session.set_presenting(asked.present)
         controls.load(asked.link.config)
         opened = asked.link
     return opened
@@ -51,7 +52,7 @@ def app_address(page: str = "") -> str:
     return url.removesuffix("/" + page) + "/" if page else url + "/"
 
 
-KEPT_PARAMETERS = ("challenge", "lesson", "class", "me", "progress")  # where the student is, and who, stay
+KEPT_PARAMETERS = ("challenge", "lesson", "class", "me", "progress", "present")  # where the student is, and who, stay
 # in the address bar (a personal token or a teacher's key never reaches a shared link: ``public``)
 
 
@@ -71,6 +72,24 @@ def write_link() -> None:
     query = view_link(shown)
     if {key: st.query_params.get_all(key) for key in st.query_params} != {k: [v] for k, v in query.items()}:
         st.query_params.from_dict(query)
+
+
+def keep_presenting() -> None:
+    """The presentation toggle's change, in the address bar (``present=1``), so a reload keeps it."""
+    if session.presenting():
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+def present_toggle() -> bool:
+    """The presentation view's toggle (its state also in the address bar); True when it is on."""
+    return st.toggle(
+        "Present",
+        key=session.PRESENT,
+        on_change=keep_presenting,
+        help="Large charts and the step buttons on one screen, for a projector. The address keeps it (present=1).",
+    )
 
 
 def _hideable() -> dict[str, str]:

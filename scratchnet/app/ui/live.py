@@ -28,6 +28,7 @@ import streamlit as st
 from scratchnet.app.ui import failure
 
 POLL_SECONDS = 0.5  # redraw interval while a run trains
+PRESENT_POLL_SECONDS = 0.2  # ... in the presentation view: a class watches it learn (at least 4 redraws a second)
 
 _inside = threading.local()  # per script thread: the fragment being drawn, if any
 

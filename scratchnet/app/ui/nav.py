@@ -10,6 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from scratchnet.app.runs.links import hide_query
+from scratchnet.app.runs.view import presents
 from scratchnet.app.ui import classroom, failure, links, session
 
 #: Each page: its file, its name, its icon in the menu (Material Symbols, drawn from a font that
@@ -41,8 +42,18 @@ def page_config(title: str) -> None:
     st.set_page_config(page_title=f"scratchnet · {title}", page_icon=tab_icon, layout="wide")
     links.open_link()  # on whichever page a session starts: a classroom link may open any page
     classroom.keep_address()  # a student in a class keeps their personal address on every page
-    menu()
+    if not projected(title):  # on a projector: no sidebar (nothing in it, so none is shown)
+        menu()
     classroom.notice()
+
+
+def projected(title: str) -> bool:
+    """True when the page ``title`` is shown on a projector: the Playground's presentation view, a
+    challenge's board with ``present=1``, a class's projector view (``view=projector``)."""
+    if title == "Playground":
+        return session.presenting()
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    return title == "Challenges" and (presents(query) or query.get("view") == ["projector"])
 
 
 def run_page(title: str, page: Callable[[], None]) -> None:

@@ -12,6 +12,8 @@ waited for there, so the click redraws the page once, with the step done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from scratchnet.app.runs import continuing
@@ -45,19 +47,29 @@ def _pause(job: TrainingJob) -> None:
 
 
 # ---- once it has stopped -----------------------------------------------------------------------------
-def run_controls(result: RunResult) -> None:
+def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[], None] | None = None) -> None:
     """Step +1 and +10, Continue for k epochs, Back to epoch 0; and why the last one was refused.
-    Not offered in a lesson that keeps the epochs fixed: a longer run would leave the lesson's settings."""
+    ``compact`` (the presentation view): one short row, Continue for the epochs last chosen, after
+    what ``lead`` draws (the page's Train). Not offered in a lesson that keeps the epochs fixed: a
+    longer run would leave the lesson's settings."""
     fixed = session.fixed_settings()
     if "epochs" in fixed or (result.status == "stopped_early" and "patience" in fixed):
+        if compact and lead is not None:
+            lead()
         st.caption(
             "This lesson keeps the number of epochs fixed, so Step and Continue are off here: change what the "
             "task asks for and press **Train**."
         )
         return
     blocked = continuing.refusal(result, 1)
-    columns = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
-    for column, epochs in zip(columns, continuing.STEPS, strict=False):
+    if compact:  # no epochs box: Continue trains on for the epochs last chosen
+        first, step_1, step_10, go, back = st.columns([2, 1, 1, 1, 1.4], vertical_alignment="bottom")
+        if lead is not None:
+            with first:
+                lead()
+    else:
+        step_1, step_10, box, go, back = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
+    for column, epochs in zip((step_1, step_10), continuing.STEPS, strict=False):
         column.button(
             continuing.step_label(epochs),
             key=session.step_key(epochs),
@@ -69,14 +81,15 @@ def run_controls(result: RunResult) -> None:
             help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
         )
     session.continue_epochs(continuing.CONTINUE_DEFAULT)  # the box's starting value, before it is drawn
-    columns[2].number_input(
-        "Epochs to continue",
-        step=100,
-        key=session.CONTINUE_EPOCHS,
-        disabled=blocked is not None,
-        help=f"How many epochs to train on, 1 to {continuing.continue_limit(result):,}.",
-    )
-    columns[3].button(
+    if not compact:
+        box.number_input(
+            "Epochs to continue",
+            step=100,
+            key=session.CONTINUE_EPOCHS,
+            disabled=blocked is not None,
+            help=f"How many epochs to train on, 1 to {continuing.continue_limit(result):,}.",
+        )
+    go.button(
         "Continue",
         key=session.CONTINUE,
         on_click=_continue,
@@ -86,7 +99,7 @@ def run_controls(result: RunResult) -> None:
         width="stretch",
         help=blocked or _continue_help(result),
     )
-    columns[4].button(
+    back.button(
         "Back to epoch 0",
         key=session.RESET,
         on_click=_reset,

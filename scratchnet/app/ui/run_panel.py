@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
-import numpy as np
 import streamlit as st
 
 import scratchnet as sn
@@ -19,11 +18,11 @@ from scratchnet.app.plots import charts, frames
 from scratchnet.app.runs import cost
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import Progress, TrainingJob
-from scratchnet.app.runs.result import DataSplit, RunResult, inputs, make_network
+from scratchnet.app.runs.result import DataSplit, RunResult, make_network
 from scratchnet.app.runs.view import Source
 from scratchnet.app.text import escape, fmt
-from scratchnet.app.ui import cache, links, live, run_controls, session
-from scratchnet.app.ui.cache import fresh_accuracy, show_chart, start_run  # show_chart: pages draw with it
+from scratchnet.app.ui import cache, details, links, live, playback, run_controls, session
+from scratchnet.app.ui.cache import show_chart, start_run  # show_chart: pages draw with it
 from scratchnet.app.ui.figures import FINAL_HELP, metrics_row  # noqa: F401 (FINAL_HELP: read by tests)
 from scratchnet.app.ui.live import POLL_SECONDS
 
@@ -51,6 +50,14 @@ Side = Callable[[RunConfig, DataSplit, sn.Network, str], None]
 SIDE_COLUMNS = (1.05, 1, 1)  # map | loss | side: a phone stacks them in this order
 SIDE_MAP_SIZE = 220  # the map beside two other charts ...
 LOSS_HEIGHT, LOSS_BESIDE = 250, 170  # ... and the loss curve's height, alone and beside them
+PRESENT_MAP_SIZE, PRESENT_LOSS = 300, 290  # the presentation view: three large charts on one 1280x720 screen
+
+
+def _sizes(side: Side | None, present: bool) -> tuple[int, int]:
+    """The map's size and the loss curve's height: alone, beside a side panel, or presented."""
+    if present:
+        return PRESENT_MAP_SIZE, PRESENT_LOSS
+    return (SIDE_MAP_SIZE, LOSS_BESIDE) if side else (MAP_SIZE, LOSS_HEIGHT)
 
 
 def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any | None]:
@@ -64,18 +71,29 @@ def _chart_columns(side: Side | None, place: Any = None) -> tuple[Any, Any, Any 
     return map_col, loss_col, side_col
 
 
-def run_panel(*, replay: bool = True, side: Side | None = None, can_train: bool = True) -> RunResult | None:
+def run_panel(
+    *,
+    replay: bool = True,
+    side: Side | None = None,
+    can_train: bool = True,
+    present: bool = False,
+    lead: Callable[[], None] | None = None,
+) -> RunResult | None:
     """Draw this session's run: live while it trains (redrawn every ``POLL_SECONDS``), then its
     result. Returns the result once there is one. ``can_train``: the settings shown may train now
-    (the prompt points at Train only when it can be pressed).
+    (the prompt points at Train only when it can be pressed). ``present``: the presentation view (the
+    charts large, the step buttons above them, nothing else), redrawn every ``live.PRESENT_POLL_SECONDS``;
+    ``lead`` draws first in the buttons' row (the page's Train), so the charts start higher.
 
     The result is drawn by the full script run, never by the polling fragment: it holds fragments
     of its own (the replay), and fragments must not nest (``live.fragment`` says why). A run about
     to end is awaited here, so a short run's first full run already draws its result."""
     job = session.current_run()
     if job is None:
+        if lead is not None:
+            lead()
         if can_train:
-            st.info("Press **Train** in the sidebar to train a network.")
+            st.info("Press **Train** to train a network.")
         else:
             st.info("Nothing has trained yet: the settings cannot train as they are. The sidebar says why.")
         return None
@@ -84,13 +102,16 @@ def run_panel(*, replay: bool = True, side: Side | None = None, can_train: bool 
         _progress_unless_ending(job)
     links.write_link()  # the address bar says what is on screen: this run, how far, at which epoch
     if job.done:
-        _finished(job, replay, side)
+        _finished(job, replay, side, present, lead)
     else:
-        live.poll(_training, lambda: _live(job, side), key=session.RUN_PANEL_LIVE)
+        every = live.PRESENT_POLL_SECONDS if present else POLL_SECONDS
+        live.poll(_training, lambda: _live(job, side, present, lead), every, key=session.RUN_PANEL_LIVE)
     return job.result
 
 
-def _live(drawn_for: TrainingJob, side: Side | None) -> None:
+def _live(
+    drawn_for: TrainingJob, side: Side | None, present: bool = False, lead: Callable[[], None] | None = None
+) -> None:
     """One redraw of a run that trains: its progress (``live.poll`` reruns the page once it ends)."""
     job = session.current_run()
     if job is not drawn_for:  # a button in the panel (Pause) changed the run: the whole page again,
@@ -99,20 +120,20 @@ def _live(drawn_for: TrainingJob, side: Side | None) -> None:
     links.write_link()
     progress = _progress_unless_ending(job)
     if not job.done:
-        progress_view(job, progress, side)
+        progress_view(job, progress, side, present, lead)
 
 
-def _finished(job: TrainingJob, replay: bool, side: Side | None) -> None:
-    """A finished run: its result, with Step, Continue and Back to epoch 0."""
+def _finished(
+    job: TrainingJob, replay: bool, side: Side | None, present: bool = False, lead: Callable[[], None] | None = None
+) -> None:
+    """A finished run: its result, with Step, Continue and Back to epoch 0 right above its charts (one
+    first screen at 1280x720 holds the buttons, the map and the loss curve)."""
     if job.result is None:
         st.error(f"Training failed: {escape(job.error)}. Please try other settings.")
         return
     session.remember(job.result)
-    if side is None:
-        run_controls.run_controls(job.result)  # Step, Continue, Back to epoch 0
-    result_view(job.result, replay=replay, side=side)
-    if side is not None:  # with a side panel the charts come first (a projector's first screen), buttons after
-        run_controls.run_controls(job.result)
+    run_controls.run_controls(job.result, compact=present, lead=lead)  # Step, Continue, Back to epoch 0
+    result_view(job.result, replay=replay, side=side, present=present)
 
 
 def _progress_unless_ending(job: TrainingJob) -> Progress:
@@ -138,8 +159,14 @@ def queued_text(progress: Progress) -> str:
     return f"Waiting for a free trainer: other runs are training right now{ahead}…{expected}"
 
 
-def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None) -> None:
-    """The progress bar, Cancel, and the loss curve and decision map at ``progress``."""
+def progress_view(
+    job: TrainingJob,
+    progress: Progress,
+    side: Side | None = None,
+    present: bool = False,
+    lead: Callable[[], None] | None = None,
+) -> None:
+    """The progress bar, Pause (after ``lead``, if given), and the loss curve and decision map at ``progress``."""
     history = progress.history
     if progress.state == "queued":
         st.progress(0.0, text=queued_text(progress))
@@ -150,10 +177,16 @@ def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None
         if progress.seconds_left is not None:
             text += f" · about {fmt(progress.seconds_left, '.1f')} s left"
         st.progress(min(progress.fraction, 1.0), text=text)
-    cancel, log = st.columns([1, 1], vertical_alignment="center")
+    if lead is not None:
+        first, cancel, log = st.columns([2, 1, 1], vertical_alignment="center")
+        with first:
+            lead()
+    else:
+        cancel, log = st.columns([1, 1], vertical_alignment="center")
     with cancel:
         run_controls.pause_button(job)  # Cancel became Pause: it keeps what was learned, Continue goes on
     log_scale = log.toggle("Log scale", key=session.view_key("live", "log"), help="Shows the late, small improvements.")
+    map_size, loss_height = _sizes(side, present)
     map_col, loss_col, side_col = _chart_columns(side)
     with loss_col:
         if history is not None and history.epochs_run:
@@ -165,14 +198,15 @@ def progress_view(job: TrainingJob, progress: Progress, side: Side | None = None
                 hover=False,
                 log_scale=log_scale,
                 robust=not log_scale,
-                height=LOSS_BESIDE if side else LOSS_HEIGHT,
+                height=loss_height,
+                large_text=present,
             )
             show_chart(chart, width="stretch")
     with map_col:
         if progress.params is not None:
             net = make_network(job.config, job.data.classes)
             net.set_params(progress.params)
-            boundary(net, job.config, job.data, resolution=LIVE_GRID, size=SIDE_MAP_SIZE if side else MAP_SIZE)
+            boundary(net, job.config, job.data, resolution=LIVE_GRID, size=map_size, large_text=present)
             if side_col is not None:
                 with side_col:
                     side(job.config, job.data, net, "live")
@@ -200,6 +234,7 @@ def boundary(
     resolution: int = frames.GRID_RESOLUTION,
     size: int = MAP_SIZE,
     cached: bool = False,
+    large_text: bool = False,
 ) -> None:
     """The decision map with the points on it. ``cached``: a finished run's network, whose map is
     kept (``cache``) per network and options, so a toggle or a replay move redraws it at once."""
@@ -212,18 +247,26 @@ def boundary(
             points = frames.points_frame(net, data, features=config.features)
         points = points[points["split"].isin(show)]
         return charts.boundary_chart(
-            grid, points, data.class_names, window=frames.extent(data), confidence=confidence, size=size
+            grid,
+            points,
+            data.class_names,
+            window=frames.extent(data),
+            confidence=confidence,
+            size=size,
+            large_text=large_text,
         )
 
     if cached:
         key = cache.network_key(config, net)
-        cache.draw(cache.chart_spec("map", key, (confidence, tuple(show), resolution, size), build), width="content")
+        options = (confidence, tuple(show), resolution, size, large_text)
+        cache.draw(cache.chart_spec("map", key, options, build), width="content")
     else:
         show_chart(build(), width="content")
-    st.caption(charts.POINTS_KEY)
+    if not large_text:  # the presentation view: the charts and the buttons, nothing else
+        st.caption(charts.POINTS_KEY)
 
 
-def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int) -> None:
+def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: int, large_text: bool = False) -> None:
     """A finished run's loss curve, with the replay's ``marker``. The curve is kept (``cache``) per run
     and options; a replay move draws it with its marker's table (``charts.replay_rows``), building nothing.
     A run that blew up is drawn over the epochs it ran, on a log scale: a loss that grew thousands
@@ -242,10 +285,11 @@ def loss_view(result: RunResult, log_scale: bool, marker: int | None, height: in
             height=height,
             best_epoch=result.best_epoch,
             replay_table=True,
+            large_text=large_text,
         )
 
     key = cache.history_key(result.config, history)
-    spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs), curve)
+    spec = cache.chart_spec("loss", key, (log_scale, height, result.best_epoch, epochs, large_text), curve)
     cache.draw(cache.with_tables(spec, {charts.REPLAY_TABLE: charts.replay_rows(marker)}), width="stretch")
 
 
@@ -254,14 +298,23 @@ def point_sets(data: DataSplit) -> list[str]:
     return ["training", "held out"] if len(data.y_test) else ["training"]
 
 
-def result_view(result: RunResult, *, replay: bool = True, key: str = session.RESULT, side: Side | None = None) -> None:
+def result_view(
+    result: RunResult,
+    *,
+    replay: bool = True,
+    key: str = session.RESULT,
+    side: Side | None = None,
+    present: bool = False,
+) -> None:
     """Status, the figures of the epoch shown, the loss curve beside the decision map, the replay and
     the confusion matrix. With a ``side`` panel the charts come before their options.
 
     The figures, the charts and the replay are one fragment: a replay move (or a frame of ▶) redraws
     them alone. While ▶ plays the fragment reruns every ``PLAY_SECONDS``; pressing ▶ or pause reruns
-    the whole page once, so that the timer starts or stops (a fragment's timer is set when it is made)."""
-    status_message(result)
+    the whole page once, so that the timer starts or stops (a fragment's timer is set when it is made).
+    ``present``: the charts large with the replay, without the figures, the options and the details."""
+    if not present:
+        status_message(result)
     playing = session.playing(key)
     epochs = [snapshot.epoch for snapshot in result.history.snapshots] if replay else []
 
@@ -269,46 +322,42 @@ def result_view(result: RunResult, *, replay: bool = True, key: str = session.RE
         if session.playing(key) != playing:  # ▶ or pause was pressed inside the fragment
             st.rerun()
         if playing:
-            _advance(key, epochs)
-        epoch, net = _shown(result, key, epochs)
-        metrics_row(result, cache.tiles(result, epoch if len(epochs) > 1 and epoch != epochs[-1] else None))
-        st.space(20)  # room for a chart's toolbar, which shows above the chart on hover: it covered the tiles
+            playback.advance(key, epochs)
+        epoch, net = playback.shown(result, key, epochs)
+        if not present:
+            metrics_row(result, cache.tiles(result, epoch if len(epochs) > 1 and epoch != epochs[-1] else None))
+            st.space(20)  # room for a chart's toolbar, which shows above the chart on hover: it covered the tiles
         charts_row = st.container() if side is not None else None  # made first, so drawn above the options
-        log_scale, confidence, show = _chart_options(key, point_sets(result.data))
+        if present:
+            log_scale, confidence, show = False, True, tuple(point_sets(result.data))
+        else:
+            log_scale, confidence, show = _chart_options(key, point_sets(result.data))
         map_col, loss_col, side_col = _chart_columns(side, charts_row)
+        size, height = _sizes(side, present)
         with loss_col:
-            loss_view(result, log_scale, epoch if len(epochs) > 1 else None, LOSS_BESIDE if side else LOSS_HEIGHT)
+            loss_view(result, log_scale, epoch if len(epochs) > 1 else None, height, present)
         with map_col:
-            size = SIDE_MAP_SIZE if side else MAP_SIZE
-            boundary(net, result.config, result.data, confidence=confidence, show=show, size=size, cached=True)
+            boundary(
+                net,
+                result.config,
+                result.data,
+                confidence=confidence,
+                show=show,
+                size=size,
+                cached=True,
+                large_text=present,
+            )
             if len(epochs) > 1:
-                _replay_controls(result, key, epochs, playing)
+                playback.controls(result, key, epochs, playing)
         if side_col is not None:
             with side_col:
                 side(result.config, result.data, net, key)
-        _details(result, net, key)
+        if not present:
+            details.details(result, net, key)
         if key == session.RESULT:
             links.write_link()  # the address bar follows the replay
 
     live.fragment(charts_area, run_every=PLAY_SECONDS if playing else None, key=session.view_key(key, "charts"))()
-
-
-def _shown(result: RunResult, key: str, epochs: list[int]) -> tuple[int, sn.Network]:
-    """The epoch on screen and its network: the replay's (kept in ``session``), or the run's end."""
-    if len(epochs) < 2:
-        return result.shown_epoch, result.network
-    position = session.replay_position_index(key, epochs)
-    session.set_replay(epochs[position], key)  # an epoch no snapshot has (an old link's) becomes the nearest
-    return result.network_at(position)
-
-
-def _advance(key: str, epochs: list[int]) -> None:
-    """One frame of ▶: the next snapshot; after the last, stop (the whole page again, without the timer)."""
-    position = session.replay_position_index(key, epochs)
-    if position + 1 >= len(epochs):
-        session.set_playing(False, key)  # the replay stays at the last frame
-        st.rerun()
-    session.set_replay(epochs[position + 1], key)
 
 
 def _chart_options(key: str, sets: list[str]) -> tuple[bool, bool, tuple[str, ...]]:
@@ -333,79 +382,3 @@ def _chart_options(key: str, sets: list[str]) -> tuple[bool, bool, tuple[str, ..
         label_visibility="collapsed",
     )
     return log_scale, confidence, tuple(show or ())
-
-
-def _replay_controls(result: RunResult, key: str, epochs: list[int], playing: bool) -> None:
-    """The replay slider, ▶ (pause while it plays) and Go to best epoch."""
-    slider, play = st.columns([6, 1], vertical_alignment="bottom")
-    label = "Replay: the network at epoch"
-    if playing:  # a new slider each frame, not to be moved: the browser's value of the last one may lag behind
-        frame = epochs[session.replay_position_index(key, epochs)]
-        slider.select_slider(
-            label,
-            epochs,
-            frame,
-            format_func=lambda e: fmt(e, ","),
-            disabled=True,
-            key=session.replay_frame_slider_key(key, frame),
-        )
-    else:
-        slider.select_slider(
-            label,
-            epochs,
-            key=session.replay_key(key),
-            format_func=lambda e: fmt(e, ","),
-            help="Slide back through training: the map, the points, the figures and the marker on the loss curve.",
-        )
-    play.button(
-        "",
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        key=session.view_key(key, "play"),
-        on_click=_toggle_play,
-        args=(key, epochs),
-        help="Pause the replay." if playing else "Play the training back, to the end.",
-    )
-    run_controls.best_epoch_button(result, session.replay_key(key), key)
-
-
-def _toggle_play(key: str, epochs: list[int]) -> None:
-    playing = not session.playing(key)
-    if playing and session.replay_position_index(key, epochs) == len(epochs) - 1:
-        session.set_replay(epochs[0], key)  # play from the start
-    session.set_playing(playing, key)
-
-
-def _details(result: RunResult, net: sn.Network, key: str) -> None:
-    """The confusion matrix and the fresh-points test, computed only when opened."""
-    details = st.expander(
-        "Confusion matrix, and the notebook's test on fresh points",
-        key=session.view_key(key, "details"),
-        on_change="rerun",
-    )
-    with details:
-        if details.open:  # computed only when opened: a closed one costs a redraw nothing
-            confusion(result, net, key)
-
-
-def confusion(result: RunResult, net: sn.Network, key: str) -> None:
-    data = result.data
-    split = st.segmented_control(
-        "Points", ["training", "held out"], default="training", key=session.view_key(key, "cm_split")
-    )
-    X, y = (data.X_test, data.y_test) if split == "held out" else (data.X_train, data.y_train)
-    if not len(y):
-        st.info("No points were held out: set **Held out for testing** above 0 to test on unseen points.")
-    else:
-        with np.errstate(all="ignore"):
-            predicted = net.predict(inputs(result.config, X))
-        frame = frames.confusion_frame(y, predicted, data.class_names)
-        show_chart(charts.confusion_chart(frame, data.class_names))
-    if result.config.data_id:
-        return
-    fresh = 1000 * result.config.classes
-    if st.button(
-        f"Test on {fresh:,} fresh points",
-        key=session.view_key(key, "fresh"),
-        help="The notebook's held-out test: 1 000 new points per class from the same dataset, another seed.",
-    ):
-        st.metric(f"Accuracy on {fresh:,} fresh points", fmt(fresh_accuracy(result), ".1%"))

@@ -20,10 +20,11 @@ from scratchnet.app.board.classes import Class
 from scratchnet.app.board.database import BoardUnavailable
 from scratchnet.app.board.logic import Refused
 from scratchnet.app.board.store import Store
-from scratchnet.app.challenges import board, roster, view
+from scratchnet.app.challenges import board, charts, roster, view
 from scratchnet.app.text import escape
 from scratchnet.app.ui import board_connection as connection
 from scratchnet.app.ui import classroom, live, session
+from scratchnet.app.ui.cache import show_chart
 
 CLASS_SECONDS = 3.0  # the class view on a projector refreshes this often
 PROJECTOR = "projector"
@@ -115,30 +116,41 @@ def _live(db: Store, class_id: str, lessons: Lessons, *, teacher: bool) -> None:
     except BoardUnavailable as error:
         st.error(escape(error), icon=":material/database:")
         return
-    left, right = st.columns([3, 2], gap="large")
+    # the projector's big words need the width: the boards go under the students
+    left, right = st.columns([3, 2], gap="large") if teacher else (st.container(), st.container())
     with left:
         st.markdown(f"**Students × lessons** ({len(roster.visible(students, teacher=teacher))})")
         if not students:
             st.info("Nobody has joined yet: students open the join address (or scan its QR code).")
         else:
             shown = roster.visible(students, teacher=teacher)
-            st.dataframe(  # names in a table, never in Markdown: a cell shows its text as it is
-                board.greyed(roster.table(students, records, lessons, teacher=teacher), [s.hidden for s in shown]),
-                hide_index=True,
-                width="stretch",
-                key=session.CLASS_TABLE,
-            )
+            if not teacher:  # the projector: the names and their goals in big words
+                table = roster.table(students, records, lessons, teacher=False)
+                big = {"Student": table["Student"], "Goals met": table["Goals met"]}
+                show_chart(charts.large_board(big, title="Students and the goals they met"), width="content")
+            else:
+                _roster_table(students, records, lessons, shown)
     with right:
         for challenge_id in challenge_ids:
             challenge = db.challenge(challenge_id)
             if challenge is not None:
                 st.markdown(f"**Challenge: {escape(challenge.spec.title)}**")
-                view.board_panel(db, challenge_id, teacher)
+                view.board_panel(db, challenge_id, teacher, large=not teacher)
         if not challenge_ids:
             st.caption("No challenge in this class yet.")
     shown_ids = {student.id for student in roster.visible(students, teacher=teacher)}
     goals = sum(1 for record in records if record.student_id in shown_ids and record.met_at is not None)
     st.caption(f"{len(shown_ids)} students · {goals} goals met · refreshed {board.shown_time(time.time())}")
+
+
+def _roster_table(students: list, records: list, lessons: Lessons, shown: list) -> None:
+    """The teacher's students × lessons table (hidden students greyed, struck through)."""
+    st.dataframe(  # names in a table, never in Markdown: a cell shows its text as it is
+        board.greyed(roster.table(students, records, lessons, teacher=True), [s.hidden for s in shown]),
+        hide_index=True,
+        width="stretch",
+        key=session.CLASS_TABLE,
+    )
 
 
 def _follow(db: Store, found: Class, lessons: Lessons, *, teacher: bool) -> None:
@@ -178,11 +190,16 @@ def teacher_view(db: Store, found: Class, key: str, lessons: Lessons) -> None:
 
 def projector_view(db: Store, found: Class, lessons: Lessons) -> None:
     _status(found)
-    if not found.closed:
+    if found.closed:
+        _follow(db, found, lessons, teacher=False)
+        return
+    join, names = st.columns([1, 3], gap="large")  # one screen: how to join beside who has
+    with join:
         _link(
             "**Join the class**: scan this, or open the address, and type your name.", _address(**{"class": found.id})
         )
-    _follow(db, found, lessons, teacher=False)
+    with names:
+        _follow(db, found, lessons, teacher=False)
 
 
 def _act(action: Callable[[], Any]) -> None:

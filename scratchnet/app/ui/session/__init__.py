@@ -62,14 +62,15 @@ from scratchnet.app.ui.session.playground import (
     DRAWING, DRAW_CLASS, DRAW_MODE, DRAW_CANVAS, DRAW_VERSION, DRAW_SEEN, DRAW_TRAINED, DRAW_NOTE, DRAW_LINK_READ,
     DRAW_LINK_MESSAGES, drawing, set_drawing, draw_class, draw_mode, draw_selection, draw_seen, set_draw_seen,
     draw_version, next_draw_version, set_draw_note, take_draw_note, set_draw_trained, take_draw_trained,
-    draw_link_read, set_draw_link_read, draw_link_messages, set_draw_link_messages, DIAGRAM_UNIT,
+    draw_link_read, set_draw_link_read, draw_link_messages, set_draw_link_messages, DIAGRAM_UNIT, diagram_unit,
+    set_diagram_unit, PRESENT, HEADER_TRAIN, presenting, set_presenting,
 )
 from scratchnet.app.ui.session.lessons import (
     RUN_LESSON, run_lesson, set_run_lesson, LESSON_PICK, LESSON_FROM_LINK, LESSONS_STARTED_OVER, LESSON_ACTIVE,
     LESSON_FIXED, LESSON_PASSED, LESSON_RUNS, LESSON_RESET, LESSON_LINK_ENTERED, LESSON_HAND, LESSON_LEAVE,
     LESSON_UNKNOWN, picked_lesson, pick_lesson, lesson_from_link, set_lesson_from_link, set_unknown_lesson,
-    take_unknown_lesson, open_tab, active_lesson, set_active_lesson, lesson_link_entered, set_lesson_link_entered, fixed_settings,
-    lesson_runs, add_lesson_run, passed_lessons, set_passed_lessons, reset_lesson, lessons_reset, hand_state,
+    take_unknown_lesson, open_tab, active_lesson, set_active_lesson, lesson_link_entered, set_lesson_link_entered,
+    fixed_settings, lesson_runs, add_lesson_run, passed_lessons, set_passed_lessons, reset_lesson, lessons_reset, hand_state,
     set_hand_state, lesson_open_key, lesson_sight_key, lesson_reset_key, hand_widget_key, hand_widget_value,
     lesson_next_key,
 )

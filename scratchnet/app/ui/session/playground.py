@@ -105,3 +105,25 @@ def set_draw_link_messages(messages: tuple[str, ...]) -> None:
 
 # ---- playground (owner: playground/view.py) --------------------------------------------------------
 DIAGRAM_UNIT = "playground.unit"  # the unit of the network diagram looked at closely ("layer:unit", or None)
+
+
+def diagram_unit() -> str | None:
+    """The unit of the network diagram picked to look at closely ("layer:unit"), or None."""
+    return st.session_state.get(DIAGRAM_UNIT)
+
+
+def set_diagram_unit(value: str) -> None:
+    st.session_state[DIAGRAM_UNIT] = value
+
+
+# ---- the presentation view (the Playground, the board and the class on a projector) ------------------
+PRESENT = "present"  # the toggle's key: the presentation view is on (``?present=1`` in the address bar)
+HEADER_TRAIN = "header_train"  # the page's own Train button (a phone's first screen, the presentation view)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT, False))
+
+
+def set_presenting(on: bool) -> None:
+    st.session_state[PRESENT] = on
