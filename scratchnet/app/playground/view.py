@@ -8,6 +8,7 @@ slider's epoch after — and the downloads. Streamlit calls only: the diagram is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -52,51 +53,67 @@ def open_first_run(link: Link) -> None:
             session.set_replay(asked.at)
 
 
+def _chosen(link: Link) -> tuple[RunConfig | None, list[str]]:
+    """The configuration the controls show, on the student's own points when they chose them."""
+    config, notes = controls.read(link.config)
+    return (controls.with_points(config, controls.own_points()) if config is not None else None), notes
+
+
+def _train_chosen(link: Link) -> None:
+    """Train (a button's callback): the controls' configuration, on the student's points if chosen."""
+    config, _ = _chosen(link)
+    if config is None or cost_verdict(config).refused:
+        return
+    points = controls.own_points()
+    data = upload.to_data(points, config.test_share, config.data_seed) if points else None
+    run_panel.train(config, data, draw_view.source_of(points) if points else None)
+
+
+def _train_preset(name: str) -> None:
+    config = PRESETS[name].config()
+    session.set_use_points(False)
+    controls.load(config)
+    run_panel.train(config)
+
+
 def page() -> None:
     link = links.open_link()
     draw_view.open_drawing_link()  # before the sidebar: the drawing may become the points to train on
     if session.current_run() is None:
         open_first_run(link)
     bars.draw(bars.BEFORE_CONTROLS)  # a student link's challenge: rules, Submit; keeps the controls in its limits
-
-    def chosen() -> tuple[RunConfig | None, list[str]]:
-        """The configuration the controls show, on the student's own points when they chose them."""
-        config, notes = controls.read(link.config)
-        return (controls.with_points(config, controls.own_points()) if config is not None else None), notes
-
-    def train_from_controls() -> None:
-        config, _ = chosen()
-        if config is None or cost_verdict(config).refused:
-            return
-        points = controls.own_points()
-        data = upload.to_data(points, config.test_share, config.data_seed) if points else None
-        run_panel.train(config, data, draw_view.source_of(points) if points else None)
-
-    def train_preset(name: str) -> None:
-        config = PRESETS[name].config()
-        session.set_use_points(False)
-        controls.load(config)
-        run_panel.train(config)
-
-    config, notes = chosen()
+    config, notes = _chosen(link)
     verdict = cost_verdict(config) if config is not None else Verdict("refuse", escape(notes[0]), 0.0)
-    run = session.current_run()
+    train = functools.partial(_train_chosen, link)
     if session.presenting():  # a projector: the charts large, the buttons beside them, no sidebar
-        if config is not None:
-            controls.load(config)  # kept while their widgets are not drawn (Streamlit drops an undrawn widget's value)
-
-        def lead() -> None:  # in the buttons' row: the charts need the height
-            button, toggle = st.columns([1, 1.2], vertical_alignment="center")
-            _header_buttons(train_from_controls, verdict, button, toggle)
-
-        run_panel.run_panel(side=network_panel, present=True, lead=lead)
+        _present(config, verdict, train)
         return
+    _sidebar(link, config, notes, verdict, train)
+    _main(link, config, verdict, train)
+
+
+def _present(config: RunConfig | None, verdict: Verdict, train: Callable[[], None]) -> None:
+    """The presentation view: the run panel alone, large, with Train and the step buttons in one row."""
+    if config is not None:
+        controls.load(config)  # kept while their widgets are not drawn (Streamlit drops an undrawn widget's value)
+
+    def lead() -> None:  # in the buttons' row: the charts need the height
+        button, toggle = st.columns([1, 1.2], vertical_alignment="center")
+        _header_buttons(train, verdict, button, toggle)
+
+    run_panel.run_panel(side=network_panel, present=True, lead=lead)
+
+
+def _sidebar(
+    link: Link, config: RunConfig | None, notes: list[str], verdict: Verdict, train: Callable[[], None]
+) -> None:
+    """Train, what the estimate says, the presets and the controls."""
     with st.sidebar:
         st.title("scratchnet")
         st.button(
             "Train",
             type="primary",
-            on_click=train_from_controls,
+            on_click=train,
             disabled=verdict.refused,
             width="stretch",
             icon=":material/play_arrow:",
@@ -109,13 +126,17 @@ def page() -> None:
             st.info(escape(note))
         if "presets" not in link.hidden:
             with st.expander("Presets"):
-                controls.preset_picker(train_preset)
+                controls.preset_picker(_train_preset)
         controls.controls(link.hidden)
 
+
+def _main(link: Link, config: RunConfig | None, verdict: Verdict, train: Callable[[], None]) -> None:
+    """The page beside the sidebar: the header, a lesson's bar, the run, the drawing, the downloads."""
+    run = session.current_run()
     _header(
         run.config if run is not None else link.config,
         (*link.messages, *draw_view.link_messages()),
-        lambda button, toggle: _header_buttons(train_from_controls, verdict, button, toggle),
+        lambda button, toggle: _header_buttons(train, verdict, button, toggle),
     )
     bars.draw(bars.ABOVE_RUN)  # a lesson's goal, when one was opened from the Lessons page
     shown = session.view()
@@ -129,7 +150,7 @@ def page() -> None:
     result = run_panel.run_panel(side=network_panel, can_train=not verdict.refused)
     if "upload" not in link.hidden:  # a teacher who hides the uploader hides drawing too: both are own data
         with st.expander("Draw your points", icon=":material/draw:", expanded=draw_view.opened_from_link()):
-            draw_view.panel(config if config is not None else link.config, link.hidden, train_from_controls)
+            draw_view.panel(config if config is not None else link.config, link.hidden, train)
     if result is not None:
         st.subheader("Take it home")
         take_home.downloads(result, controls.own_points())

@@ -57,7 +57,7 @@ def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
 
-# About 60 lines for its options and their docstring; its body builds the curve, its legend and its layers.
+# About 70 lines for its options and their docstring; its body builds the curve, its legend and its layers.
 def loss_chart(
     losses: pd.DataFrame,
     lrs: pd.DataFrame,
@@ -235,6 +235,7 @@ def map_pixels(grid: pd.DataFrame, class_names: Sequence[str], *, confidence: bo
     return pixels
 
 
+# About 70 lines: one chart read top to bottom (its window, the picture, the points, their legends, the text).
 def boundary_chart(
     grid: pd.DataFrame,
     points: pd.DataFrame,

@@ -52,8 +52,7 @@ def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[],
     ``compact`` (the presentation view): one short row, Continue for the epochs last chosen, after
     what ``lead`` draws (the page's Train). Not offered in a lesson that keeps the epochs fixed: a
     longer run would leave the lesson's settings."""
-    fixed = session.fixed_settings()
-    if "epochs" in fixed or (result.status == "stopped_early" and "patience" in fixed):
+    if _lesson_keeps_epochs(result):
         if compact and lead is not None:
             lead()
         st.caption(
@@ -112,6 +111,12 @@ def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[],
     refusal = session.run_refusal()
     if refusal:
         st.error(refusal, icon=":material/block:")
+
+
+def _lesson_keeps_epochs(result: RunResult) -> bool:
+    """Whether the lesson the session is in fixes the epochs (or the patience that stopped this run)."""
+    fixed = session.fixed_settings()
+    return "epochs" in fixed or (result.status == "stopped_early" and "patience" in fixed)
 
 
 def _continue_help(result: RunResult) -> str:
