@@ -100,6 +100,8 @@ def run_panel(
     job.watch(session.watcher_id())
     if not job.done:
         _progress_unless_ending(job)
+        if job.done:  # it ended while this run waited: the page again, so what is drawn above the panel (a
+            st.rerun()  # lesson's bar, the sidebar) sees the end too; a full rerun, never a fragment's
     links.write_link()  # the address bar says what is on screen: this run, how far, at which epoch
     if job.done:
         _finished(job, replay, side, present, lead)
