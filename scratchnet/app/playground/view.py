@@ -160,11 +160,9 @@ def _header(shared: RunConfig, messages: tuple[str, ...], buttons: Callable[[Any
     """The page's title line with ``buttons`` (drawn in two columns of it) and the share panel (for
     ``shared``), then what reading the link said."""
     # one line: the charts need the height
-    title, about, button, toggle, share = st.columns([2, 3.6, 1, 1.3, 1.2], vertical_alignment="center")
+    title, about, button, toggle, share = st.columns([2, 3.4, 1, 1.5, 1.2], vertical_alignment="center")
     title.markdown("### Playground")
-    about.caption(
-        "A neural network written from scratch in NumPy. Change the settings, press **Train**, watch it learn."
-    )
+    about.caption("Written from scratch in NumPy. Press **Train** and watch it learn.")
     buttons(button, toggle)
     with share:
         links.share_panel(shared)
@@ -177,12 +175,11 @@ def _header_buttons(train: Callable[[], None], verdict: Verdict, button: Any, to
     the column ``button``, and the presentation toggle in ``toggle``: it trains what the sidebar's Train
     trains."""
     button.button(
-        "Train",
+        "Train",  # no icon: the word fits the header's narrow column
         type="primary",
         key=session.HEADER_TRAIN,
         on_click=train,
         disabled=verdict.refused,
-        icon=":material/play_arrow:",
         help=verdict.message if verdict.refused else "Train a network with the settings in the sidebar.",
     )
     with toggle:
