@@ -162,7 +162,7 @@ def _header(shared: RunConfig, messages: tuple[str, ...], buttons: Callable[[Any
     # one line: the charts need the height
     title, about, button, toggle, share = st.columns([2, 3.4, 1, 1.5, 1.2], vertical_alignment="center")
     title.markdown("### Playground")
-    about.caption("Written from scratch in NumPy. Press **Train** and watch it learn.")
+    about.caption("Written from scratch in NumPy: train it and watch it learn.")
     buttons(button, toggle)
     with share:
         links.share_panel(shared)
