@@ -179,10 +179,9 @@ def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]
     (median, worst) of the script's time. "baseline": the same replay
     move with every chart cache emptied first, everything worked out again (the cost before the
     charts were kept). The machine is shared: compare the ratio to the baseline, not the seconds."""
-    import dataclasses
 
     import streamlit as st
-    from app_helpers import app
+    from app_helpers import app, rerun_fragment_alone
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
     from scratchnet.app.runs.config import to_query
@@ -198,15 +197,7 @@ def toggle_and_replay_seconds(repeats: int = 6) -> dict[str, tuple[float, float]
 
     def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
         if rerun_only:  # what the browser asks for when a widget in a fragment changes
-            request, fragment = runner.request_rerun, rerun_only.pop()
-
-            def scoped(data):
-                accepted = request(data)
-                pending = runner._requests
-                pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
-                return accepted
-
-            runner.request_rerun = scoped
+            rerun_fragment_alone(runner, rerun_only.pop())
         tree = run_page(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
         for message in runner.forward_msgs():
             if message.HasField("delta") and message.delta.HasField("new_element"):

@@ -11,7 +11,6 @@ timing each script run (the first pass over the snapshots: nothing of them drawn
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ from scratchnet.app.runs.cost import cost_verdict  # noqa: E402
 
 def frame_seconds(frames: int) -> tuple[RunConfig, list[float]]:
     """The largest run the controls allow, its ▶ pressed, then ``frames`` timer frames: each one's server time."""
-    from app_helpers import app
+    from app_helpers import app, rerun_fragment_alone
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
     from scratchnet.app.ui import session
@@ -40,15 +39,7 @@ def frame_seconds(frames: int) -> tuple[RunConfig, list[float]]:
 
     def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
         if timer:
-            request, fragment = runner.request_rerun, timer.pop()
-
-            def scoped(data):
-                accepted = request(data)
-                pending = runner._requests
-                pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
-                return accepted
-
-            runner.request_rerun = scoped
+            rerun_fragment_alone(runner, timer.pop())
         tree = run_page(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
         for message in runner.forward_msgs():
             if message.HasField("auto_rerun") and message.auto_rerun.interval:

@@ -86,6 +86,21 @@ def settle(at: AppTest, timeout: float = 60.0) -> AppTest:
     return at
 
 
+def rerun_fragment_alone(runner, fragment: str) -> None:
+    """Make ``runner``'s next run a rerun of ``fragment`` alone, as the browser asks when its timer fires or
+    a widget inside it changes. AppTest's runner turns its first request into a whole-page run whatever it
+    asks for, so the fragment is put on the pending request itself (AppTest internals: tests only)."""
+    request = runner.request_rerun
+
+    def scoped(data) -> bool:
+        accepted = request(data)
+        pending = runner._requests
+        pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
+        return accepted
+
+    runner.request_rerun = scoped
+
+
 class FragmentTimers:
     """What the browser would do with a page's fragments, for AppTest (which only ever runs whole pages).
 
@@ -97,7 +112,6 @@ class FragmentTimers:
 
     def __init__(self, monkeypatch) -> None:
         from streamlit.runtime.scriptrunner import ScriptRunnerEvent
-        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
         from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
         self.timers: list[dict[str, float]] = []
@@ -109,17 +123,7 @@ class FragmentTimers:
         def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
             fragment, recorder._fragment = recorder._fragment, None
             if fragment is not None:
-                request = runner.request_rerun
-
-                def scoped(data: RerunData) -> bool:
-                    accepted = request(data)
-                    # the runner's first request comes out as a whole-page run whatever it asks for:
-                    # put the fragment on the pending request itself, as the browser's request has it
-                    pending = runner._requests
-                    pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
-                    return accepted
-
-                runner.request_rerun = scoped
+                rerun_fragment_alone(runner, fragment)
             tree = original(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
             messages = [message for message in runner.forward_msgs() if message.HasField("auto_rerun")]
             recorder.timers.append({m.auto_rerun.fragment_id: m.auto_rerun.interval for m in messages})
@@ -151,15 +155,7 @@ def fragments_recorded():
 
     def run(runner, widget_state=None, query_params=None, timeout=3, page_hash="", context_info=None):
         if _SCOPE:
-            request, fragment = runner.request_rerun, _SCOPE.pop()
-
-            def scoped(data):
-                accepted = request(data)
-                pending = runner._requests
-                pending._rerun_data = dataclasses.replace(pending._rerun_data, fragment_id_queue=[fragment])
-                return accepted
-
-            runner.request_rerun = scoped
+            rerun_fragment_alone(runner, _SCOPE.pop())
         tree = original(runner, widget_state, query_params, timeout, page_hash, context_info=context_info)
         for message in runner.forward_msgs():
             if message.HasField("delta") and message.delta.HasField("new_element"):
