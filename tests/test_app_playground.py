@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -414,7 +415,8 @@ def test_the_share_panel_gives_a_link_to_select_and_open():
 
 
 def test_a_run_on_uploaded_points_says_plainly_it_cannot_be_shared_as_a_link():
-    """Issue 15 item 6: no "this run" link that would open the default spiral instead."""
+    """Issue 15 item 6: no "this run" link that would open the default spiral instead; the settings'
+    link (and the address bar) says it was made on uploaded points, and opens them untrained, saying why."""
 
     at = settle(app(query={"epochs": "50"}))
     csv = "x,y,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'ab'[i % 2]}" for i in range(40))
@@ -425,7 +427,14 @@ def test_a_run_on_uploaded_points_says_plainly_it_cannot_be_shared_as_a_link():
     assert at.session_state[session.RUN].config.data_id
     markdown, inputs = _share_texts(at)
     assert any("cannot be shared as a link" in text for text in markdown)
-    assert session.SHARE_URL not in inputs
+    settings_link = inputs[session.SHARE_URL]  # the settings, marked as made on uploaded points
+    assert "data=upload" in settings_link and "epochs=50" in settings_link
+    assert at.query_params.get("data") == "upload"  # the address bar says the same
+
+    opened = settle(app(query={key: values[-1] for key, values in parse_qs(urlsplit(settings_link).query).items()}))
+    assert not opened.exception
+    assert any("cannot carry points" in alert.value for alert in (*opened.info, *opened.warning))
+    assert opened.session_state[session.RUN].result.status == "untrained"  # no other run passing as the uploaded one
 
 
 def test_a_run_without_held_out_points_offers_no_held_out_series():

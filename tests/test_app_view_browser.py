@@ -9,7 +9,16 @@ import re
 import time
 
 import pytest
-from app_helpers import BROWSER, IDLE, app_started, chromium, page_kept_on_timeout, served_app
+from app_helpers import (
+    ARTIFACTS,
+    BROWSER,
+    IDLE,
+    app_started,
+    chromium,
+    page_kept_on_timeout,
+    page_text,
+    served_app,
+)
 
 from scratchnet.app.playground.draw import Drawing, snap
 
@@ -121,3 +130,34 @@ def test_a_drawing_link_trains_on_the_drawing_in_a_fresh_browser(server, browser
     assert page.locator("[data-testid=stAlert]").count() == 1  # one banner says what is happening
     assert page.get_by_role("button", name="Points (.csv)", exact=True).count() == 1  # it trained on the drawn points
     assert f"draw={drawing.encode()}" in page.url
+
+
+def _drawn(panel) -> int:
+    found = re.search(r"(\d+) points? drawn", panel.inner_text())
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_quick_clicks_on_the_canvas_each_add_a_point(server, browser, viewport):
+    """Twenty clicks 0.1 s apart, none waiting for the canvas to redraw, draw twenty points."""
+    page = browser.new_context(viewport=dict(zip(("width", "height"), viewport))).new_page()
+    page.goto(server)
+    app_started(page)
+    panel = page.locator("[data-testid=stExpander]").filter(has_text="Draw your points")
+    panel.locator("summary").click()
+    canvas = panel.locator("[data-testid=stVegaLiteChart]").first
+    with page_kept_on_timeout(page, f"view-draw-{viewport[0]}", "the drawing canvas"):
+        canvas.locator("canvas, svg").first.wait_for(timeout=30_000)
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_selector(IDLE, timeout=60_000)
+    box = canvas.bounding_box()
+    clicks = [(0.3 + 0.12 * (k % 5), 0.12 + 0.11 * (k // 5)) for k in range(20)]  # well inside the plot
+    for across, down in clicks:
+        page.mouse.click(box["x"] + across * box["width"], box["y"] + down * box["height"])
+        page.wait_for_timeout(100)
+    deadline = time.monotonic() + 60
+    while _drawn(panel) < len(clicks) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"view-draw-{viewport[0]}.png"), full_page=True)
+    assert _drawn(panel) == len(clicks), page_text(page)[:3000]

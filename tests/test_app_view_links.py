@@ -158,7 +158,13 @@ def test_the_link_of_each_view_and_what_it_opens() -> None:
     assert view_query(View(config, trained=30, shown=12)) == {"hidden": "8", "epochs": "30", "at": "12"}
     drawn = view_query(View(config, Source("drawing", "aXYZ"), trained=30))
     assert drawn["draw"] == "aXYZ"
-    assert view_query(View(config, Source("upload"), trained=30)) == {}  # uploaded points cannot travel
+    uploaded = view_query(View(config, Source("upload"), trained=30, shown=12))
+    assert uploaded == {"hidden": "8", "epochs": "30", "data": "upload"}  # the settings; the points cannot travel
+    opened = read_view_link({key: [value] for key, value in uploaded.items()})
+    assert opened.untrained and opened.at is None and opened.link.config == config  # not another run passing as it
+    assert any("cannot carry points" in message for message in opened.link.messages)
+    opened = read_view_link({"data": ["mine.csv"]})
+    assert not opened.untrained and any("data=" in message for message in opened.link.messages)
     opened = read_view_link({"hidden": ["8"], "epochs": ["0"]})
     assert opened.untrained and opened.link.config.hidden == (8,) and not opened.link.messages
     opened = read_view_link({"epochs": ["30"], "at": ["12"]})

@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.charts import AXES_ROOM, LEGEND_ROW, class_scale, description
 from scratchnet.app.runs.drawing import (  # noqa: F401 (the drawing panel and its tests read them here too)
     BOUND,
     MAX_CLASSES,
@@ -71,7 +71,7 @@ CLICK = "click"  # the name of the canvas's point selection: where the last clic
 VERSION_FIELD = "n"  # a click target's field that changes with every redraw of the canvas
 
 
-def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.LayerChart:
+def canvas_chart(drawing: Drawing, size: int = 330, version: int = 0) -> alt.LayerChart:
     """The drawing on its canvas, over an invisible grid of click targets.
 
     A point selection on the grid with ``nearest=True`` picks the grid point nearest the click
@@ -79,7 +79,8 @@ def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.Lay
     adds to the selection (``toggle``) until the canvas is redrawn, so clicks that reach the server
     together (the browser sends only its latest selection) all arrive. Each target also carries
     ``version`` (the canvas's redraw count): a click on the spot of one before a redraw is still a
-    new one. The axes are named as on the decision map.
+    new one. The axes are named as on the decision map, and the plot is a ``size`` square as the
+    map's is (a drawing keeps its shape on the map); the axes and the legend fit around it.
     """
     scale = alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False)
     x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
@@ -100,4 +101,13 @@ def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.Lay
         layers.append(
             alt.Chart(frame).mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=0.8).encode(x, y, color)
         )
-    return alt.layer(*layers).properties(width=size, height=size)
+    legend_rows = math.ceil(len(drawing.counts()) / max(2, size // 60)) if len(drawing) else 0
+    counts = ", ".join(f"class {label}: {count}" for label, count in drawing.counts().items()) or "none yet"
+    summary = f"A canvas from -{BOUND:g} to {BOUND:g} on both axes; a click adds a point. Points drawn: {counts}."
+    return alt.layer(
+        *layers,
+        width=size + AXES_ROOM,
+        height=size + AXES_ROOM + LEGEND_ROW * (legend_rows + 1),  # as the map's: each legend row, and a gap
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        description=description("Drawing canvas", summary),
+    )

@@ -26,6 +26,11 @@ from scratchnet.app.runs.result import UNTRAINED, RunResult, inputs
 DRAW_PARAMETER = "draw"  # a drawing's link code (``runs/drawing.py``)
 AT_PARAMETER = "at"  # the replay's epoch, when it is not the run's last
 PRESENT_PARAMETER = "present"  # ``present=1``: the presentation view (large charts for a projector)
+DATA_PARAMETER, UPLOADED = "data", "upload"  # ``data=upload``: made on uploaded points, which a link cannot carry
+UPLOAD_LINK_NOTE = (
+    "This link was made on points uploaded in another browser, and a link cannot carry points: its settings are "
+    "set here, on an untrained network. Upload the same CSV (Data ▸ Your own points) and press Train to get its run."
+)
 SourceKind = Literal["dataset", "upload", "drawing"]
 ContextKind = Literal["free", "lesson", "challenge"]
 
@@ -104,11 +109,12 @@ def training_view(config: RunConfig, source: Source = DATASET, context: Context 
 
 def view_query(view: View, hidden: frozenset[str] = frozenset()) -> dict[str, str]:
     """The link that opens ``view``: its configuration (``runs/links.py``), ``epochs=0`` for an untrained
-    network, ``at=`` for a replay not at its end, ``draw=`` for a drawing. Empty for uploaded points:
-    they stay in the browser, and a link to other points would open another run."""
-    if not view.source.travels:
-        return {}
+    network, ``at=`` for a replay not at its end, ``draw=`` for a drawing. Uploaded points stay in the
+    browser: their link carries the settings and ``data=upload``, which opens them untrained and says
+    why (``read_view_link``), rather than another run that would pass for this one."""
     query = link_query(view.config, hidden)
+    if not view.source.travels:
+        return query | {DATA_PARAMETER: UPLOADED}
     if view.untrained:
         query["epochs"] = "0"
     elif view.shown is not None:
@@ -131,12 +137,19 @@ class OpenedView:
 
 def read_view_link(query: dict[str, list[str]]) -> OpenedView:
     """A link's ``Link`` (``runs/links.read_link``), and whether it opens the untrained network
-    (``epochs=0``) or the replay at an epoch (``at=``; a bad value gets a message and is ignored)."""
+    (``epochs=0``, or ``data=upload``: points it cannot carry) or the replay at an epoch (``at=``; a
+    bad value gets a message and is ignored)."""
     query = dict(query)
     untrained = (query.get("epochs") or [None])[-1] == "0"
     if untrained:
         del query["epochs"]  # a configuration trains at least one epoch: the untrained one keeps the default
     link = read_link(query)
+    data = (query.get(DATA_PARAMETER) or [None])[-1]
+    if data == UPLOADED:  # the points are not here: their settings, untrained, and why
+        untrained, link = True, replace(link, messages=(*link.messages, UPLOAD_LINK_NOTE))
+    elif data is not None:
+        note = f"Ignored data={data[:20]!r}: it takes only {UPLOADED!r} (a link made on uploaded points)."
+        link = replace(link, messages=(*link.messages, note))
     at_values = query.get(AT_PARAMETER) or []
     at = None
     if at_values:

@@ -124,9 +124,10 @@ def share_panel(config: RunConfig) -> None:
         if not shown.source.travels:
             st.markdown(
                 "**This run cannot be shared as a link.** It trained on points you uploaded, and they stay in "
-                "this browser: a link carries settings, not files. Share the points file and the settings instead "
-                "(the downloads under **Take it home**)."
+                "this browser: a link carries settings, not files. Share the points file (under **Take it home**) "
+                "with the link below: it opens these settings untrained and asks for the points."
             )
+            _copyable("Link to these settings", share_url(view_query(shown, session.hidden())), session.SHARE_URL)
         else:
             drawn = " (the drawn points travel in it)" if shown.source.kind == "drawing" else ""
             st.markdown(
