@@ -90,20 +90,34 @@ def diagram_ms(repeats: int = 30) -> tuple[float, float]:
     return statistics.median(logic_times) * 1e3, statistics.median(chart_times) * 1e3
 
 
+class ScriptTimes(list):
+    """The wall-clock seconds of each page-script run; ``cpu``: the CPU seconds of the script's own
+    thread in each (the server's work, which a busy machine does not inflate as it does the wall clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[float] = []
+
+    def clear(self) -> None:
+        super().clear()
+        self.cpu.clear()
+
+
 @contextlib.contextmanager
 def script_timer():
     """A list that collects the server time of every page-script run made inside the block (Streamlit's
-    own script runner, timed around the call that runs a page)."""
+    own script runner, timed around the call that runs a page): wall clock, and ``.cpu`` the thread's."""
     from streamlit.runtime.scriptrunner import script_runner
 
-    script_times: list[float] = []
+    script_times = ScriptTimes()
     run_script = script_runner.exec_func_with_error_handling
 
     def timed(*args, **kwargs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         try:
             return run_script(*args, **kwargs)
         finally:
+            script_times.cpu.append(time.thread_time() - cpu)
             script_times.append(time.perf_counter() - start)
 
     script_runner.exec_func_with_error_handling = timed

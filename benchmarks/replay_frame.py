@@ -11,6 +11,7 @@ timing each script run (the first pass over the snapshots: nothing of them drawn
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -24,8 +25,9 @@ from scratchnet.app.runs.config import RunConfig, to_query  # noqa: E402
 from scratchnet.app.runs.cost import cost_verdict  # noqa: E402
 
 
-def frame_seconds(frames: int) -> tuple[RunConfig, list[float]]:
-    """The largest run the controls allow, its ▶ pressed, then ``frames`` timer frames: each one's server time."""
+def frame_seconds(frames: int) -> tuple[RunConfig, list[float], list[float]]:
+    """The largest run the controls allow, its ▶ pressed, then ``frames`` timer frames: each one's server
+    time (wall clock) and its script thread's CPU time."""
     from app_helpers import app, rerun_fragment_alone
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
@@ -56,16 +58,17 @@ def frame_seconds(frames: int) -> tuple[RunConfig, list[float]]:
             at.run(timeout=120)
             next(b for b in at.button if b.key == session.view_key(session.RESULT, "play")).click().run(timeout=120)
             assert run.fragment is not None, "▶ set no timer"
-            times = []
+            times, cpu = [], []
             for _ in range(frames):
                 timer.append(run.fragment)
                 script_times.clear()
                 at.run(timeout=120)
                 assert not at.exception, at.exception
                 times.append(sum(script_times))
+                cpu.append(sum(script_times.cpu))
     finally:
         LocalScriptRunner.run = run_page
-    return config, times
+    return config, times, cpu
 
 
 def main() -> None:
@@ -74,12 +77,17 @@ def main() -> None:
     args = parser.parse_args()
     from scratchnet.app.ui.run_panel import PLAY_SECONDS
 
-    config, times = frame_seconds(args.frames)
+    config, times, cpu = frame_seconds(args.frames)
     shape = " x ".join(map(str, config.hidden))
     print(f"largest run: {config.points:,} points, {shape} hidden, {config.epochs} epochs")
     print(
         f"replay frame, server time: median {statistics.median(times):.3f} s, worst {max(times):.3f} s "
         f"over {len(times)} frames (the timer: {PLAY_SECONDS} s a frame, target <= 0.25 s)"
+    )
+    print(
+        f"replay frame, CPU time of the script's thread: median {statistics.median(cpu):.3f} s, worst "
+        f"{max(cpu):.3f} s (what the frame costs the server, apart from other work on the machine; load "
+        f"average {os.getloadavg()[0]:.1f})"
     )
 
 
