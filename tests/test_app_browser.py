@@ -74,6 +74,12 @@ def test_the_playground_trains_and_draws(server, browser):
     assert_no_exception(page)
     assert drawn_charts(page) >= 2
     assert page.elsewhere == []  # nothing fetched from the internet: fonts, icons, scripts are the app's own
+    cut = page.evaluate(  # a label cut short ("Sh…") hides what a button does
+        """[...document.querySelectorAll('[data-testid=stMain] button')].filter(b => b.offsetWidth)
+           .flatMap(b => [b, ...b.querySelectorAll('*')]).filter(e => e.scrollWidth > e.clientWidth + 1
+           && getComputedStyle(e).textOverflow === 'ellipsis').map(e => e.innerText)"""
+    )
+    assert cut == [], f"button labels cut short at 1280 px: {cut}"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "playground.png"))
     page.close()

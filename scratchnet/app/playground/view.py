@@ -160,7 +160,7 @@ def _header(shared: RunConfig, messages: tuple[str, ...], buttons: Callable[[Any
     """The page's title line with ``buttons`` (drawn in two columns of it) and the share panel (for
     ``shared``), then what reading the link said."""
     # one line: the charts need the height
-    title, about, button, toggle, share = st.columns([2, 3.4, 1, 1.5, 1.2], vertical_alignment="center")
+    title, about, button, toggle, share = st.columns([2, 2.9, 1, 1.5, 1.6], vertical_alignment="center")
     title.markdown("### Playground")
     about.caption("Written from scratch in NumPy: train it and watch it learn.")
     buttons(button, toggle)
