@@ -156,6 +156,8 @@ def test_quick_clicks_on_the_canvas_each_add_a_point(server, browser, viewport):
     page.goto(server)
     app_started(page)
     panel = page.locator("[data-testid=stExpander]").filter(has_text="Draw your points")
+    panel.wait_for(timeout=60_000)  # the run has ended and drawn its result, the panel below it
+    steady_box(page, panel)  # a click aimed at a summary that then moves lands on what moved under it
     panel.locator("summary").click()
     canvas = panel.locator("[data-testid=stVegaLiteChart]").first
     with page_kept_on_timeout(page, f"view-draw-{viewport[0]}", "the drawing canvas"):
