@@ -220,11 +220,11 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     np.testing.assert_allclose(frame["low"], hidden2.min(axis=(0, 1)), atol=1e-9)
     np.testing.assert_allclose(frame["high"], hidden2.max(axis=(0, 1)), atol=1e-9)
     for j, url in enumerate(frame["url"]):
-        pixels = picture(url).astype(float)
+        pixels = picture(url).astype(float)[1:-1, 1:-1]  # inside its one-pixel grey frame
         assert pixels.shape == (12, 12, 4)
         peak = np.abs(hidden2[..., j]).max()
-        for ix, iy in ((3, 9), (5, 2), (8, 8)):  # inside the grey frame; the top row is the highest y
-            np.testing.assert_allclose(pixels[11 - iy, ix, :3], shade(hidden2[iy, ix, j], peak), atol=1)
+        shades = np.array([[shade(value, peak) for value in row] for row in hidden2[..., j]])
+        np.testing.assert_allclose(pixels[::-1, :, :3], shades, atol=1)  # every cell; the top row is the highest y
     for name, value in kept.items():
         np.testing.assert_array_equal(net.params[name], value)
     chart = hood_charts.unit_map_chart(frame).to_dict()
@@ -333,7 +333,8 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     # each map as the page's logic paints it (the diagram's painting: see the test above)
     expected = logic.unit_map_frame(result.network, result.data, features=result.config.features)
     assert list(frame["url"]) == list(expected["url"])
-    assert all(picture(url).shape == (logic.MAP_RESOLUTION, logic.MAP_RESOLUTION, 4) for url in frame["url"])
+    side = logic.MAP_RESOLUTION + 2  # the cells and their one-pixel frame
+    assert all(picture(url).shape == (side, side, 4) for url in frame["url"])
     weights = {
         c["spec"]["title"].split(":")[0]: dataset_with(c, "from", "to", "weight")
         for c in drawn
@@ -424,7 +425,7 @@ def test_inside_a_network_on_more_inputs_each_map_and_weight_is_the_engines() ->
     hidden = np.maximum(seen @ W1 + b1, 0).reshape(10, 10, -1)
     for j, url in enumerate(frame["url"]):
         peak = np.abs(hidden[..., j]).max()
-        np.testing.assert_allclose(picture(url)[9 - 7, 2, :3], shade(hidden[7, 2, j], peak), atol=1)
+        np.testing.assert_allclose(picture(url)[1 + 9 - 7, 1 + 2, :3], shade(hidden[7, 2, j], peak), atol=1)
 
     at = inside(result)
     drawn = charts(at)

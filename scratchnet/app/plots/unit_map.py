@@ -43,13 +43,17 @@ def class_pixels(probabilities: np.ndarray, class_index: int, resolution: int) -
 
 
 def unit_pixels(values: np.ndarray, kind: str, index: int, resolution: int, *, framed: bool = True) -> np.ndarray:
-    """A unit's map: a class's probability for an output, else its signed values; ``framed``: with
-    a one-pixel grey edge, so that a unit that outputs 0 everywhere (all white) still shows."""
+    """A unit's map: a class's probability for an output, else its signed values; ``framed``: inside
+    a one-pixel grey edge (``resolution`` + 2 pixels a side), so that a unit that outputs 0 everywhere
+    (all white) still shows. The edge is added around the cells, never painted over them: a unit that
+    fires only along the window's border shows it."""
     pixels = class_pixels(values, index, resolution) if kind == "output" else signed_pixels(values, resolution)
-    if framed:
-        for edge in (pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]):
-            edge[:] = FRAME
-    return pixels
+    if not framed:
+        return pixels
+    edged = np.empty((resolution + 2, resolution + 2, 4))
+    edged[:] = FRAME
+    edged[1:-1, 1:-1] = pixels
+    return edged
 
 
 def unit_picture(values: np.ndarray, kind: str, index: int, resolution: int, *, framed: bool = True) -> str:
