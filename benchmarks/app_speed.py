@@ -324,7 +324,8 @@ def click_to_charts_seconds(seeds: range, *, browser_aside: bool) -> tuple[list[
             page.wait_for_selector(IDLE)
             page.evaluate(DRAWN)  # the click lands on a page at rest, not one still drawing the last change
             start = time.perf_counter()
-            page.get_by_role("button", name="Train", exact=True).click()
+            # the page's own Train (the sidebar has one too: the same press)
+            page.locator("[data-testid=stMainBlockContainer]").get_by_role("button", name="Train", exact=True).click()
             with page_kept_on_timeout(page, f"app-speed-seed-{seed}", f"the finished run of seed {seed} drawn"):
                 page.wait_for_function(  # the old run is gone; the new one's result and both charts are drawn
                     """() => !document.body.innerText.includes('The settings have changed')

@@ -20,7 +20,6 @@ continuing E epochs by k computes exactly what training E + k epochs in one go c
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import check_features, check_float, check_int, check_labels, check_seed, short_repr
+from .epochs import BestEpoch, DivergenceCheck, full_batch_epoch, gradient_step, mini_batch_epoch
 from .history import History, Snapshot
 from .losses import loss_and_gradient, one_hot
 from .network import Network
@@ -37,107 +37,8 @@ MAX_EPOCHS = 1_000_000
 MAX_SNAPSHOTS = 1_000
 
 Callback = Callable[[int, History], bool | None]
-Step = Callable[[np.ndarray], None]
 
 __all__ = ["MAX_EPOCHS", "MAX_SNAPSHOTS", "DivergenceCheck", "History", "Snapshot", "evaluate", "train"]
-
-
-class DivergenceCheck:
-    """Is the loss still sane? Not when it is not a finite number, nor past ``blowup`` times the
-    reference: the run's first loss (of its first epoch, or of its first mini-batch)."""
-
-    def __init__(self, blowup: float | None, reference: float | None = None) -> None:
-        self.blowup = blowup
-        self.reference: float | None = None
-        self.limit = math.inf
-        if reference is not None:
-            self.offer(reference)
-
-    def offer(self, loss: float) -> None:
-        """Take ``loss`` as the reference unless one giving a finite limit is already set."""
-        if self.reference is None or (self.blowup is not None and self.limit == math.inf):
-            self.reference = loss
-            if self.blowup is not None:
-                self.limit = self.blowup * max(loss, 1e-3)
-
-    def allows(self, loss: float) -> bool:
-        return loss <= self.limit  # false for NaN too
-
-
-def gradient_step(net: Network, optimizer: Optimizer, l2: float) -> Step:
-    """One step from ∂L/∂logits: backward, the L2 term ``l2 · W`` on each weight matrix's
-    gradient, then the optimizer's update of the network's one flat parameter vector."""
-    params, grads = {"all": net.flat_params}, {"all": net.flat_grads}
-    weights = [(layer.params["W"], layer.grads["W"]) for layer in net.dense_layers]
-
-    def step(dlogits: np.ndarray) -> None:
-        net.backward(dlogits)
-        if l2:
-            for weight, grad in weights:
-                grad += l2 * weight
-        optimizer.step(params, grads)
-
-    return step
-
-
-def full_batch_epoch(
-    net: Network, X: np.ndarray, y: np.ndarray, target: np.ndarray, step: Step, check: DivergenceCheck
-) -> tuple[float, int]:
-    """One step on all the points; the loss and number of correct points before it. No step is
-    taken once the loss has blown up."""
-    logits = net.forward(X)
-    loss, dlogits = loss_and_gradient(logits, target)
-    correct = np.count_nonzero(np.argmax(logits, axis=1) == y)
-    check.offer(loss)
-    if check.allows(loss):
-        step(dlogits)
-    return loss, correct
-
-
-def mini_batch_epoch(
-    net: Network,
-    X: np.ndarray,
-    y: np.ndarray,
-    target: np.ndarray,
-    step: Step,
-    check: DivergenceCheck,
-    order: np.ndarray,
-    batch_size: int,
-) -> tuple[float, int]:
-    """One step per batch of rows, taken in ``order``; the epoch's loss is the mean of the batch
-    losses weighted by batch size, each before its own step. A batch that blows up ends the
-    epoch, and its loss is the epoch's."""
-    n = len(order)
-    loss, correct = 0.0, 0
-    for rows in np.array_split(order, -(-n // batch_size)):
-        logits = net.forward(X[rows])
-        batch_loss, dlogits = loss_and_gradient(logits, target[rows])
-        check.offer(batch_loss)
-        if not check.allows(batch_loss):
-            return batch_loss, correct
-        loss += batch_loss * len(rows) / n
-        correct += np.count_nonzero(np.argmax(logits, axis=1) == y[rows])
-        step(dlogits)
-    return loss, correct
-
-
-class BestEpoch:
-    """The epoch of the lowest held-out loss so far, and a copy of the parameters after it."""
-
-    def __init__(self, net: Network, history: History) -> None:
-        self.net = net
-        self.epoch = history.best_epoch or 0  # 0: nothing finite yet, so patience counts from the start
-        self.loss = float(history.val_loss[self.epoch - 1]) if self.epoch else math.inf
-        self.params = history.best_params
-        self.vector: np.ndarray | None = None  # allocated at the first improvement, then reused
-
-    def offer(self, epoch: int, val_loss: float) -> None:
-        if val_loss < self.loss:  # false for NaN
-            if self.vector is None:
-                self.vector = np.empty_like(self.net.flat_params)
-                self.params = self.net.params_in(self.vector)
-            np.copyto(self.vector, self.net.flat_params)
-            self.epoch, self.loss = epoch, val_loss
 
 
 def snapshot_epochs(epochs: int, snapshots: int | Sequence[int] | None, start: int = 0) -> list[int]:
@@ -176,6 +77,16 @@ def _held_out(net: Network, X: np.ndarray, y: np.ndarray, target: np.ndarray) ->
     logits = net.apply(X)
     loss, _ = loss_and_gradient(logits, target)
     return loss, float(np.count_nonzero(np.argmax(logits, axis=1) == y) / len(y))
+
+
+def _starting_history(run: _Run, resume: History | None, validation: object, net: Network) -> History:
+    """The history ``train`` writes into: a new one, or the continuation of ``resume`` (its shuffle
+    carried on from where that run left it)."""
+    if resume is None:
+        return History(run.epochs, validation=validation is not None)
+    history = _resumable(resume, validation, net).continuation(run.epochs)
+    run.rng.bit_generator.state = history.rng_state
+    return history
 
 
 def _resumable(resume: object, validation: object, net: Network) -> History:
@@ -224,7 +135,6 @@ def _checked_stopping(early_stopping: object, restore_best: object, has_validati
     return early_stopping
 
 
-# Over 60 lines for its signature and the docstring of every option; its body is some 20 lines.
 def train(
     net: Network,
     X: np.ndarray,
@@ -269,11 +179,7 @@ def train(
     """
     run = _checked_run(net, X, y, optimizer, epochs, batch_size, seed, validation, l2, blowup)
     early_stopping = _checked_stopping(early_stopping, restore_best, validation is not None)
-    if resume is None:
-        history = History(run.epochs, validation=validation is not None)
-    else:
-        history = _resumable(resume, validation, net).continuation(run.epochs)
-        run.rng.bit_generator.state = history.rng_state
+    history = _starting_history(run, resume, validation, net)
     held = {snapshot.epoch for snapshot in history.snapshots}
     keep = set(snapshot_epochs(run.epochs, snapshots, history.epochs_run)) - held
     check = DivergenceCheck(run.blowup, history.reference_loss)

@@ -25,6 +25,7 @@ from hypothesis import strategies as hs
 import scratchnet as sn
 from scratchnet.app.plots import charts as chart_builders
 from scratchnet.app.plots import frames
+from scratchnet.app.plots.confusion import confusion_chart
 from scratchnet.app.runs import export
 from scratchnet.app.runs.config import FIELDS, RunConfig, from_query, to_query
 from scratchnet.app.runs.cost import cost_verdict
@@ -514,7 +515,7 @@ def test_exploding_runs_break_nothing_downstream(config: RunConfig) -> None:
         predicted = result.network.predict(data.X_train)
     confusion = frames.confusion_frame(data.y_train, predicted, data.class_names)
     assert confusion["count"].sum() == len(data.y_train)
-    chart_builders.confusion_chart(confusion, data.class_names).to_dict()
+    confusion_chart(confusion, data.class_names).to_dict()
     loaded = sn.load(io.BytesIO(export.weights_npz(result.network)))
     assert np.array_equal(loaded.flat_params, result.network.flat_params)
     table = export.history_csv(result.history).decode()

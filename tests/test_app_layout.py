@@ -1,7 +1,7 @@
 """The app's layout keeps to its rules: imports only look down (the engine, then ``runs``, ``plots``,
 ``ui``, the page packages, the page files; no page package imports another), logic and charts never
-need Streamlit, no module grows past about 400 lines, and every page file is the same one line (its
-title and its view, through nav.run_page).
+need Streamlit, no module (engine or app) grows past 400 lines nor any function past 60, and every page
+file is the same one line (its title and its view, through nav.run_page).
 
 These read the source and import the modules in a fresh interpreter; nothing is drawn.
 """
@@ -18,7 +18,8 @@ from app_helpers import ROOT
 
 APP = ROOT / "scratchnet" / "app"
 PAGE_FILES = sorted([ROOT / "streamlit_app.py", *(ROOT / "pages").glob("*.py")])
-MAX_LINES = 420  # "about 400": a little slack, never a second module's worth
+MAX_LINES = 400  # a module past this is split at a concept's end
+MAX_FUNCTION_LINES = 60  # a function past this is split, so each reads at a glance
 
 #: Installed first on ``sys.meta_path``: any import of Streamlit (or of the modules named) fails, as
 #: it would on a machine without it.
@@ -171,10 +172,39 @@ def test_the_engine_never_imports_the_app_or_its_libraries():
     assert done.returncode == 0, f"the engine reached for the app or its libraries:\n{done.stdout}{done.stderr[-2000:]}"
 
 
-@pytest.mark.parametrize("path", sorted(APP.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_app_module_is_over_about_400_lines(path: Path):
+@pytest.mark.parametrize("path", sorted((ROOT / "scratchnet").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_is_over_400_lines(path: Path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines: split it by concept"
+
+
+def long_functions(paths: list[Path]) -> list[str]:
+    """``file:line name (N lines)`` of every function (a method, a nested one too) of ``paths`` longer
+    than ``MAX_FUNCTION_LINES``, from its ``def`` (or first decorator) to its last line."""
+    found = []
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+                length = node.end_lineno - first + 1
+                if length > MAX_FUNCTION_LINES:
+                    where = path.relative_to(ROOT).as_posix() if ROOT in path.parents else path.name
+                    found.append(f"{where}:{node.lineno} {node.name} ({length} lines)")
+    return found
+
+
+def test_no_function_is_over_60_lines():
+    long = long_functions([*sorted((ROOT / "scratchnet").rglob("*.py")), *PAGE_FILES])
+    assert not long, "functions to split (each should read at a glance):\n" + "\n".join(long)
+
+
+def test_the_function_check_sees_a_long_function(tmp_path: Path):
+    module = tmp_path / "long.py"
+    lines = [f"x{i} = {i}" for i in range(MAX_FUNCTION_LINES - 1)]  # with its def: a function just at the cap
+    short = "def short():\n" + "".join(f"    {line}\n" for line in lines)
+    long = "class C:\n    @staticmethod\n    def long():\n" + "".join(f"        {line}\n" for line in lines)
+    module.write_text(short + "\n\n" + long)  # the decorator counts: one line past the cap
+    assert long_functions([module]) == [f"long.py:{MAX_FUNCTION_LINES + 5} long ({MAX_FUNCTION_LINES + 1} lines)"]
 
 
 def page_calls(path: Path) -> tuple[list[str], list[str]]:

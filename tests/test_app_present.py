@@ -9,6 +9,7 @@ from scratchnet.app.playground import charts as diagram_charts
 from scratchnet.app.playground import logic
 from scratchnet.app.plots import charts as plot_charts
 from scratchnet.app.plots import frames
+from scratchnet.app.plots.confusion import confusion_chart
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.view import read_view_link
 from scratchnet.app.ui import session
@@ -59,7 +60,7 @@ def test_large_charts_set_axes_legends_and_biases_at_readable_sizes(result) -> N
 def test_every_chart_of_a_run_says_what_it_shows(result) -> None:
     specs = map_loss_diagram(result, large_text=False)
     y, predicted = result.data.y_train, result.network.predict(result.data.X_train)
-    specs.append(plot_charts.confusion_chart(frames.confusion_frame(y, predicted, result.data.class_names), ["a"]))
+    specs.append(confusion_chart(frames.confusion_frame(y, predicted, result.data.class_names), ["a"]))
     specs[-1] = specs[-1].to_dict()
     titles = [spec["description"].split(".")[0] for spec in specs]
     assert titles == ["Decision map", "Loss curve", "Network diagram", "Confusion matrix"]

@@ -11,10 +11,13 @@ import re
 
 import numpy as np
 import pytest
-from app_helpers import app, charts, dataset_with, metric
+from app_helpers import app, charts, dataset_with, metric, picture
 
 import scratchnet as sn
+from scratchnet.app.playground import logic as diagram_logic
+from scratchnet.app.plots import palette
 from scratchnet.app.plots.frames import extent
+from scratchnet.app.plots.picture import rgb
 from scratchnet.app.runs import step_trace as step
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
@@ -187,28 +190,59 @@ def inside(result) -> object:
     return at
 
 
+def shade(value: float, peak: float) -> np.ndarray:
+    """The colour a unit's map gives ``value`` when its largest absolute output is ``peak``, worked out
+    from the palette: white at 0, towards orange (positive) or blue (negative) in proportion."""
+    strength = abs(value) / peak if peak > 0 else 0.0
+    end = np.array(rgb(palette.POSITIVE if value >= 0 else palette.NEGATIVE), dtype=float)
+    return 255 * (1 - strength) + end * strength
+
+
+def cell_centres(data, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """The centres (display units) of the map's cells, x and y, worked out from the window."""
+    x_low, x_high, y_low, y_high = extent(data)
+    xs, ys = np.linspace(x_low, x_high, resolution + 1), np.linspace(y_low, y_high, resolution + 1)
+    return (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+
+
 def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     result = small_result(hidden=(6, 5))
     net = result.network
     kept = net.get_params()
     frame = logic.unit_map_frame(net, result.data, layer=2, resolution=12)
-    assert len(frame) == 5 * 12 * 12
     # named as every page names them: layer 2 of two hidden layers, units 1-5
-    assert [label.split(" (")[0] for label in frame["unit"].cat.categories] == [f"h2.{j}" for j in range(1, 6)]
-    x_low, x_high, y_low, y_high = extent(result.data)
-    xs = np.linspace(x_low, x_high, 13)
-    ys = np.linspace(y_low, y_high, 13)
-    cell = frame[(frame["ix"] == 3) & (frame["iy"] == 9)].reset_index(drop=True)
-    point = np.array([[(xs[3] + xs[4]) / 2, (ys[9] + ys[10]) / 2]])
+    assert [label.split(" (")[0] for label in frame["unit"]] == [f"h2.{j}" for j in range(1, 6)]
+    cx, cy = cell_centres(result.data, 12)
+    gx, gy = np.meshgrid(cx, cy)  # row iy, column ix
+    seen = (np.c_[gx.ravel(), gy.ravel()] - result.data.center) / result.data.scale
     W1, b1, W2, b2 = (kept[k] for k in ("W1", "b1", "W2", "b2"))
-    hidden2 = np.maximum(np.maximum(point @ W1 + b1, 0) @ W2 + b2, 0)[0]
-    np.testing.assert_allclose(cell["value"], hidden2, atol=1e-4)
-    levels = frame.groupby("unit", observed=True)["level"].apply(lambda v: np.abs(v).max())
-    assert all(level == pytest.approx(1.0) or level == 0 for level in levels)
+    hidden2 = np.maximum(np.maximum(seen @ W1 + b1, 0) @ W2 + b2, 0).reshape(12, 12, 5)
+    np.testing.assert_allclose(frame["low"], hidden2.min(axis=(0, 1)), atol=1e-9)
+    np.testing.assert_allclose(frame["high"], hidden2.max(axis=(0, 1)), atol=1e-9)
+    for j, url in enumerate(frame["url"]):
+        pixels = picture(url).astype(float)[1:-1, 1:-1]  # inside its one-pixel grey frame
+        assert pixels.shape == (12, 12, 4)
+        peak = np.abs(hidden2[..., j]).max()
+        shades = np.array([[shade(value, peak) for value in row] for row in hidden2[..., j]])
+        np.testing.assert_allclose(pixels[::-1, :, :3], shades, atol=1)  # every cell; the top row is the highest y
     for name, value in kept.items():
         np.testing.assert_array_equal(net.params[name], value)
     chart = hood_charts.unit_map_chart(frame).to_dict()
     assert chart["facet"]["field"] == "unit" and chart["columns"] == 5
+    assert chart["spec"]["mark"]["type"] == "image"
+
+
+def test_a_unit_looks_the_same_in_the_diagram_and_under_the_hood() -> None:
+    """One painting of a unit's map: Under the hood's map of a hidden unit is, byte for byte, the
+    Playground diagram's picture of that unit at the same resolution."""
+    result = small_result(hidden=(6, 5))
+    net, data, features = result.network, result.data, result.config.features
+    diagram = diagram_logic.diagram(net, data, features, resolution=logic.MAP_RESOLUTION)
+    for layer in (1, 2):
+        hood = logic.unit_map_frame(net, data, layer, features=features)
+        drawn = diagram.units[diagram.units["layer"] == layer].sort_values("unit")
+        assert list(hood["url"]) == list(drawn["url"])
+        np.testing.assert_array_equal(hood[["low", "high"]].to_numpy(), drawn[["low", "high"]].to_numpy())
 
 
 def test_weight_frames_hold_every_entry_and_tall_matrices_are_drawn_across() -> None:
@@ -294,10 +328,13 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     at = inside(result)
     drawn = charts(at)
     maps = next(c for c in drawn if "facet" in c["spec"])
-    frame = dataset_with(maps, "unit", "ix", "iy", "level")
-    assert frame["unit"].nunique() == 8
-    assert len(frame) == 8 * logic.MAP_RESOLUTION**2
-    assert frame.groupby("unit", observed=True).size().eq(logic.MAP_RESOLUTION**2).all()
+    frame = dataset_with(maps, "unit", "url", "range")
+    assert len(frame) == 8 and frame["unit"].nunique() == 8
+    # each map as the page's logic paints it (the diagram's painting: see the test above)
+    expected = logic.unit_map_frame(result.network, result.data, features=result.config.features)
+    assert list(frame["url"]) == list(expected["url"])
+    side = logic.MAP_RESOLUTION + 2  # the cells and their one-pixel frame
+    assert all(picture(url).shape == (side, side, 4) for url in frame["url"])
     weights = {
         c["spec"]["title"].split(":")[0]: dataset_with(c, "from", "to", "weight")
         for c in drawn
@@ -321,7 +358,7 @@ def test_without_a_run_the_default_network_is_trained_and_shown() -> None:
     at.run()
     assert not at.exception
     maps = next(c for c in charts(at) if "facet" in c["spec"])
-    assert dataset_with(maps, "unit", "level")["unit"].nunique() == 64
+    assert dataset_with(maps, "unit", "url")["unit"].nunique() == 64
 
 
 # ---- input features ------------------------------------------------------------------------------------
@@ -380,13 +417,15 @@ def test_inside_a_network_on_more_inputs_each_map_and_weight_is_the_engines() ->
     )
     result = summarize(config, data, net, history)
     frame = logic.unit_map_frame(result.network, data, resolution=10, features=config.features)
-    x_low, x_high, y_low, y_high = extent(data)
-    xs, ys = np.linspace(x_low, x_high, 11), np.linspace(y_low, y_high, 11)
-    point = (np.array([[(xs[2] + xs[3]) / 2, (ys[7] + ys[8]) / 2]]) - data.center) / data.scale
+    cx, cy = cell_centres(data, 10)
+    gx, gy = np.meshgrid(cx, cy)
+    point = (np.c_[gx.ravel(), gy.ravel()] - data.center) / data.scale
     seen = np.c_[point, point[:, 0] * point[:, 1]]
     W1, b1 = result.network.params["W1"], result.network.params["b1"]
-    cell = frame[(frame["ix"] == 2) & (frame["iy"] == 7)]
-    np.testing.assert_allclose(cell["value"], np.maximum(seen @ W1 + b1, 0)[0], atol=1e-4)
+    hidden = np.maximum(seen @ W1 + b1, 0).reshape(10, 10, -1)
+    for j, url in enumerate(frame["url"]):
+        peak = np.abs(hidden[..., j]).max()
+        np.testing.assert_allclose(picture(url)[1 + 9 - 7, 1 + 2, :3], shade(hidden[7, 2, j], peak), atol=1)
 
     at = inside(result)
     drawn = charts(at)

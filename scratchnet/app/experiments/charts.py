@@ -98,8 +98,7 @@ def boundary_panels(
         raise ValueError("boundary_panels needs at least one panel")
     maps = []
     for panel in panels:
-        grid = frames.grid_frame(panel.network, panel.data, resolution, features=panel.features)
-        points = frames.points_frame(panel.network, panel.data, features=panel.features)
+        grid, points = frames.map_frames(panel.network, panel.data, resolution, features=panel.features)
         points = points[points["split"].isin(panel.show)]
         chart = charts.boundary_chart(grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size)
         chart.title = alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined)

@@ -13,8 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.playground.logic import NEGATIVE, NOT_A_NUMBER, POSITIVE, Diagram
+from scratchnet.app.playground.logic import NOT_A_NUMBER, Diagram
 from scratchnet.app.plots.charts import description
+from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
 
 ROW_PIXELS = 20  # the height of one row of the tallest column
 BOX_SHARE = 0.8  # of a unit's row, its map takes this much

@@ -17,10 +17,8 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots.charts import MAP_OPACITY, PALETTE, rgb
 from scratchnet.app.plots.frames import grid_points, layer_values  # layer_values: every unit map's values
-from scratchnet.app.plots.palette import NEGATIVE, POSITIVE  # the sign colours every page shares
-from scratchnet.app.plots.picture import data_url
+from scratchnet.app.plots.unit_map import unit_picture, value_range  # every unit map's picture
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.features import subscript, unit_names  # one naming of units for every page
 
@@ -31,7 +29,6 @@ LARGE_RESOLUTION = 100  # the selected unit's map: the decision map's own grid
 NOT_A_NUMBER = "#9a9a9a"  # a weight that blew up
 LINE_WIDTH = (0.3, 4.0)  # a weight's line: its thinnest and its thickest
 WIDTH_PER_WEIGHT = 0.8  # pixels per unit of |w|, on one fixed scale: a growing weight thickens
-FRAME = (200, 200, 200, 255)  # a unit map's edge
 FORMULA_TERMS = 6  # terms written out in a unit's formula; the rest are counted
 
 
@@ -70,39 +67,6 @@ def drawn_units(net: sn.Network, limit: int = MAX_DRAWN) -> list[np.ndarray]:
             chosen.append(np.sort(np.argsort(-outgoing, kind="stable")[:limit]))
     chosen.append(np.arange(net.sizes[-1]))
     return chosen
-
-
-def signed_pixels(values: np.ndarray, resolution: int) -> np.ndarray:
-    """A unit's values over the grid as RGBA pixels (top row = highest y): orange where it is
-    high, blue where negative, white at 0, scaled by its largest absolute value."""
-    finite = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    peak = np.abs(finite).max()
-    level = finite / peak if peak > 0 else np.zeros_like(finite)
-    strength = np.abs(level)[:, None]
-    colour = np.where(level[:, None] >= 0, rgb(POSITIVE), rgb(NEGATIVE))
-    pixels = np.empty((len(values), 4))
-    pixels[:, :3] = 255 * (1 - strength) + colour * strength
-    pixels[:, 3] = 255
-    return pixels.reshape(resolution, resolution, 4)[::-1]
-
-
-def class_pixels(probabilities: np.ndarray, class_index: int, resolution: int) -> np.ndarray:
-    """A class's probability over the grid as RGBA pixels: its colour, as opaque as the decision
-    map's most certain cell where the probability is 1, clear where it is 0."""
-    pixels = np.empty((len(probabilities), 4))
-    pixels[:, :3] = rgb(PALETTE[class_index % len(PALETTE)])
-    pixels[:, 3] = np.round(255 * MAP_OPACITY[1] * np.clip(np.nan_to_num(probabilities), 0, 1))
-    return pixels.reshape(resolution, resolution, 4)[::-1]
-
-
-def unit_pixels(values: np.ndarray, kind: str, index: int, resolution: int, *, framed: bool = True) -> np.ndarray:
-    """A unit's map: a class's probability for an output, else its signed values; ``framed``: with
-    a one-pixel grey edge, so that a unit that outputs 0 everywhere (all white) still shows."""
-    pixels = class_pixels(values, index, resolution) if kind == "output" else signed_pixels(values, resolution)
-    if framed:
-        for edge in (pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]):
-            edge[:] = FRAME
-    return pixels
 
 
 def _feeds(names: Sequence[str], weights: np.ndarray, bias: float, shown: int = 3) -> str:
@@ -166,7 +130,7 @@ def _unit_rows(
         kind = "input" if layer == 0 else "output" if layer == last else "hidden"
         for j in map(int, indices):
             column = values[layer][:, j]
-            finite = column[np.isfinite(column)]
+            low, high = value_range(column)
             if layer:
                 W, b = dense[layer - 1].params["W"], dense[layer - 1].params["b"]
                 bias, fed_by = float(b[j]), _feeds(names[layer - 1], np.asarray(W[:, j], dtype=float), float(b[j]))
@@ -182,10 +146,10 @@ def _unit_rows(
                     "row": position[layer][j],
                     "spacing": spacing[layer],
                     "bias": bias,
-                    "low": float(finite.min()) if len(finite) else float("nan"),
-                    "high": float(finite.max()) if len(finite) else float("nan"),
+                    "low": low,
+                    "high": high,
                     "fed_by": fed_by,
-                    "url": data_url(unit_pixels(column, kind, j, resolution)),
+                    "url": unit_picture(column, kind, j, resolution),
                 }
             )
     return units
@@ -284,6 +248,4 @@ def unit_map(
     _, _, centers = grid_points(data, resolution)
     column = layer_values(net, features, centers)[layer][:, unit]
     kind = "input" if layer == 0 else "output" if layer == len(net.sizes) - 1 else "hidden"
-    finite = column[np.isfinite(column)]
-    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (float("nan"), float("nan"))
-    return data_url(unit_pixels(column, kind, unit, resolution, framed=False)), low, high
+    return unit_picture(column, kind, unit, resolution, framed=False), *value_range(column)

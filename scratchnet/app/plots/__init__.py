@@ -1,5 +1,6 @@
 """Charts shared by pages, without Streamlit: tables from runs (``frames``), Altair charts drawn from those
-tables (``charts``), and the decision map painted as one picture (``picture``)."""
+tables (``charts``; the confusion matrix in ``confusion``), the decision map painted as one picture
+(``picture``), and a unit's map painted the one way every page shows it (``unit_map``)."""
 
 from altair.utils.schemapi import disable_debug_mode
 

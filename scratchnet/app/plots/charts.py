@@ -57,7 +57,6 @@ def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
 
-# About 70 lines for its options and their docstring; its body builds the curve, its legend and its layers.
 def loss_chart(
     losses: pd.DataFrame,
     lrs: pd.DataFrame,
@@ -86,29 +85,16 @@ def loss_chart(
     """
     x = epoch_axis(epochs)
     y_top = robust_top(losses) if robust and not log_scale else None
-    if log_scale:
-        y_scale = alt.Scale(type="log")
-    else:
-        y_scale = alt.Scale(zero=True) if y_top is None else alt.Scale(domain=[0, y_top], nice=False)
+    y_scale = loss_scale(log_scale, y_top)
     present = [name for name in SERIES_COLORS if (losses["series"] == name).any()] or ["training"]
-    series = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=present, range=[SERIES_COLORS[name] for name in present]),
-        legend=alt.Legend(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
-    )
+    series = series_color(present)
     base = alt.Chart(losses)
     lines = base.mark_line(strokeWidth=2, clip=y_top is not None).encode(
         x=x, y=alt.Y("loss:Q", scale=y_scale, title="cross-entropy loss"), color=series
     )
     layers = [lines]
     if hover:
-        tooltip = [
-            alt.Tooltip("epoch:Q", format=","),
-            alt.Tooltip("series:N"),
-            alt.Tooltip("loss:Q", format=".4~g"),
-            alt.Tooltip("accuracy:Q", format=".1%"),
-        ]
-        layers += hover_layers(base, x, series, tooltip)
+        layers += hover_layers(base, x, series, loss_tooltip())
     if marker is not None or replay_table:
         layers.append(replay_marker(marker, epochs))
     if best_epoch is not None:
@@ -127,6 +113,32 @@ def loss_chart(
             "with the learning rate beneath.",
         ),
         config=large(large_text),
+    )
+
+
+def loss_tooltip() -> list[alt.Tooltip]:
+    """What hovering a loss curve tells: the epoch, the series, its loss and its accuracy."""
+    return [
+        alt.Tooltip("epoch:Q", format=","),
+        alt.Tooltip("series:N"),
+        alt.Tooltip("loss:Q", format=".4~g"),
+        alt.Tooltip("accuracy:Q", format=".1%"),
+    ]
+
+
+def loss_scale(log_scale: bool, top: float | None) -> alt.Scale:
+    """The loss axis: logarithmic, or from 0 (to ``top`` when ``robust_top`` cut a spike off)."""
+    if log_scale:
+        return alt.Scale(type="log")
+    return alt.Scale(zero=True) if top is None else alt.Scale(domain=[0, top], nice=False)
+
+
+def series_color(present: list[str]) -> alt.Color:
+    """The loss curves' colours, one per series drawn; a legend above them only when there are two."""
+    return alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=present, range=[SERIES_COLORS[name] for name in present]),
+        legend=alt.Legend(title=None, orient="top", direction="horizontal") if len(present) > 1 else None,
     )
 
 
@@ -235,7 +247,6 @@ def map_pixels(grid: pd.DataFrame, class_names: Sequence[str], *, confidence: bo
     return pixels
 
 
-# About 70 lines: one chart read top to bottom (its window, the picture, the points, their legends, the text).
 def boundary_chart(
     grid: pd.DataFrame,
     points: pd.DataFrame,
@@ -265,20 +276,7 @@ def boundary_chart(
     x_scale = alt.Scale(domain=list(window[:2]), nice=False, zero=False, range=x_range)
     x = alt.X("x:Q", scale=x_scale, title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False, range=y_range), title="x₂")
-    picture = pd.DataFrame(
-        {
-            "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
-            "x": [grid["x"].min()],
-            "x2": [grid["x2"].max()],
-            "y": [grid["y"].min()],
-            "y2": [grid["y2"].max()],
-        }
-    )
-    cells = (
-        alt.Chart(picture)
-        .mark_image(aspect=False, smooth=True)
-        .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
-    )
+    cells = map_picture(grid, class_names, x, y, confidence=confidence)
     dots = point_marks(points, class_names, x, y, total=total, size=size)
     # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
     wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
@@ -304,6 +302,24 @@ def boundary_chart(
         title=title,
         description=description("Decision map", summary),
         config=large(large_text),
+    )
+
+
+def map_picture(grid: pd.DataFrame, class_names: Sequence[str], x: alt.X, y: alt.Y, *, confidence: bool) -> alt.Chart:
+    """The decision map's cells as one picture (``map_pixels``) stretched over the grid's window."""
+    picture = pd.DataFrame(
+        {
+            "url": [data_url(map_pixels(grid, class_names, confidence=confidence))],
+            "x": [grid["x"].min()],
+            "x2": [grid["x2"].max()],
+            "y": [grid["y"].min()],
+            "y2": [grid["y2"].max()],
+        }
+    )
+    return (
+        alt.Chart(picture)
+        .mark_image(aspect=False, smooth=True)
+        .encode(x=x, x2=alt.X2("x2:Q"), y=y, y2=alt.Y2("y2:Q"), url=alt.Url("url:N"))
     )
 
 
@@ -369,34 +385,3 @@ def drawn_points(points: pd.DataFrame, limit: int = MAX_SHOWN_POINTS) -> tuple[p
     if not notes:
         return points, ""
     return points.iloc[np.sort(np.concatenate(keep))], "; ".join(notes)
-
-
-def confusion_chart(confusion: pd.DataFrame, class_names: Sequence[str], size: int = 260) -> alt.LayerChart:
-    """Counts of true class (rows) against predicted class (columns); the diagonal is right."""
-    order = list(class_names)
-    base = alt.Chart(confusion)
-    x = alt.X("predicted:N", sort=order, title="predicted class")
-    y = alt.Y("true:N", sort=order, title="true class")
-    heat = base.mark_rect().encode(
-        x=x,
-        y=y,
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=None),
-        tooltip=[
-            alt.Tooltip("true:N"),
-            alt.Tooltip("predicted:N"),
-            alt.Tooltip("count:Q"),
-            alt.Tooltip("share:Q", format=".0%"),
-        ],
-    )
-    text = (
-        base.mark_text(fontSize=13)
-        .encode(
-            x=x,
-            y=y,
-            text=alt.Text("count:Q"),
-            color=alt.Color("ink:N", scale=alt.Scale(domain=["light", "dark"], range=["white", "#222"]), legend=None),
-        )
-        .transform_calculate(ink="datum.share > 0.5 ? 'light' : 'dark'")
-    )
-    counts = "Counts of points by true class (rows) and predicted class (columns); the diagonal is right."
-    return alt.layer(heat, text, width=size, height=size, description=description("Confusion matrix", counts))

@@ -136,6 +136,18 @@ def points_frame(net: sn.Network, data: DataSplit, *, features: Sequence[str] = 
     return pd.DataFrame({name: np.concatenate(columns) for name, columns in parts.items()})
 
 
+def map_frames(
+    net: sn.Network,
+    data: DataSplit,
+    resolution: int = GRID_RESOLUTION,
+    *,
+    features: Sequence[str] = sn.DEFAULT_FEATURES,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The decision map's two tables, ``grid_frame`` and ``points_frame``: every forward pass a
+    decision map needs (the options it is drawn with need none)."""
+    return grid_frame(net, data, resolution, features=features), points_frame(net, data, features=features)
+
+
 def confusion_frame(y_true: np.ndarray, y_pred: np.ndarray, class_names: tuple[str, ...]) -> pd.DataFrame:
     """Long format: ``true``, ``predicted``, ``count`` and the share of that true class (``share``)."""
     k = len(class_names)

@@ -280,8 +280,7 @@ def _picked_panel(run: sw.SweepRun, cells: list[sw.CellState]) -> None:
     with picture:
         if result is not None:
             features = result.config.features
-            grid = frames.grid_frame(result.network, result.data, PREVIEW_GRID, features=features)
-            points = frames.points_frame(result.network, result.data, features=features)
+            grid, points = frames.map_frames(result.network, result.data, PREVIEW_GRID, features=features)
             chart = plots.boundary_chart(
                 grid, points, result.data.class_names, window=frames.extent(result.data), size=PREVIEW_SIZE
             )

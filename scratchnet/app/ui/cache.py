@@ -17,10 +17,9 @@ redraws from it (``# ---- chart pieces ----``):
   configuration (which fixes the data, the features and the classes) and of its parameters — a
   replay snapshot, the final network or a paused one each get their own, and two sessions with the
   same network share one. ``history_key`` does the same for a run's loss curve.
-- ``map_frames``: the decision map's grid and the points' predictions (the forward passes), per
-  network: Confidence and Points redraw the map without predicting again.
-- ``network_piece``: anything else worked out from one network (the Playground's diagram, a unit's
-  large map), per network and options.
+- ``network_piece``: what is worked out from one network, per network and options: the decision
+  map's tables (the forward passes: Confidence and Points redraw the map without predicting again),
+  the Playground's diagram, a unit's large map, Under the hood's unit maps.
 - ``chart_spec`` + ``draw``: a chart's spec, built once per (kind, key, options) and redrawn
   as it is; ``with_tables``: drawn with a named table given at the time (a loss curve's replay
   marker: a replay move builds no curve); ``show_chart``: a chart drawn now (a live one, or one a
@@ -46,7 +45,6 @@ import pyarrow as pa
 import streamlit as st
 
 import scratchnet as sn
-from scratchnet.app.plots import frames
 from scratchnet.app.runs import fresh, view
 from scratchnet.app.runs.config import RunConfig
 from scratchnet.app.runs.jobs import TrainingJob
@@ -173,7 +171,9 @@ def tiles(result: RunResult, epoch: int | None) -> view.Tiles:
 
 # ---- chart pieces ------------------------------------------------------------------------------
 MAX_CHARTS = 128  # chart specs kept: at most ~0.6 MB each (a 10 000-point map), most a few kB
-MAX_NETWORKS = 32  # networks whose predictions (~1 MB for 10 000 points), diagram and unit maps are kept
+#: pieces of networks kept: a map's tables (~1 MB for 10 000 points), a diagram, unit maps; about two per
+#: network drawn (its map's tables and its diagram), so some 32 networks
+MAX_NETWORKS = 64
 
 
 def _digest(config: RunConfig, arrays: list[np.ndarray]) -> str:
@@ -199,30 +199,14 @@ def history_key(config: RunConfig, history: sn.History) -> str:
 
 
 @st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
-def _map_frames(
-    key: str, resolution: int, _net: sn.Network, _config: RunConfig, _data: DataSplit
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return (
-        frames.grid_frame(_net, _data, resolution, features=_config.features),
-        frames.points_frame(_net, _data, features=_config.features),
-    )
-
-
-def map_frames(
-    key: str, net: sn.Network, config: RunConfig, data: DataSplit, resolution: int = frames.GRID_RESOLUTION
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The decision map's grid and the points with their predictions, for the network ``key`` names."""
-    return _map_frames(key, resolution, net, config, data)
-
-
-@st.cache_data(max_entries=MAX_NETWORKS, show_spinner=False)
 def _network_piece(kind: str, key: str, options: tuple, _build: Callable[[], Any]) -> Any:
     return _build()
 
 
 def network_piece(kind: str, key: str, options: tuple, build: Callable[[], Any]) -> Any:
-    """What ``build()`` works out from the network ``key`` names (the Playground's diagram, a unit's
-    large map…), once per ``kind``, ``key`` and ``options`` (everything else it reads)."""
+    """What ``build()`` works out from the network ``key`` names (a decision map's tables, the
+    Playground's diagram, a unit's large map…), once per ``kind``, ``key`` and ``options``
+    (everything else it reads)."""
     return _network_piece(kind, key, options, build)
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import streamlit as st
 
 import scratchnet as sn
-from scratchnet.app.plots import charts, frames
+from scratchnet.app.plots import frames
+from scratchnet.app.plots.confusion import confusion_chart
 from scratchnet.app.runs.result import RunResult, inputs
 from scratchnet.app.text import fmt
 from scratchnet.app.ui import session
@@ -38,7 +39,7 @@ def confusion(result: RunResult, net: sn.Network, key: str) -> None:
         with np.errstate(all="ignore"):
             predicted = net.predict(inputs(result.config, X))
         frame = frames.confusion_frame(y, predicted, data.class_names)
-        show_chart(charts.confusion_chart(frame, data.class_names))
+        show_chart(confusion_chart(frame, data.class_names))
     if result.config.data_id:
         return
     fresh = 1000 * result.config.classes

@@ -68,17 +68,7 @@ def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[],
                 lead()
     else:
         step_1, step_10, box, go, back = st.columns([1, 1, 2, 1, 1.4], vertical_alignment="bottom")
-    for column, epochs in zip((step_1, step_10), continuing.STEPS, strict=False):
-        column.button(
-            continuing.step_label(epochs),
-            key=session.step_key(epochs),
-            on_click=go_on,
-            args=(result, epochs),
-            disabled=blocked is not None,
-            icon=":material/skip_next:",
-            width="stretch",
-            help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
-        )
+    _step_buttons((step_1, step_10), result, blocked)
     session.continue_epochs(continuing.CONTINUE_DEFAULT)  # the box's starting value, before it is drawn
     if not compact:
         box.number_input(
@@ -111,6 +101,21 @@ def run_controls(result: RunResult, *, compact: bool = False, lead: Callable[[],
     refusal = session.run_refusal()
     if refusal:
         st.error(refusal, icon=":material/block:")
+
+
+def _step_buttons(columns: tuple, result: RunResult, blocked: str | None) -> None:
+    """Step +1 and Step +10, one in each of ``columns`` (off, saying why, when ``blocked``)."""
+    for column, epochs in zip(columns, continuing.STEPS, strict=False):
+        column.button(
+            continuing.step_label(epochs),
+            key=session.step_key(epochs),
+            on_click=go_on,
+            args=(result, epochs),
+            disabled=blocked is not None,
+            icon=":material/skip_next:",
+            width="stretch",
+            help=blocked or f"Train this network {epochs} more epoch{'s' if epochs > 1 else ''}, from where it is.",
+        )
 
 
 def _lesson_keeps_epochs(result: RunResult) -> bool:

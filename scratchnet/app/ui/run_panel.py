@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 import scratchnet as sn
@@ -238,19 +239,19 @@ def boundary(
     cached: bool = False,
     large_text: bool = False,
 ) -> None:
-    """The decision map with the points on it. ``cached``: a finished run's network, whose map is
-    kept (``cache``) per network and options, so a toggle or a replay move redraws it at once."""
+    """The decision map with the points on it, every time from the same two steps: its tables
+    (``frames.map_frames``, the forward passes) and its chart (``charts.boundary_chart``). A live
+    map works both out now; ``cached``: a finished run's network, whose tables are kept per network
+    and whose chart per network and options (``cache``), so a toggle predicts nothing again and a
+    replay move back redraws at once."""
 
-    def build() -> alt.LayerChart:
-        if cached:
-            grid, points = cache.map_frames(key, net, config, data, resolution)
-        else:
-            grid = frames.grid_frame(net, data, resolution, features=config.features)
-            points = frames.points_frame(net, data, features=config.features)
-        points = points[points["split"].isin(show)]
+    def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+        return frames.map_frames(net, data, resolution, features=config.features)
+
+    def chart(grid: pd.DataFrame, points: pd.DataFrame) -> alt.LayerChart:
         return charts.boundary_chart(
             grid,
-            points,
+            points[points["split"].isin(show)],
             data.class_names,
             window=frames.extent(data),
             confidence=confidence,
@@ -261,9 +262,10 @@ def boundary(
     if cached:
         key = cache.network_key(config, net)
         options = (confidence, tuple(show), resolution, size, large_text)
+        build = lambda: chart(*cache.network_piece("map tables", key, (resolution,), tables))  # noqa: E731
         cache.draw(cache.chart_spec("map", key, options, build), width="content")
     else:
-        show_chart(build(), width="content")
+        show_chart(chart(*tables()), width="content")
     if not large_text:  # the presentation view: the charts and the buttons, nothing else
         st.caption(charts.POINTS_KEY)
 

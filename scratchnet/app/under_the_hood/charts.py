@@ -139,25 +139,25 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -
 
 # ---- inside a trained network -----------------------------------------------------------------
 def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) -> alt.FacetChart:
-    """One small map per unit (like TensorFlow Playground's neuron thumbnails): orange where the
-    unit's output is high, blue where it is negative, white where it is 0."""
-    units = list(frame["unit"].cat.categories) if hasattr(frame["unit"], "cat") else sorted(frame["unit"].unique())
-    resolution = int(frame["ix"].max()) + 1 if len(frame) else 1
-    levels = alt.Scale(**signed_scale(1.0))
+    """One small map per unit (like TensorFlow Playground's neuron thumbnails), each the picture
+    ``unit_map_frame`` painted (the Playground's diagram paints its units with the same function):
+    orange where the unit's output is high, blue where it is negative, white where it is 0. Hover a
+    map for its unit and its output range."""
+    units = list(frame["unit"])
+    pictures = frame.assign(
+        left=0.0, right=1.0, range=[f"{low:.3g} … {high:.3g}" for low, high in zip(frame["low"], frame["high"])]
+    )
+    square = alt.Scale(domain=[0, 1], nice=False, zero=False)
     return (
-        alt.Chart(frame)
-        .transform_calculate(edge="datum.level")
-        .mark_rect(strokeWidth=0.6)
+        alt.Chart(pictures)
+        .mark_image(aspect=False, smooth=False)  # one picture cell per grid cell, sharp like the diagram's
         .encode(
-            x=alt.X("ix:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
-            y=alt.Y("iy:O", axis=None, sort="descending", scale=alt.Scale(paddingInner=0, paddingOuter=0)),
-            color=alt.Color(
-                "level:Q",
-                scale=levels,
-                legend=alt.Legend(title="output ÷ unit's max", orient="bottom", type="gradient", gradientLength=220),
-            ),
-            stroke=alt.Stroke("edge:Q", scale=levels, legend=None),  # a same-colour outline hides the seams
-            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("value:Q", format=".3f", title="output")],
+            x=alt.X("left:Q", scale=square, axis=None),
+            x2=alt.X2("right:Q"),
+            y=alt.Y("left:Q", scale=square, axis=None),
+            y2=alt.Y2("right:Q"),
+            url=alt.Url("url:N"),
+            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("range:N", title="output over the map")],
         )
         .properties(width=panel, height=panel)
         .facet(
@@ -167,7 +167,7 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
             columns=min(columns, max(len(units), 1)),
             spacing=6,
         )
-        .properties(title=f"{len(units)} units, {resolution} × {resolution} grid each")
+        .properties(title=f"{len(units)} units, each over the points' window")
     )
 
 

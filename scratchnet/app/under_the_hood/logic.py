@@ -17,6 +17,7 @@ import pandas as pd
 
 import scratchnet as sn
 from scratchnet.app.plots.frames import grid_points, layer_values
+from scratchnet.app.plots.unit_map import unit_picture, value_range  # the Playground paints its units the same
 from scratchnet.app.runs.config import (
     ACTIVATION_LABELS,
     DATASET_LABELS,
@@ -119,11 +120,12 @@ def unit_map_frame(
     max_units: int = MAX_MAP_UNITS,
     features: Sequence[str] = sn.DEFAULT_FEATURES,
 ) -> pd.DataFrame:
-    """What each unit of hidden layer ``layer`` outputs over a ``resolution``² grid covering the data.
+    """What each unit of hidden layer ``layer`` outputs over a ``resolution``² grid covering the data,
+    painted as the Playground's diagram paints a unit (``plots.unit_map``: orange high, blue negative,
+    white 0, scaled by the unit's largest absolute output; top row = highest y).
 
-    One row per unit and cell: ``unit`` (label), ``ix``, ``iy`` (cell column and row, 0 at the
-    bottom left), ``value`` (the unit's output there) and ``level`` (``value`` divided by the
-    unit's largest absolute output, so every map uses its full colour range). Pure: calls only
+    One row per unit: ``unit`` (its label, "(dead)" when it outputs 0 everywhere), ``low`` and
+    ``high`` (its output range over the grid) and ``url`` (its map, a PNG). Pure: calls only
     ``net.activations``, on each cell centre's ``features`` (what the network sees of a point).
     """
     hidden = hidden_layer_count(net)
@@ -133,23 +135,19 @@ def unit_map_frame(
     resolution = check_int("resolution", resolution, low=2, high=200)
     _, _, centers = grid_points(data, resolution)  # the decision map's cells, in training units
     outputs = layer_values(net, tuple(features), centers)[layer]  # the Playground's diagram reads the same
-    units = min(outputs.shape[1], max_units)
-    values = outputs[:, :units]
-    peak = np.nanmax(np.abs(values), axis=0) if values.size else np.zeros(units)
-    level = np.divide(values, peak, out=np.zeros_like(values), where=peak > 0)
-    names = [hidden_unit_name(layer, j, hidden) for j in range(units)]  # as every page names a unit
-    labels = np.array([name + (" (dead)" if peak[j] == 0 else "") for j, name in enumerate(names)])
-    ix, iy = np.meshgrid(np.arange(resolution), np.arange(resolution))
-    cells = resolution * resolution
-    return pd.DataFrame(
-        {
-            "unit": pd.Categorical(np.repeat(labels, cells), categories=list(labels)),
-            "ix": np.tile(ix.ravel(), units).astype(np.int16),
-            "iy": np.tile(iy.ravel(), units).astype(np.int16),
-            "value": values.T.reshape(-1).round(4),
-            "level": level.T.reshape(-1).round(3),
-        }
-    )
+    rows = []
+    for j in range(min(outputs.shape[1], max_units)):
+        low, high = value_range(outputs[:, j])
+        dead = low == high == 0  # outputs 0 everywhere: it never fires, so it never learns
+        rows.append(
+            {
+                "unit": hidden_unit_name(layer, j, hidden) + (" (dead)" if dead else ""),  # as every page names it
+                "low": low,
+                "high": high,
+                "url": unit_picture(outputs[:, j], "hidden", j, resolution),
+            }
+        )
+    return pd.DataFrame(rows, columns=["unit", "low", "high", "url"])
 
 
 def weight_frame(W: np.ndarray, *, rows: Sequence[str] | None = None, columns: Sequence[str] | None = None):

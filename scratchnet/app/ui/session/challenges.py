@@ -1,4 +1,4 @@
-"""The class challenges' state (drawn by ``challenges/view.py``): the challenge the session's link named,
+"""The class challenges' state (drawn by ``challenges/view.py`` and ``bar_view.py``): the challenge the session's link named,
 the student's name and last submission, the teacher keys this session holds."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-# ---- challenges (owner: challenges/view.py) --------------------------------------------------------
+# ---- challenges (owner: challenges/view.py and bar_view.py) -----------------------------------------
 CHALLENGE_LINK = "challenges.link"  # the challenge the session's first link named (a logic.ChallengeLink)
 CHALLENGE_NAME = "challenges.name"  # the student's display name
 CHALLENGE_SUBMIT = "challenges.submit"
