@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 import scratchnet as sn
@@ -74,7 +75,20 @@ def overlay_loss_chart(
         alt.Tooltip("accuracy:Q", format=".1%"),
     ]
     layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
-    return alt.layer(*layers, height=height, width="container")
+    about = charts.description("Loss curves", overlay_summary(losses, runs, epochs=epochs, title=title))
+    return alt.layer(*layers, height=height, width="container", description=about)
+
+
+def overlay_summary(losses: pd.DataFrame, runs: Sequence[str], *, epochs: int, title: str) -> str:
+    """One line on the overlaid curves (their text alternative): how many runs over how many epochs, and
+    which run ends lowest, read from the rows drawn (each run's last finite loss)."""
+    finite = losses[np.isfinite(losses["loss"].to_numpy(dtype=float))]
+    head = f"{title.capitalize()} of {len(runs)} run{'s' if len(runs) != 1 else ''} over {epochs:,} epochs"
+    if finite.empty:
+        return f"{head}; no loss recorded yet."
+    ends = finite.sort_values("epoch").groupby("run", observed=True)[["epoch", "loss"]].last()
+    when = "final" if len(ends) == len(runs) and (ends["epoch"] >= epochs).all() else "latest"
+    return f"{head}; lowest {when} loss {ends['loss'].min():.3g} ({ends['loss'].idxmin()})."
 
 
 @dataclass(frozen=True)
@@ -117,8 +131,14 @@ def boundary_panels(
         size=legends,
         opacity="independent",
     )
+    names = ", ".join(panel.title for panel in panels)
+    about = charts.description(
+        "Decision maps",
+        f"One small decision map per run ({names}): the class each network predicts over the plane, with its points.",
+    )
     return alt.concat(
         *maps,
+        description=about,
         columns=max(1, columns),
         spacing=16,
         autosize=alt.AutoSizeParams(type="pad"),

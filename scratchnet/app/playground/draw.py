@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.charts import class_scale, description
 from scratchnet.app.runs.drawing import (  # noqa: F401 (the drawing panel and its tests read them here too)
     BOUND,
     MAX_CLASSES,
@@ -100,4 +100,11 @@ def canvas_chart(drawing: Drawing, size: int = 420, version: int = 0) -> alt.Lay
         layers.append(
             alt.Chart(frame).mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=0.8).encode(x, y, color)
         )
-    return alt.layer(*layers).properties(width=size, height=size)
+    about = description("Drawing canvas", f"{summary(drawing)}; a click adds or removes a point.")
+    return alt.layer(*layers).properties(width=size, height=size, description=about)
+
+
+def summary(drawing: Drawing) -> str:
+    """``12 points drawn (class 0: 7, class 1: 5)``."""
+    counts = ", ".join(f"class {label}: {count}" for label, count in drawing.counts().items())
+    return f"{len(drawing)} point{'s' if len(drawing) != 1 else ''} drawn" + (f" ({counts})" if counts else "")

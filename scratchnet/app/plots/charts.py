@@ -53,6 +53,16 @@ def description(title: str, summary: str) -> str:
     return f"{title}. {summary}"
 
 
+def steps_summary(losses: Sequence[float], what: str = "the loss", decimals: int = 3) -> str:
+    """A loss-per-step chart's summary (for ``description``): how many steps, and ``what`` from the first to
+    the last (step 0 is the start)."""
+    steps = len(losses) - 1
+    if steps < 1:
+        return f"{what.capitalize()} at the start, {losses[0]:.{decimals}f}; no step yet." if steps == 0 else "No step."
+    plural = "s" if steps != 1 else ""
+    return f"{steps} step{plural}: {what} from {losses[0]:.{decimals}f} to {losses[-1]:.{decimals}f}."
+
+
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 

@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import MARKER_COLOR, class_scale
+from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, description, steps_summary
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
@@ -103,13 +103,19 @@ def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
             y=alt.Y("loss:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
             tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
         )
-        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(
+            height=height,
+            width="container",
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            description=description("Batch loss per step", steps_summary(list(losses), "the batch loss", 4)),
+        )
     )
 
 
 # ---- gradient check ----------------------------------------------------------------------------
-def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -> alt.LayerChart:
-    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree."""
+def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260, of: str = "") -> alt.LayerChart:
+    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree.
+    ``of``: whose backward pass is checked, for the text alternative (two checks sit side by side)."""
     values = entries[["analytic", "numeric"]].to_numpy()
     peak = float(np.abs(values).max()) if values.size else 1.0
     peak = peak * 1.05 if peak > 0 else 1.0
@@ -134,7 +140,14 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -
             ],
         )
     )
-    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE)
+    gap = float(np.abs(values[:, 0] - values[:, 1]).max()) if values.size else 0.0
+    parameters = ", ".join(map(str, pd.unique(entries["parameter"])))
+    about = description(
+        "Gradient check",
+        f"{of + ': ' if of else ''}analytic against numeric gradient of {len(entries)} entries of {parameters}; "
+        f"the diagonal is where they agree; largest gap {gap:.2g}.",
+    )
+    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE, description=about)
 
 
 # ---- inside a trained network -----------------------------------------------------------------
@@ -167,7 +180,14 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
             columns=min(columns, max(len(units), 1)),
             spacing=6,
         )
-        .properties(title=f"{len(units)} units, {resolution} × {resolution} grid each")
+        .properties(
+            title=f"{len(units)} units, {resolution} × {resolution} grid each",
+            description=description(
+                "Unit maps",
+                f"What each of {len(units)} hidden units outputs over a {resolution} × {resolution} grid of the "
+                "plane: orange where high, blue where negative, white at 0.",
+            ),
+        )
     )
 
 
@@ -187,7 +207,15 @@ def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, siz
                 "class:N", scale=class_scale(names), legend=alt.Legend(orient="bottom", title=None, columns=1)
             ),
         )
-        .properties(width=size, height=size, title="The training points", autosize=FIXED_SIZE)
+        .properties(
+            width=size,
+            height=size,
+            title="The training points",
+            autosize=FIXED_SIZE,
+            description=description(
+                "The training points", f"{len(frame)} points by class ({', '.join(names)}), in the unit maps' window."
+            ),
+        )
     )
 
 
@@ -237,7 +265,17 @@ def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.C
             ),
             tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],
         )
-        .properties(width=cell * len(across), height=row * len(down), title=title, autosize=FIXED_SIZE)
+        .properties(
+            width=cell * len(across),
+            height=row * len(down),
+            title=title,
+            autosize=FIXED_SIZE,
+            description=description(
+                f"Weight matrix {name}",
+                f"{len(rows)} × {len(columns)} weights, from {frame['weight'].min():.3g} "
+                f"to {frame['weight'].max():.3g}: orange positive, blue negative.",
+            ),
+        )
     )
 
 
@@ -267,4 +305,15 @@ def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, heigh
         rule = pd.DataFrame({"epoch": [marker]})
         parts.append(alt.Chart(rule).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
     fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
-    return alt.layer(*parts, height=height, width="container", autosize=fit_width)
+    about = description("Gradient norms", norms_summary(frame, layers))
+    return alt.layer(*parts, height=height, width="container", autosize=fit_width, description=about)
+
+
+def norms_summary(frame: pd.DataFrame, layers: Sequence[str]) -> str:
+    """One line on the gradient norms (the chart's text alternative): the epochs, and each layer's last norm."""
+    if frame.empty:
+        return "The gradient norm of each layer's weights per epoch; none recorded."
+    last = frame.sort_values("epoch").groupby("layer")["norm"].last()
+    ends = ", ".join(f"{layer} {last[layer]:.3g}" for layer in layers)
+    epochs = f"{frame['epoch'].nunique()} epochs recorded up to epoch {int(frame['epoch'].max()):,}"
+    return f"The gradient norm of each layer's weights, log scale, {epochs}; at the last: {ends}."
