@@ -115,7 +115,8 @@ def boundary_panels(
         grid = frames.grid_frame(panel.network, panel.data, resolution, features=panel.features)
         points = frames.points_frame(panel.network, panel.data, features=panel.features)
         points = points[points["split"].isin(panel.show)]
-        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size)
+        window = frames.extent(panel.data)
+        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=window, size=size, fitted=False)
         chart.title = alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined)
         chart.autosize = alt.Undefined  # a concatenated view may not size itself; the whole grid does
         maps.append(chart)

@@ -63,6 +63,14 @@ def steps_summary(losses: Sequence[float], what: str = "the loss", decimals: int
     return f"{steps} step{plural}: {what} from {losses[0]:.{decimals}f} to {losses[-1]:.{decimals}f}."
 
 
+def square_ranges() -> tuple[list, list]:
+    """The x and y scale ranges that keep a plot square whatever size the chart is given (a chart's fullscreen
+    gives it the screen's): a square of the smaller side, in the bottom-left corner, against both axes. Only
+    for a chart that is one view (fitted, ``autosize`` "fit"): in a concatenation ``width`` is not the view's."""
+    side = "min(width, height)"
+    return [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+
+
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(class_names), range=[PALETTE[i % len(PALETTE)] for i in range(len(class_names))])
 
@@ -255,6 +263,7 @@ def boundary_chart(
     confidence: bool = True,
     size: int = 300,
     large_text: bool = False,
+    fitted: bool = True,
 ) -> alt.LayerChart:
     """The decision map (``grid``'s cells coloured by predicted class, paler where the network is
     unsure, or flat with ``confidence=False``; drawn as one picture) under the points, filled by
@@ -265,13 +274,13 @@ def boundary_chart(
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
     ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
+    ``fitted`` False: a plot of ``size`` x ``size`` with its axes and legend around it, for a view inside
+    a concatenation (``boundary_panels``), whose scales cannot read a size of its own.
     """
     total = len(points)
     points, note = drawn_points(points)
-    # the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's): a
-    # square of the smaller side, in the bottom-left corner, against both axes
-    side = "min(width, height)"
-    x_range, y_range = [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+    # fitted, the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's)
+    x_range, y_range = square_ranges() if fitted else (alt.Undefined, alt.Undefined)
     x_scale = alt.Scale(domain=list(window[:2]), nice=False, zero=False, range=x_range)
     x = alt.X("x:Q", scale=x_scale, title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False, range=y_range), title="x₂")
@@ -296,6 +305,7 @@ def boundary_chart(
         f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
         f"points filled by their true class; {wrong:,} drawn misclassified, as crosses."
     )
+    about = description("Decision map", summary)
     title = alt.Undefined
     if note:  # one short line per kind thinned: a title wider than the map would widen the whole chart
         title = alt.TitleParams(
@@ -305,6 +315,9 @@ def boundary_chart(
     # area of about size x size
     room = AXES_ROOM + (20 if large_text else 0)
     legend_rows = math.ceil(len(class_names) / max(2, size // 60))
+    if not fitted:  # "pad": the plot is size x size, its axes and legends around it
+        pad = alt.AutoSizeParams(type="pad")
+        return alt.layer(cells, dots, width=size, height=size, autosize=pad, title=title, description=about)
     return alt.layer(
         cells,
         dots,
@@ -312,7 +325,7 @@ def boundary_chart(
         height=size + room + LEGEND_ROW * (legend_rows + 1),
         autosize=alt.AutoSizeParams(type="fit", contains="padding"),
         title=title,
-        description=description("Decision map", summary),
+        description=about,
         config=large(large_text),
     )
 

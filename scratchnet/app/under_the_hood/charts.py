@@ -9,16 +9,23 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, description, steps_summary
+from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, description, square_ranges, steps_summary
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.runs.trace_stages import Stage
 from scratchnet.app.text import escape
 
-#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
-#: (the default "fit" would squeeze them all into width × height).
+#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it.
+#: (A chart's fullscreen gives such a plot the screen's size, and its axes run off the screen.)
 FIXED_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
+#: Fitted charts: width and height are the whole chart's, the plot gets what its axes, legend and title
+#: leave; a chart's fullscreen gives them the screen's size and everything stays on it. Each adds the
+#: room its parts take (measured in Chromium at the theme's sizes), so that its plot keeps its size.
+FITTED = alt.AutoSizeParams(type="fit", contains="padding")
+CHECK_ROOM = (75, 170)  # the gradient check: its y axis across; its title, x axis and legend down
+NORMS_ROOM = 130  # the gradient norms: the legend above, the x axis below
+STEPS_ROOM = 88  # the batch loss per step: its title and x labels
 
 
 # ---- the step-through ------------------------------------------------------------------------
@@ -104,9 +111,9 @@ def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
             tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
         )
         .properties(
-            height=height,
+            height=height + STEPS_ROOM,
             width="container",
-            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            autosize=FITTED,
             description=description("Batch loss per step", steps_summary(list(losses), "the batch loss", 4)),
         )
     )
@@ -119,18 +126,20 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260, o
     values = entries[["analytic", "numeric"]].to_numpy()
     peak = float(np.abs(values).max()) if values.size else 1.0
     peak = peak * 1.05 if peak > 0 else 1.0
-    scale = alt.Scale(domain=[-peak, peak], nice=False)
+    across, down = square_ranges()  # the diagonal stays at 45°, in a fullscreen too
+    x_scale = alt.Scale(domain=[-peak, peak], nice=False, range=across)
+    y_scale = alt.Scale(domain=[-peak, peak], nice=False, range=down)
     diagonal = (
         alt.Chart(pd.DataFrame({"numeric": [-peak, peak], "analytic": [-peak, peak]}))
         .mark_line(color="#999", strokeDash=[4, 3], clip=True)
-        .encode(x=alt.X("numeric:Q", scale=scale), y=alt.Y("analytic:Q", scale=scale))
+        .encode(x=alt.X("numeric:Q", scale=x_scale), y=alt.Y("analytic:Q", scale=y_scale))
     )
     dots = (
         alt.Chart(entries)
         .mark_circle(size=45, opacity=0.8)
         .encode(
-            x=alt.X("numeric:Q", scale=scale, title="numeric (finite differences)"),
-            y=alt.Y("analytic:Q", scale=scale, title="analytic (backward)"),
+            x=alt.X("numeric:Q", scale=x_scale, title="numeric (finite differences)"),
+            y=alt.Y("analytic:Q", scale=y_scale, title="analytic (backward)"),
             color=alt.Color("parameter:N", legend=alt.Legend(orient="bottom", title=None)),
             tooltip=[
                 alt.Tooltip("parameter:N"),
@@ -147,7 +156,15 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260, o
         f"{of + ': ' if of else ''}analytic against numeric gradient of {len(entries)} entries of {parameters}; "
         f"the diagonal is where they agree; largest gap {gap:.2g}.",
     )
-    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE, description=about)
+    return alt.layer(
+        diagonal,
+        dots,
+        width=size + CHECK_ROOM[0],
+        height=size + CHECK_ROOM[1],
+        title=title,
+        autosize=FITTED,
+        description=about,
+    )
 
 
 # ---- inside a trained network -----------------------------------------------------------------
@@ -304,9 +321,8 @@ def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, heigh
     if marker is not None:
         rule = pd.DataFrame({"epoch": [marker]})
         parts.append(alt.Chart(rule).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
-    fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
     about = description("Gradient norms", norms_summary(frame, layers))
-    return alt.layer(*parts, height=height, width="container", autosize=fit_width, description=about)
+    return alt.layer(*parts, height=height + NORMS_ROOM, width="container", autosize=FITTED, description=about)
 
 
 def norms_summary(frame: pd.DataFrame, layers: Sequence[str]) -> str:
