@@ -194,6 +194,9 @@ def test_a_charts_fullscreen_keeps_it_and_its_axis_titles_on_the_screen(server, 
     page = browser.new_context(viewport=PROJECTOR).new_page()
     opened_with(page, f"{server}{address}", action)
     charts = page.locator(CHART)
+    if name == "experiments":  # its small maps beside the curves: each as large as the page asks (220 px)
+        maps = [image.bounding_box() for image in charts.nth(1).locator("svg image").all()]
+        assert len(maps) == 7 and min(found["width"] for found in maps) >= 200, maps
     drawn = fullscreen(page, charts.nth(index if index >= 0 else charts.count() - 1))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"fullscreen_{name.replace(' ', '_')}_1280x720.png"))
