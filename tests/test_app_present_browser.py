@@ -209,3 +209,27 @@ def test_a_charts_fullscreen_keeps_it_and_its_axis_titles_on_the_screen(server, 
     if name == "gradient check":  # analytic = numeric stays the diagonal: the plot stays square
         line = charts.first.locator("svg .mark-line path").first.bounding_box()
         assert line["width"] == pytest.approx(line["height"], rel=0.03), line
+
+
+@pytest.mark.parametrize("key", ["neuron", "units"])  # a lesson done on the page, one done in the Playground
+def test_next_on_a_phone_lands_on_the_next_lessons_title(server, browser, key):
+    from scratchnet.app.lessons.view import ALL, PATH
+
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{server}/Lessons?lesson={key}")
+    app_started(page)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    following = PATH[PATH.index(ALL[key]) + 1]
+    page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 1e6)")  # the page's bottom
+    button = page.locator("button", has_text="Next lesson")
+    button.scroll_into_view_if_needed()  # scrolled up to it, as a thumb does
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") > PHONE["height"]
+    button.click()
+    title = page.get_by_role("heading", name=f"{PATH.index(following) + 1}. {following.title}")
+    title.wait_for(timeout=30_000)
+    after = PATH[PATH.index(following) + 1]
+    page.get_by_text(f"Next: {PATH.index(after) + 1}. {after.title}").wait_for(timeout=30_000)  # the whole lesson
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"lesson_next_{key}_390x844.png"))
+    assert on_screen(title.bounding_box(), PHONE), title.bounding_box()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots import charts, frames
+from scratchnet.app.plots import charts, describe, frames
 from scratchnet.app.runs.result import DataSplit
 
 #: Run colours (Vega's "dark2", then "set1"): distinct from the class colours of the decision maps.
@@ -75,7 +75,7 @@ def overlay_loss_chart(
         alt.Tooltip("accuracy:Q", format=".1%"),
     ]
     layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
-    about = charts.description("Loss curves", overlay_summary(losses, runs, epochs=epochs, title=title))
+    about = describe.description("Loss curves", overlay_summary(losses, runs, epochs=epochs, title=title))
     return alt.layer(*layers, height=height, width="container", description=about)
 
 
@@ -133,7 +133,7 @@ def boundary_panels(
         opacity="independent",
     )
     names = ", ".join(panel.title for panel in panels)
-    about = charts.description(
+    about = describe.description(
         "Decision maps",
         f"One small decision map per run ({names}): the class each network predicts over the plane, with its points.",
     )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from scratchnet.app import glossary
 from scratchnet.app.glossary import GLOSSARY
+from scratchnet.app.lessons import landing_view
 from scratchnet.app.lessons.hands_on import view as hands_on_view
 from scratchnet.app.lessons.hands_on.logic import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
@@ -127,6 +128,7 @@ def _picked() -> None:
 def _go_next(key: str) -> None:
     session.pick_lesson(key)
     _picked()
+    landing_view.start()  # the next run draws the lesson's title alone: see ``landing_view``
 
 
 # ---- the page ------------------------------------------------------------------------------------------
@@ -310,6 +312,8 @@ def page() -> None:
         if state is not None and done.met(state):
             session.set_passed_lessons(session.passed_lessons() | {done.key})
     lesson = _menu(session.passed_lessons())
+    if landing_view.short_pass(lambda: _top(lesson)):
+        return
     heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
     unknown = session.take_unknown_lesson()
     if unknown is not None:
@@ -335,11 +339,21 @@ def page() -> None:
             _next(lesson)
             _teacher(lesson)
     glossary_section()
-    heading.caption(
+    heading.caption(_caption())
+
+
+def _caption() -> str:
+    return (
         f"**Lessons** · {len(session.passed_lessons())}/{len(PATH)} done · from one neuron by hand to the "
         "notebook's spiral, Adam and past it. Goals check themselves: the first three on this page, the others "
         "against the runs you make from them in the Playground."
     )
+
+
+def _top(lesson: Lesson | HandsOn) -> None:
+    """The top of the page alone, as the run after **Next** draws it (``landing_view``): its line, the title."""
+    st.caption(_caption())
+    st.title(f"{_number(lesson)}. {lesson.title}")
 
 
 def playground_note() -> None:

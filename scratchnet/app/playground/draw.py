@@ -12,7 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale, description
+from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.describe import description
 from scratchnet.app.runs.drawing import (  # noqa: F401 (the drawing panel and its tests read them here too)
     BOUND,
     MAX_CLASSES,

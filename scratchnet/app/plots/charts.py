@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from scratchnet.app.plots.describe import description  # a chart's text alternative; read here too
 from scratchnet.app.plots.palette import PALETTE  # the class colours, defined there; read here too
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
@@ -45,22 +46,6 @@ def large(on: bool = True) -> alt.Config | alt.utils.Undefined:
         title=alt.TitleConfig(fontSize=LARGE_TEXT),
         text=alt.MarkConfig(fontSize=LARGE_TEXT),  # marks' own words ("best"); an encoded size still wins
     )
-
-
-def description(title: str, summary: str) -> str:
-    """A chart's text alternative (Vega-Lite's ``description``, the drawing's label for a screen reader):
-    a title and one line on what it shows. Given to a chart when it is made, like ``large``."""
-    return f"{title}. {summary}"
-
-
-def steps_summary(losses: Sequence[float], what: str = "the loss", decimals: int = 3) -> str:
-    """A loss-per-step chart's summary (for ``description``): how many steps, and ``what`` from the first to
-    the last (step 0 is the start)."""
-    steps = len(losses) - 1
-    if steps < 1:
-        return f"{what.capitalize()} at the start, {losses[0]:.{decimals}f}; no step yet." if steps == 0 else "No step."
-    plural = "s" if steps != 1 else ""
-    return f"{steps} step{plural}: {what} from {losses[0]:.{decimals}f} to {losses[-1]:.{decimals}f}."
 
 
 def square_ranges() -> tuple[list, list]:

@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import description
+from scratchnet.app.plots.describe import description
 from scratchnet.app.sweep.logic import METRICS, Sweep
 
 STATUS_FILLS = {

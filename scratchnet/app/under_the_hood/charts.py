@@ -9,7 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, description, square_ranges, steps_summary
+from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, square_ranges
+from scratchnet.app.plots.describe import description, steps_summary
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit

@@ -8,7 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import class_scale, description, steps_summary
+from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.describe import description, steps_summary
 
 LIMIT = 3.0  # the unit's plot shows [-3, 3]²: every point, and the line where it crosses them
 
