@@ -27,6 +27,7 @@ FITTED = alt.AutoSizeParams(type="fit", contains="padding")
 CHECK_ROOM = (75, 170)  # the gradient check: its y axis across; its title, x axis and legend down
 NORMS_ROOM = 130  # the gradient norms: the legend above, the x axis below
 STEPS_ROOM = 88  # the batch loss per step: its title and x labels
+POINTS_ROOM = (110, 18)  # the training points: their title and the legend's margins, then each class's row
 
 
 # ---- the step-through ------------------------------------------------------------------------
@@ -215,21 +216,22 @@ def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, siz
     shown = data.shown(data.X_train)
     names = list(class_names or data.class_names)
     frame = pd.DataFrame({"x": shown[:, 0], "y": shown[:, 1], "class": np.asarray(names)[data.y_train]})
+    across, down = square_ranges()  # the plane stays square, as the unit maps are, in a fullscreen too
     return (
         alt.Chart(frame)
         .mark_circle(size=14, opacity=0.85)
         .encode(
-            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), axis=None),
-            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None),
+            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False, range=across), axis=None),
+            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False, range=down), axis=None),
             color=alt.Color(
                 "class:N", scale=class_scale(names), legend=alt.Legend(orient="bottom", title=None, columns=1)
             ),
         )
         .properties(
             width=size,
-            height=size,
-            title="The training points",
-            autosize=FIXED_SIZE,
+            height=size + POINTS_ROOM[0] + POINTS_ROOM[1] * len(names),
+            title=alt.TitleParams("The training points", limit=400),  # unlimited, a fullscreen cut it short
+            autosize=FITTED,
             description=description(
                 "The training points", f"{len(frame)} points by class ({', '.join(names)}), in the unit maps' window."
             ),
