@@ -488,6 +488,31 @@ def test_headings_have_one_full_stop_and_the_next_title_is_whole(fresh_caches):
     assert at.button(key=session.lesson_next_key("spiral")).label == "Next lesson"
 
 
+def test_next_draws_the_next_lessons_title_alone_then_on_its_timer_the_whole_lesson(fresh_caches, monkeypatch):
+    """The run after Next ends with the title alone (the browser's scroll then comes back to the top, see
+    ``lessons/landing_view``); its timer's one rerun draws the whole lesson, and stops."""
+    from app_helpers import FragmentTimers
+
+    from scratchnet.app.lessons import landing_view
+
+    spiral, units = BY_KEY["spiral"], BY_KEY["units"]
+    timers = FragmentTimers(monkeypatch)
+    at = app(PAGE, {"lesson": "spiral"}).run()
+    at.button(key=session.lesson_next_key("spiral")).click().run()
+    assert not at.exception
+    assert [title.value for title in at.title] == [f"{PATH.index(units) + 1}. {units.title}"]
+    assert not at.button and not at.header  # no task, no Next, no glossary: less than a screen
+    (fragment,) = timers.timers[-1]  # one timer, soon
+    assert timers.timers[-1][fragment] == pytest.approx(landing_view.LANDING_SECONDS)
+    assert landing_view.LANDING_SECONDS <= 1
+    timers.rerun_fragment(fragment)  # the timer fires: the whole page
+    at.run()
+    assert not at.exception and timers.whole[-1] and not timers.timers[-1]  # drawn whole, nothing polls
+    assert at.button(key=session.lesson_next_key("units")).label == "Next lesson"
+    assert spiral.title not in [title.value for title in at.title]
+    assert at.query_params["lesson"] == "units"
+
+
 def test_why_it_did_not_count_and_reset_the_lesson(fresh_caches):
     from scratchnet.app.ui import session
 

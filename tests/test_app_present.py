@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 from app_helpers import app, charts, settle, trained
 
@@ -97,3 +100,111 @@ def test_a_large_board_writes_each_name_as_it_was_typed_in_big_words() -> None:
     assert "student 19" not in texts  # the top of the board only: one screen's worth
     sizes = [layer["mark"]["fontSize"] for layer in spec["layer"]]
     assert min(sizes) >= 20 and spec["description"].startswith("Board.")
+
+
+# ---- every chart the app draws has a text alternative ------------------------------------------------------
+def _playground():
+    at = app(query={"epochs": "60"})
+    at.session_state[session.view_key(session.RESULT, "details")] = True  # open: the confusion matrix
+    return settle(at)
+
+
+def _presentation():
+    return settle(app(query={"present": "1", "epochs": "60"}))
+
+
+def _experiments():
+    from scratchnet.app.experiments import logic as experiments
+    from scratchnet.app.ui.cache import start_run
+
+    at = app("pages/1_Experiments.py")
+    at.session_state[session.EXPERIMENTS_SECTION] = "Optimizers"
+    at.run()
+    at.select_slider(key=session.OPTIMIZER_EPOCHS).set_value(200)
+    at.button[0].click().run()  # the form's Compare
+    for config in experiments.optimizer_configs(200, 0).values():
+        assert start_run(config).wait(120), "an optimizer run did not finish in time"
+    return at.run()
+
+
+def _step_through():
+    at = app("pages/2_Under_the_hood.py").run()
+    at.button(key=session.STEP_TAKE).click().run()  # the batch loss per step appears after a step
+    return at
+
+
+def _gradient_check():
+    at = app("pages/2_Under_the_hood.py")
+    at.session_state[session.HOOD_TAB] = "Gradient check"
+    return at.run()
+
+
+def _inside():
+    from scratchnet.app.runs.jobs import TrainingJob
+
+    at = app("pages/2_Under_the_hood.py")
+    at.session_state[session.RUN] = TrainingJob.finished(trained(RunConfig(epochs=60, hidden=(5,), samples=40)))
+    at.session_state[session.HOOD_TAB] = "Inside a trained network"
+    return at.run()
+
+
+def _sweep():
+    at = app("pages/3_Sweep.py").run()
+    at.text_input(key=session.sweep_value_keys("x", "lr")[2]).set_value("0.01, 0.1")
+    at.text_input(key=session.sweep_value_keys("y", "decay")[2]).set_value("0, 0.01")
+    next(w for w in at.sidebar if getattr(w, "key", None) == session.sweep_base_key("epochs")).set_value(100)
+    at.run()
+    next(b for b in at.sidebar.button if b.label == "Run sweep").click().run()
+    for job in at.session_state[session.SWEEP_RUN].jobs:
+        assert job.wait(120), "a sweep cell did not finish in time"
+    return at.run()
+
+
+def _lesson_by_hand():
+    at = app("pages/4_Lessons.py", {"lesson": "downhill"}).run()
+    at.button(key=session.hand_widget_key("downhill", "step")).click().run()  # its steps chart and the unit
+    return at
+
+
+SCENES = {  # every page, and every chart it can draw (the Challenges' board: test_a_large_board_...)
+    "Playground (map, loss, network, confusion matrix, drawing canvas)": _playground,
+    "Playground's presentation view": _presentation,
+    "Experiments (overlaid loss curves, decision maps)": _experiments,
+    "Under the hood: step-through": _step_through,
+    "Under the hood: gradient check": _gradient_check,
+    "Under the hood: inside a trained network": _inside,
+    "Sweep (its grid, the picked cell's map)": _sweep,
+    "Lessons (a unit by hand, the steps taken)": _lesson_by_hand,
+}
+
+
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_every_chart_on_every_page_has_a_title_and_a_line_on_what_it_shows(scene) -> None:
+    at = SCENES[scene]()
+    assert not at.exception
+    drawn = [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
+    assert drawn, "the scene draws no chart: it no longer tests what it says"
+    for spec in drawn:
+        title, _, summary = spec.get("description", "").partition(". ")
+        assert title and len(summary) > 20, (scene, spec.get("description"), spec.get("title"))
+
+
+def test_the_summaries_numbers_are_the_runs_own() -> None:
+    from scratchnet.app.experiments import charts as experiment_charts
+    from scratchnet.app.experiments import logic as experiments
+    from scratchnet.app.under_the_hood import charts as hood_charts
+
+    runs = {name: trained(RunConfig(epochs=80, optimizer=name, samples=60)) for name in ("sgd", "adam")}
+    histories = {name: run.history for name, run in runs.items()}
+    spec = experiment_charts.overlay_loss_chart(experiments.overlay_frame(histories), list(runs), epochs=80).to_dict()
+    finals = {name: float(history.loss[-1]) for name, history in histories.items()}
+    lowest = min(finals, key=finals.get)
+    assert f"2 runs over 80 epochs; lowest final loss {finals[lowest]:.3g} ({lowest})." in spec["description"]
+
+    norms = pd.DataFrame(
+        {"epoch": [20, 20, 10, 10], "layer": ["W1", "W2", "W1", "W2"], "norm": [0.25, 0.5, 2, 4], "loss": 1.0}
+    )
+    about = hood_charts.gradient_norm_chart(norms).to_dict()["description"]
+    assert "2 epochs recorded up to epoch 20; at the last: W1 0.25, W2 0.5." in about  # the latest, not the first
+    steps = hood_charts.loss_steps_chart([1.5, 1.25, 1.0]).to_dict()
+    assert "2 steps: the batch loss from 1.5000 to 1.0000." in steps["description"]

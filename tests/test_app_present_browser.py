@@ -135,3 +135,101 @@ def test_a_maps_fullscreen_keeps_it_square_with_its_axes_on_screen(server, brows
                    const r = i.getBoundingClientRect(); return [r.width, r.height]; }"""
     )
     assert plot[0] == pytest.approx(plot[1], rel=0.03)
+
+
+def fullscreen(page, chart) -> dict:
+    """Open ``chart``'s own fullscreen (its toolbar's button) and return what it then draws: the box of its
+    svg/canvas and the text and box of each axis title (an svg's)."""
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    chart.locator("xpath=..").locator("[data-testid=stElementToolbar] button[aria-label=Fullscreen]").click()
+    page.wait_for_timeout(1500)
+    return chart.evaluate(
+        """chart => {
+            const box = r => ({x: r.x, y: r.y, width: r.width, height: r.height});
+            const drawn = chart.querySelector('svg, canvas');
+            const titles = [...chart.querySelectorAll('svg .role-axis-title text')]
+                .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}));
+            return {tag: drawn.tagName.toLowerCase(), box: box(drawn.getBoundingClientRect()), titles};
+        }"""
+    )
+
+
+def opened_with(page, url: str, action: str) -> None:
+    """Go to ``url``, do ``action`` there (what makes the chart appear) and wait for its charts."""
+    page.goto(url)
+    app_started(page)
+    if action == "gradient check":
+        page.get_by_role("tab", name="Gradient check").click()
+    elif action == "inside":
+        page.get_by_role("tab", name="Inside a trained network").click()
+    elif action == "compare":  # the fewest epochs: the curves are few enough points to be drawn as svg
+        thumb = page.locator("[data-testid=stSlider] input").first
+        thumb.focus()
+        page.keyboard.press("Home")
+        page.locator("button", has_text="Compare").first.click()
+    elif action == "sweep":
+        page.locator("[data-testid=stSidebar] button", has_text="Run sweep").click()
+    page.wait_for_selector(CHART, timeout=120_000)
+    page.wait_for_function(  # every run has ended: no progress bar, no cell or row still training
+        "!document.querySelector('[data-testid=stProgress]') && !/training, \\d/.test(document.body.innerText)",
+        timeout=180_000,
+    )
+    page.wait_for_timeout(1500)  # the finished runs' redraw
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+FULLSCREENS = {  # a chart on each page that has one: (address, what shows it, which chart, its axis titles)
+    "loss curve": (f"/?{SHORT_RUN}", "", 1, {"epoch", "cross-entropy loss", "learning rate"}),
+    "experiments": ("/Experiments?section=Optimizers", "compare", 0, {"epoch", "training loss"}),
+    "sweep": ("/Sweep", "sweep", 0, None),  # its axes are named after the settings swept
+    "gradient check": ("/Under_the_hood", "gradient check", 0, {"numeric (finite differences)", "analytic (backward)"}),
+    "gradient norms": ("/Under_the_hood", "inside", -1, {"epoch", "gradient norm ‖∂J/∂W‖"}),
+}
+
+
+@pytest.mark.parametrize("name", list(FULLSCREENS))
+def test_a_charts_fullscreen_keeps_it_and_its_axis_titles_on_the_screen(server, browser, name):
+    address, action, index, titles = FULLSCREENS[name]
+    page = browser.new_context(viewport=PROJECTOR).new_page()
+    opened_with(page, f"{server}{address}", action)
+    charts = page.locator(CHART)
+    if name == "experiments":  # its small maps beside the curves: each as large as the page asks (220 px)
+        maps = [image.bounding_box() for image in charts.nth(1).locator("svg image").all()]
+        assert len(maps) == 7 and min(found["width"] for found in maps) >= 200, maps
+    drawn = fullscreen(page, charts.nth(index if index >= 0 else charts.count() - 1))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"fullscreen_{name.replace(' ', '_')}_1280x720.png"))
+    assert drawn["tag"] == "svg"  # its axis titles can be read (a canvas draws them as pixels)
+    assert on_screen(drawn["box"], PROJECTOR), drawn["box"]
+    assert drawn["box"]["width"] >= 0.9 * PROJECTOR["width"]  # it did grow to the screen
+    assert len(drawn["titles"]) >= 2 and all(on_screen(title, PROJECTOR) for title in drawn["titles"]), drawn
+    if titles is not None:
+        assert {title["text"] for title in drawn["titles"]} == titles
+    if name == "gradient check":  # analytic = numeric stays the diagonal: the plot stays square
+        line = charts.first.locator("svg .mark-line path").first.bounding_box()
+        assert line["width"] == pytest.approx(line["height"], rel=0.03), line
+
+
+@pytest.mark.parametrize("key", ["neuron", "units"])  # a lesson done on the page, one done in the Playground
+def test_next_on_a_phone_lands_on_the_next_lessons_title(server, browser, key):
+    from scratchnet.app.lessons.view import ALL, PATH
+
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{server}/Lessons?lesson={key}")
+    app_started(page)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    following = PATH[PATH.index(ALL[key]) + 1]
+    page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 1e6)")  # the page's bottom
+    button = page.locator("button", has_text="Next lesson")
+    button.scroll_into_view_if_needed()  # scrolled up to it, as a thumb does
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") > PHONE["height"]
+    button.click()
+    title = page.get_by_role("heading", name=f"{PATH.index(following) + 1}. {following.title}")
+    title.wait_for(timeout=30_000)
+    after = PATH[PATH.index(following) + 1]
+    page.get_by_text(f"Next: {PATH.index(after) + 1}. {after.title}").wait_for(timeout=30_000)  # the whole lesson
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"lesson_next_{key}_390x844.png"))
+    assert on_screen(title.bounding_box(), PHONE), title.bounding_box()

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 import scratchnet as sn
-from scratchnet.app.plots import charts, frames
+from scratchnet.app.plots import charts, describe, frames
 from scratchnet.app.runs.result import DataSplit
 
 #: Run colours (Vega's "dark2", then "set1"): distinct from the class colours of the decision maps.
@@ -74,7 +75,20 @@ def overlay_loss_chart(
         alt.Tooltip("accuracy:Q", format=".1%"),
     ]
     layers = [lines, *charts.hover_layers(base, x, color, tooltip, size=50)]
-    return alt.layer(*layers, height=height, width="container")
+    about = describe.description("Loss curves", overlay_summary(losses, runs, epochs=epochs, title=title))
+    return alt.layer(*layers, height=height, width="container", description=about)
+
+
+def overlay_summary(losses: pd.DataFrame, runs: Sequence[str], *, epochs: int, title: str) -> str:
+    """One line on the overlaid curves (their text alternative): how many runs over how many epochs, and
+    which run ends lowest, read from the rows drawn (each run's last finite loss)."""
+    finite = losses[np.isfinite(losses["loss"].to_numpy(dtype=float))]
+    head = f"{title.capitalize()} of {len(runs)} run{'s' if len(runs) != 1 else ''} over {epochs:,} epochs"
+    if finite.empty:
+        return f"{head}; no loss recorded yet."
+    ends = finite.sort_values("epoch").groupby("run", observed=True)[["epoch", "loss"]].last()
+    when = "final" if len(ends) == len(runs) and (ends["epoch"] >= epochs).all() else "latest"
+    return f"{head}; lowest {when} loss {ends['loss'].min():.3g} ({ends['loss'].idxmin()})."
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,8 @@ def boundary_panels(
     for panel in panels:
         grid, points = frames.map_frames(panel.network, panel.data, resolution, features=panel.features)
         points = points[points["split"].isin(panel.show)]
-        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=frames.extent(panel.data), size=size)
+        window = frames.extent(panel.data)
+        chart = charts.boundary_chart(grid, points, panel.data.class_names, window=window, size=size, fitted=False)
         chart.title = alt.TitleParams(panel.title, subtitle=panel.subtitle or alt.Undefined)
         chart.autosize = alt.Undefined  # a concatenated view may not size itself; the whole grid does
         maps.append(chart)
@@ -116,8 +131,14 @@ def boundary_panels(
         size=legends,
         opacity="independent",
     )
+    names = ", ".join(panel.title for panel in panels)
+    about = describe.description(
+        "Decision maps",
+        f"One small decision map per run ({names}): the class each network predicts over the plane, with its points.",
+    )
     return alt.concat(
         *maps,
+        description=about,
         columns=max(1, columns),
         spacing=16,
         autosize=alt.AutoSizeParams(type="pad"),

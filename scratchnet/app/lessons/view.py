@@ -3,8 +3,8 @@
 The sidebar lists the lessons with a tick for each goal met; the page shows one lesson: its text,
 its task with a button that opens the Playground set up for it (the lesson's controls hidden, as
 a classroom link would), and whether this session's runs meet its goal — with a hint after a
-missed try. ``?lesson=<key>`` opens a lesson directly. ``playground_note()`` is the one line the
-Playground may show about the lesson it was opened for (registered with ``ui/bars``).
+missed try. ``?lesson=<key>`` opens a lesson directly. What the Playground shows about the lesson it
+was opened for is ``bar_view.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import streamlit as st
 
 from scratchnet.app import glossary
 from scratchnet.app.glossary import GLOSSARY
+from scratchnet.app.lessons import landing_view
 from scratchnet.app.lessons.hands_on import view as hands_on_view
 from scratchnet.app.lessons.hands_on.logic import HANDS_ON, HandsOn
 from scratchnet.app.lessons.logic import BY_KEY, LESSONS, Lesson, Standing, progress
@@ -22,7 +23,7 @@ from scratchnet.app.lessons.model import UNDER_THE_HOOD, Sight
 from scratchnet.app.runs.links import Link, link_query
 from scratchnet.app.runs.result import RunResult
 from scratchnet.app.text import escape
-from scratchnet.app.ui import bars, classroom, controls, links, run_panel, session
+from scratchnet.app.ui import classroom, controls, links, run_panel, session
 
 LESSONS_PAGE = "pages/4_Lessons.py"
 LESSONS_PATH = "Lessons"  # the page's address, after the app's
@@ -54,7 +55,7 @@ def standings() -> dict[str, Standing]:
     return found
 
 
-def _record_try(key: str, standing: Standing) -> None:
+def record_try(key: str, standing: Standing) -> None:
     """The session's finished run, when it is a try at lesson ``key``, recorded for a student in a class."""
     job = session.current_run()
     run = job.result if job is not None and job.done else None
@@ -127,6 +128,7 @@ def _picked() -> None:
 def _go_next(key: str) -> None:
     session.pick_lesson(key)
     _picked()
+    landing_view.start()  # the next run draws the lesson's title alone: see ``landing_view``
 
 
 # ---- the page ------------------------------------------------------------------------------------------
@@ -310,6 +312,8 @@ def page() -> None:
         if state is not None and done.met(state):
             session.set_passed_lessons(session.passed_lessons() | {done.key})
     lesson = _menu(session.passed_lessons())
+    if landing_view.short_pass(lambda: _top(lesson)):
+        return
     heading = st.empty()  # filled last: a hands-on goal met in this run counts at once
     unknown = session.take_unknown_lesson()
     if unknown is not None:
@@ -335,63 +339,21 @@ def page() -> None:
             _next(lesson)
             _teacher(lesson)
     glossary_section()
-    heading.caption(
+    heading.caption(_caption())
+
+
+def _caption() -> str:
+    return (
         f"**Lessons** · {len(session.passed_lessons())}/{len(PATH)} done · from one neuron by hand to the "
         "notebook's spiral, Adam and past it. Goals check themselves: the first three on this page, the others "
         "against the runs you make from them in the Playground."
     )
 
 
-def playground_note() -> None:
-    """On the Playground, beside the run: the goal of the lesson the student opened it for, this
-    run's value of what the goal measures, what it missed and the hint — or, once met, why it worked."""
-    key = session.active_lesson()
-    asked = st.query_params.get(LESSON_PARAMETER)
-    if key is None and asked in BY_KEY and session.lesson_link_entered() != asked:  # a teacher's classroom link,
-        key = asked  # entered once: after the student leaves the lesson, the address does not pull them back
-        session.set_active_lesson(key, BY_KEY[key].locked)
-        session.set_lesson_link_entered(key)
-    if key not in BY_KEY:
-        return
-    lesson = BY_KEY[key]
-    standing = standings()[key]
-    met = standing.passed
-    _record_try(key, standing)
-    with st.container(border=True):
-        note, back = st.columns([7, 2], vertical_alignment="center")
-        (note.success if met else note.info)(
-            f"**{heading(lesson)}** {lesson.task}" + (" **Goal met.**" if met else ""), icon=":material/school:"
-        )
-        back.page_link(
-            LESSONS_PAGE,
-            label="Back to the lesson",
-            icon=":material/arrow_back:",
-            query_params={LESSON_PARAMETER: key} | classroom.along(),
-        )
-        _this_run(lesson)
+def _top(lesson: Lesson | HandsOn) -> None:
+    """The top of the page alone, as the run after **Next** draws it (``landing_view``): its line, the title."""
+    st.caption(_caption())
+    st.title(f"{_number(lesson)}. {lesson.title}")
 
 
-def _this_run(lesson: Lesson) -> None:
-    """The session's run against the lesson's goal, when it was made for the lesson and has finished."""
-    job = session.current_run()
-    if job is None or not job.done or job.result is None or session.run_lesson() != lesson.key:
-        return
-    run = job.result
-    if lesson.passed(run):
-        readings = "; ".join(rule.against(run) for rule in lesson.rules)
-        st.markdown(f":green[**This run meets the goal**] — {readings}.")
-        if lesson.why:
-            st.markdown(f"**Why it worked.** {lesson.why}")
-        return
-    if run.config == lesson.setup:
-        st.caption("This is the lesson's starting run: " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
-        return
-    if lesson.follows(run):
-        st.markdown("**This run:** " + "; ".join(rule.against(run) for rule in lesson.rules) + ".")
-    st.warning(" ".join(lesson.missed(run)), icon=":material/flag:")
-    why_not(lesson, run)
-    st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
-
-
-bars.register(bars.ABOVE_RUN, "lesson", playground_note)
 classroom.list_lessons((lesson.key, lesson.title) for lesson in PATH)  # the class view's columns

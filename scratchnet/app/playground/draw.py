@@ -12,7 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import AXES_ROOM, LEGEND_ROW, class_scale, description
+from scratchnet.app.plots.charts import AXES_ROOM, LEGEND_ROW, class_scale
+from scratchnet.app.plots.describe import description
 from scratchnet.app.runs.drawing import (  # noqa: F401 (the drawing panel and its tests read them here too)
     BOUND,
     MAX_CLASSES,
@@ -102,12 +103,16 @@ def canvas_chart(drawing: Drawing, size: int = 330, version: int = 0) -> alt.Lay
             alt.Chart(frame).mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=0.8).encode(x, y, color)
         )
     legend_rows = math.ceil(len(drawing.counts()) / max(2, size // 60)) if len(drawing) else 0
-    counts = ", ".join(f"class {label}: {count}" for label, count in drawing.counts().items()) or "none yet"
-    summary = f"A canvas from -{BOUND:g} to {BOUND:g} on both axes; a click adds a point. Points drawn: {counts}."
     return alt.layer(
         *layers,
         width=size + AXES_ROOM,
         height=size + AXES_ROOM + LEGEND_ROW * (legend_rows + 1),  # as the map's: each legend row, and a gap
         autosize=alt.AutoSizeParams(type="fit", contains="padding"),
-        description=description("Drawing canvas", summary),
+        description=description("Drawing canvas", f"{summary(drawing)}; a click adds or removes a point."),
     )
+
+
+def summary(drawing: Drawing) -> str:
+    """``12 points drawn (class 0: 7, class 1: 5)``."""
+    counts = ", ".join(f"class {label}: {count}" for label, count in drawing.counts().items())
+    return f"{len(drawing)} point{'s' if len(drawing) != 1 else ''} drawn" + (f" ({counts})" if counts else "")

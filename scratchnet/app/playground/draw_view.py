@@ -125,12 +125,6 @@ def _start_from(config: RunConfig) -> None:
     _set(draw.from_dataset(config.dataset, config.classes, config.noise, config.data_seed))
 
 
-def summary(current: draw.Drawing) -> str:
-    """``12 points drawn (class 0: 7, class 1: 5)``."""
-    counts = ", ".join(f"class {label}: {count}" for label, count in current.counts().items())
-    return f"{len(current)} point{'s' if len(current) != 1 else ''} drawn" + (f" ({counts})" if counts else "")
-
-
 def panel(config: RunConfig, hidden: frozenset[str] = frozenset(), train: Train | None = None) -> None:
     """The drawing panel: the canvas and its controls, redrawn alone on a click. ``config``: the
     controls' settings (the dataset to start from, the link to share); ``train``: trains the
@@ -165,7 +159,7 @@ def _side(current: draw.Drawing, config: RunConfig, hidden: frozenset[str], trai
         horizontal=True,
     )
     st.radio("A click", list(MODES), format_func=MODES.get, key=session.DRAW_MODE, horizontal=True)
-    st.markdown(f"**{summary(current)}** · at most {draw.MAX_DRAWN}")
+    st.markdown(f"**{draw.summary(current)}** · at most {draw.MAX_DRAWN}")
     if current.full:
         st.caption(f"The drawing is full: {draw.MAX_DRAWN} points travel in a link. Remove some to add more.")
     start, clear = st.columns(2)

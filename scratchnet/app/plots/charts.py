@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from scratchnet.app.plots.describe import description  # a chart's text alternative; read here too
 from scratchnet.app.plots.palette import PALETTE  # the class colours, defined there; read here too
 from scratchnet.app.plots.picture import data_url, rgb  # rgb: here too, beside the palette it reads
 
@@ -47,10 +48,12 @@ def large(on: bool = True) -> alt.Config | alt.utils.Undefined:
     )
 
 
-def description(title: str, summary: str) -> str:
-    """A chart's text alternative (Vega-Lite's ``description``, the drawing's label for a screen reader):
-    a title and one line on what it shows. Given to a chart when it is made, like ``large``."""
-    return f"{title}. {summary}"
+def square_ranges() -> tuple[list, list]:
+    """The x and y scale ranges that keep a plot square whatever size the chart is given (a chart's fullscreen
+    gives it the screen's): a square of the smaller side, in the bottom-left corner, against both axes. Only
+    for a chart that is one view (fitted, ``autosize`` "fit"): in a concatenation ``width`` is not the view's."""
+    side = "min(width, height)"
+    return [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:
@@ -256,6 +259,7 @@ def boundary_chart(
     confidence: bool = True,
     size: int = 300,
     large_text: bool = False,
+    fitted: bool = True,
 ) -> alt.LayerChart:
     """The decision map (``grid``'s cells coloured by predicted class, paler where the network is
     unsure, or flat with ``confidence=False``; drawn as one picture) under the points, filled by
@@ -266,24 +270,19 @@ def boundary_chart(
     hide the map: past ``ROOMY_POINTS`` the markers shrink, and past ``MAX_SHOWN_POINTS`` right (or
     misclassified) points only an even share of them is drawn (the chart's title says so).
     ``large_text``: axes and legend at ``LARGE_TEXT`` pixels (the presentation view).
+    ``fitted`` False: a plot of ``size`` x ``size`` with its axes and legend around it, for a view inside
+    a concatenation (``boundary_panels``), whose scales cannot read a size of its own.
     """
     total = len(points)
     points, note = drawn_points(points)
-    # the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's): a
-    # square of the smaller side, in the bottom-left corner, against both axes
-    side = "min(width, height)"
-    x_range, y_range = [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+    # fitted, the plot stays square whatever size it is given (a chart's fullscreen gives it the screen's)
+    x_range, y_range = square_ranges() if fitted else (alt.Undefined, alt.Undefined)
     x_scale = alt.Scale(domain=list(window[:2]), nice=False, zero=False, range=x_range)
     x = alt.X("x:Q", scale=x_scale, title="x₁")
     y = alt.Y("y:Q", scale=alt.Scale(domain=list(window[2:]), nice=False, zero=False, range=y_range), title="x₂")
     cells = map_picture(grid, class_names, x, y, confidence=confidence)
     dots = point_marks(points, class_names, x, y, total=total, size=size)
-    # "pad": the plot area itself is size x size (square), the axes and legends are added around it.
-    wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
-    summary = (
-        f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
-        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses."
-    )
+    about = map_description(points, class_names, total)
     title = alt.Undefined
     if note:  # one short line per kind thinned: a title wider than the map would widen the whole chart
         title = alt.TitleParams(
@@ -293,6 +292,9 @@ def boundary_chart(
     # area of about size x size
     room = AXES_ROOM + (20 if large_text else 0)
     legend_rows = math.ceil(len(class_names) / max(2, size // 60))
+    if not fitted:  # "pad": the plot is size x size, its axes and legends around it
+        pad = alt.AutoSizeParams(type="pad")
+        return alt.layer(cells, dots, width=size, height=size, autosize=pad, title=title, description=about)
     return alt.layer(
         cells,
         dots,
@@ -300,9 +302,19 @@ def boundary_chart(
         height=size + room + LEGEND_ROW * (legend_rows + 1),
         autosize=alt.AutoSizeParams(type="fit", contains="padding"),
         title=title,
-        description=description("Decision map", summary),
+        description=about,
         config=large(large_text),
     )
+
+
+def map_description(points: pd.DataFrame, class_names: Sequence[str], total: int) -> str:
+    """The map's text alternative: what it shows, how many points, how many drawn misclassified."""
+    wrong = int((points["correct"] == "wrong").sum()) if "correct" in points else 0
+    summary = (
+        f"The class the network predicts over the plane ({', '.join(map(str, class_names))}), with {total:,} "
+        f"points filled by their true class; {wrong:,} drawn misclassified, as crosses."
+    )
+    return description("Decision map", summary)
 
 
 def map_picture(grid: pd.DataFrame, class_names: Sequence[str], x: alt.X, y: alt.Y, *, confidence: bool) -> alt.Chart:

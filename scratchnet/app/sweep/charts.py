@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from scratchnet.app.plots.describe import description
 from scratchnet.app.sweep.logic import METRICS, Sweep
 
 STATUS_FILLS = {
@@ -64,7 +66,25 @@ def sweep_chart(
     step = max(60, min(cell_width, MAP_WIDTH // len(sweep.x.values)))  # many columns: narrower cells
     trained = _trained_cells(base, sweep, metric, domain, x, y, cell_height)
     hits = _click_targets(base, sweep, x, y)
-    return alt.layer(trained, others, text, picked, hits, width=alt.Step(step), height=alt.Step(cell_height))
+    about = description("Sweep grid", sweep_summary(frame, sweep, metric))
+    return alt.layer(
+        trained, others, text, picked, hits, width=alt.Step(step), height=alt.Step(cell_height), description=about
+    )
+
+
+def sweep_summary(frame: pd.DataFrame, sweep: Sweep, metric: str) -> str:
+    """One line on the grid (its text alternative): what it colours over which two settings, how many
+    cells trained, and the best cell, read from the rows drawn."""
+    spec = METRICS[metric]
+    x, y = sweep.x.spec.label, sweep.y.spec.label
+    head = f"{spec.label} over {x} ({len(sweep.x.values)} values) by {y} ({len(sweep.y.values)} values)"
+    trained = frame[(frame["status"] == "completed") & np.isfinite(frame["value"].to_numpy(dtype=float))]
+    done = f"{len(trained)} of {len(frame)} cells trained"
+    if trained.empty:
+        return f"{head}; {done}."
+    best = trained.loc[trained["value"].idxmax() if spec.accuracy else trained["value"].idxmin()]
+    value = f"{best['value']:.1%}" if spec.accuracy else f"{best['value']:.3g}"
+    return f"{head}; {done}; best {value} at {x} {best['x']}, {y} {best['y']}."
 
 
 def _trained_cells(

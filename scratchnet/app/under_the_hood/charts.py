@@ -9,16 +9,25 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import MARKER_COLOR, class_scale
+from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, square_ranges
+from scratchnet.app.plots.describe import description, steps_summary
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
 from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.runs.trace_stages import Stage
 from scratchnet.app.text import escape
 
-#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it
-#: (the default "fit" would squeeze them all into width × height).
+#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it.
+#: (A chart's fullscreen gives such a plot the screen's size, and its axes run off the screen.)
 FIXED_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
+#: Fitted charts: width and height are the whole chart's, the plot gets what its axes, legend and title
+#: leave; a chart's fullscreen gives them the screen's size and everything stays on it. Each adds the
+#: room its parts take (measured in Chromium at the theme's sizes), so that its plot keeps its size.
+FITTED = alt.AutoSizeParams(type="fit", contains="padding")
+CHECK_ROOM = (75, 170)  # the gradient check: its y axis across; its title, x axis and legend down
+NORMS_ROOM = 130  # the gradient norms: the legend above, the x axis below
+STEPS_ROOM = 88  # the batch loss per step: its title and x labels
+POINTS_ROOM = (110, 18)  # the training points: their title and the legend's margins, then each class's row
 
 
 # ---- the step-through ------------------------------------------------------------------------
@@ -103,28 +112,36 @@ def loss_steps_chart(losses: Sequence[float], height: int = 70) -> alt.Chart:
             y=alt.Y("loss:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
             tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".5f")],
         )
-        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(
+            height=height + STEPS_ROOM,
+            width="container",
+            autosize=FITTED,
+            description=description("Batch loss per step", steps_summary(list(losses), "the batch loss", 4)),
+        )
     )
 
 
 # ---- gradient check ----------------------------------------------------------------------------
-def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -> alt.LayerChart:
-    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree."""
+def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260, of: str = "") -> alt.LayerChart:
+    """Analytic against numeric gradient, one dot per parameter entry; the diagonal is where they agree.
+    ``of``: whose backward pass is checked, for the text alternative (two checks sit side by side)."""
     values = entries[["analytic", "numeric"]].to_numpy()
     peak = float(np.abs(values).max()) if values.size else 1.0
     peak = peak * 1.05 if peak > 0 else 1.0
-    scale = alt.Scale(domain=[-peak, peak], nice=False)
+    across, down = square_ranges()  # the diagonal stays at 45°, in a fullscreen too
+    x_scale = alt.Scale(domain=[-peak, peak], nice=False, range=across)
+    y_scale = alt.Scale(domain=[-peak, peak], nice=False, range=down)
     diagonal = (
         alt.Chart(pd.DataFrame({"numeric": [-peak, peak], "analytic": [-peak, peak]}))
         .mark_line(color="#999", strokeDash=[4, 3], clip=True)
-        .encode(x=alt.X("numeric:Q", scale=scale), y=alt.Y("analytic:Q", scale=scale))
+        .encode(x=alt.X("numeric:Q", scale=x_scale), y=alt.Y("analytic:Q", scale=y_scale))
     )
     dots = (
         alt.Chart(entries)
         .mark_circle(size=45, opacity=0.8)
         .encode(
-            x=alt.X("numeric:Q", scale=scale, title="numeric (finite differences)"),
-            y=alt.Y("analytic:Q", scale=scale, title="analytic (backward)"),
+            x=alt.X("numeric:Q", scale=x_scale, title="numeric (finite differences)"),
+            y=alt.Y("analytic:Q", scale=y_scale, title="analytic (backward)"),
             color=alt.Color("parameter:N", legend=alt.Legend(orient="bottom", title=None)),
             tooltip=[
                 alt.Tooltip("parameter:N"),
@@ -134,7 +151,22 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260) -
             ],
         )
     )
-    return alt.layer(diagonal, dots, width=size, height=size, title=title, autosize=FIXED_SIZE)
+    gap = float(np.abs(values[:, 0] - values[:, 1]).max()) if values.size else 0.0
+    parameters = ", ".join(map(str, pd.unique(entries["parameter"])))
+    about = description(
+        "Gradient check",
+        f"{of + ': ' if of else ''}analytic against numeric gradient of {len(entries)} entries of {parameters}; "
+        f"the diagonal is where they agree; largest gap {gap:.2g}.",
+    )
+    return alt.layer(
+        diagonal,
+        dots,
+        width=size + CHECK_ROOM[0],
+        height=size + CHECK_ROOM[1],
+        title=title,
+        autosize=FITTED,
+        description=about,
+    )
 
 
 # ---- inside a trained network -----------------------------------------------------------------
@@ -167,7 +199,14 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
             columns=min(columns, max(len(units), 1)),
             spacing=6,
         )
-        .properties(title=f"{len(units)} units, each over the points' window")
+        .properties(
+            title=f"{len(units)} units, each over the points' window",
+            description=description(
+                "Unit maps",
+                f"What each of {len(units)} hidden units outputs over the points' window: orange where high, "
+                "blue where negative, white at 0.",
+            ),
+        )
     )
 
 
@@ -177,17 +216,26 @@ def data_chart(data: DataSplit, class_names: Sequence[str] | None = None, *, siz
     shown = data.shown(data.X_train)
     names = list(class_names or data.class_names)
     frame = pd.DataFrame({"x": shown[:, 0], "y": shown[:, 1], "class": np.asarray(names)[data.y_train]})
+    across, down = square_ranges()  # the plane stays square, as the unit maps are, in a fullscreen too
     return (
         alt.Chart(frame)
         .mark_circle(size=14, opacity=0.85)
         .encode(
-            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False), axis=None),
-            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None),
+            x=alt.X("x:Q", scale=alt.Scale(domain=[x_low, x_high], nice=False, zero=False, range=across), axis=None),
+            y=alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False, range=down), axis=None),
             color=alt.Color(
                 "class:N", scale=class_scale(names), legend=alt.Legend(orient="bottom", title=None, columns=1)
             ),
         )
-        .properties(width=size, height=size, title="The training points", autosize=FIXED_SIZE)
+        .properties(
+            width=size,
+            height=size + POINTS_ROOM[0] + POINTS_ROOM[1] * len(names),
+            title=alt.TitleParams("The training points", limit=400),  # unlimited, a fullscreen cut it short
+            autosize=FITTED,
+            description=description(
+                "The training points", f"{len(frame)} points by class ({', '.join(names)}), in the unit maps' window."
+            ),
+        )
     )
 
 
@@ -237,7 +285,17 @@ def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.C
             ),
             tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],
         )
-        .properties(width=cell * len(across), height=row * len(down), title=title, autosize=FIXED_SIZE)
+        .properties(
+            width=cell * len(across),
+            height=row * len(down),
+            title=title,
+            autosize=FIXED_SIZE,
+            description=description(
+                f"Weight matrix {name}",
+                f"{len(rows)} × {len(columns)} weights, from {frame['weight'].min():.3g} "
+                f"to {frame['weight'].max():.3g}: orange positive, blue negative.",
+            ),
+        )
     )
 
 
@@ -266,5 +324,15 @@ def gradient_norm_chart(frame: pd.DataFrame, *, marker: int | None = None, heigh
     if marker is not None:
         rule = pd.DataFrame({"epoch": [marker]})
         parts.append(alt.Chart(rule).mark_rule(color=MARKER_COLOR, strokeDash=[4, 3], strokeWidth=2).encode(x=x))
-    fit_width = alt.AutoSizeParams(type="fit-x", contains="padding")  # height stays the plot's own
-    return alt.layer(*parts, height=height, width="container", autosize=fit_width)
+    about = description("Gradient norms", norms_summary(frame, layers))
+    return alt.layer(*parts, height=height + NORMS_ROOM, width="container", autosize=FITTED, description=about)
+
+
+def norms_summary(frame: pd.DataFrame, layers: Sequence[str]) -> str:
+    """One line on the gradient norms (the chart's text alternative): the epochs, and each layer's last norm."""
+    if frame.empty:
+        return "The gradient norm of each layer's weights per epoch; none recorded."
+    last = frame.sort_values("epoch").groupby("layer")["norm"].last()
+    ends = ", ".join(f"{layer} {last[layer]:.3g}" for layer in layers)
+    epochs = f"{frame['epoch'].nunique()} epochs recorded up to epoch {int(frame['epoch'].max()):,}"
+    return f"The gradient norm of each layer's weights, log scale, {epochs}; at the last: {ends}."

@@ -231,7 +231,7 @@ def _check_view(check: logic.GradientCheck, title: str) -> None:
         column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
     )
     run_panel.show_chart(
-        charts.check_scatter_chart(check.entries, title="each entry: analytic vs numeric"), width="content"
+        charts.check_scatter_chart(check.entries, title="each entry: analytic vs numeric", of=title), width="content"
     )
 
 

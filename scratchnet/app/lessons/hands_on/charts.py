@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scratchnet.app.plots.charts import class_scale
+from scratchnet.app.plots.describe import description, steps_summary
 
 LIMIT = 3.0  # the unit's plot shows [-3, 3]²: every point, and the line where it crosses them
 
@@ -53,7 +54,15 @@ def unit_chart(X: np.ndarray, y: np.ndarray, w: Sequence[float], size: int = 320
         )
     )
     line = alt.Chart(unit_line(w1, w2, b)).mark_line(color="black", clip=True).encode(x=x, y=x2)
-    return alt.layer(line, dots).properties(width=size, height=size, title="score 0: the line where it cannot tell")
+    wrong = int((points["verdict"] == "wrong").sum())
+    about = description(
+        "One unit's line",
+        f"{len(points)} points of two classes and the line w₁x₁ + w₂x₂ + b = 0 "
+        f"(w₁ = {w1:.2f}, w₂ = {w2:.2f}, b = {b:.2f}); {wrong} on the wrong side, marked by crosses.",
+    )
+    return alt.layer(line, dots).properties(
+        width=size, height=size, title="score 0: the line where it cannot tell", description=about
+    )
 
 
 def steps_chart(losses: Sequence[float], height: int = 200) -> alt.Chart:
@@ -63,5 +72,9 @@ def steps_chart(losses: Sequence[float], height: int = 200) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1)), y=alt.Y("loss:Q", title="loss"))
-        .properties(height=height, title="the loss after each of your steps")
+        .properties(
+            height=height,
+            title="the loss after each of your steps",
+            description=description("Loss after each step", steps_summary(list(losses))),
+        )
     )

@@ -72,7 +72,7 @@ from scratchnet.app.ui.session.lessons import (
     take_unknown_lesson, open_tab, active_lesson, set_active_lesson, lesson_link_entered, set_lesson_link_entered,
     fixed_settings, lesson_runs, add_lesson_run, passed_lessons, set_passed_lessons, reset_lesson, lessons_reset, hand_state,
     set_hand_state, lesson_open_key, lesson_sight_key, lesson_reset_key, hand_widget_key, hand_widget_value,
-    lesson_next_key,
+    lesson_next_key, LESSON_LANDING, lesson_landing, set_lesson_landing,
 )
 from scratchnet.app.ui.session.challenges import (
     CHALLENGE_LINK, CHALLENGE_NAME, CHALLENGE_SUBMIT, CHALLENGE_OUTCOME, CHALLENGE_BOARD, CHALLENGE_TABLE,

@@ -40,6 +40,7 @@ LESSON_LINK_ENTERED = "lessons.link_entered"  # the lesson a classroom link put 
 LESSON_HAND = "lessons.hand"  # lesson key -> the student's own state in a hands-on lesson (sliders, steps)
 LESSON_LEAVE = "lessons.leave"
 LESSON_UNKNOWN = "lessons.unknown"  # a ?lesson= value that names no lesson, for one message
+LESSON_LANDING = "lessons.landing"  # after Next: "short" (the next run draws the title alone), then "drawn"
 
 
 def picked_lesson() -> str | None:
@@ -177,6 +178,16 @@ def hand_widget_key(lesson: str, name: str) -> str:
 def hand_widget_value(lesson: str, name: str, default: float) -> float:
     """The value widget ``name`` of hands-on lesson ``lesson`` holds now (``default`` before it is drawn)."""
     return st.session_state.get(hand_widget_key(lesson, name), default)
+
+
+def lesson_landing() -> str | None:
+    """Where the landing on a lesson after **Next** stands: "short" (to draw the title alone), "drawn"
+    (the short page is up, the whole page comes next) or None."""
+    return st.session_state.get(LESSON_LANDING)
+
+
+def set_lesson_landing(stage: str | None) -> None:
+    st.session_state[LESSON_LANDING] = stage
 
 
 def lesson_next_key(lesson: str) -> str:
