@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import AXES_ROOM, LEGEND_ROW, class_scale
+from scratchnet.app.plots.charts import AXES_ROOM, LEGEND_ROW, class_scale, square_ranges
 from scratchnet.app.plots.describe import description
 from scratchnet.app.runs.drawing import (  # noqa: F401 (the drawing panel and its tests read them here too)
     BOUND,
@@ -83,8 +83,9 @@ def canvas_chart(drawing: Drawing, size: int = 330, version: int = 0) -> alt.Lay
     new one. The axes are named as on the decision map, and the plot is a ``size`` square as the
     map's is (a drawing keeps its shape on the map); the axes and the legend fit around it.
     """
-    scale = alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False)
-    x, y = alt.X("x:Q", scale=scale, title="x₁"), alt.Y("y:Q", scale=scale, title="x₂")
+    across, up = square_ranges()  # a square plot, as the map's, whatever size the chart is given
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False, range=across), title="x₁")
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[-BOUND, BOUND], nice=False, zero=False, range=up), title="x₂")
     targets = pd.DataFrame(grid(), columns=["x", "y"]).assign(**{VERSION_FIELD: version})
     pick = alt.selection_point(
         name=CLICK, fields=["x", "y", VERSION_FIELD], nearest=True, on="click", clear=False, empty=False, toggle="true"
