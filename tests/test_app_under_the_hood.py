@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from app_helpers import app, charts, dataset_with, metric, picture
 
@@ -228,8 +229,13 @@ def test_unit_maps_are_each_units_output_over_the_grid() -> None:
     for name, value in kept.items():
         np.testing.assert_array_equal(net.params[name], value)
     chart = hood_charts.unit_map_chart(frame).to_dict()
-    assert chart["facet"]["field"] == "unit" and chart["columns"] == 5
-    assert chart["spec"]["mark"]["type"] == "image"
+    maps, names = chart["layer"]
+    assert maps["mark"]["type"] == "image" and names["mark"]["type"] == "text"
+    assert maps["encoding"]["url"]["field"] == "url" and names["encoding"]["text"]["field"] == "unit"
+    shown = pd.DataFrame(chart["datasets"][chart["data"]["name"]])
+    assert list(shown["unit"]) == list(frame["unit"]) and list(shown["url"]) == list(frame["url"])
+    assert shown["top"].nunique() == 1 and shown["left"].is_monotonic_increasing  # 5 units: one row, in order
+    assert ((shown["right"] - shown["left"]) == (shown["bottom"] - shown["top"])).all()  # square maps
 
 
 def test_a_unit_looks_the_same_in_the_diagram_and_under_the_hood() -> None:
@@ -327,7 +333,7 @@ def test_inside_the_playgrounds_run_one_map_per_unit_and_every_weight() -> None:
     result = small_result(hidden=(8,))
     at = inside(result)
     drawn = charts(at)
-    maps = next(c for c in drawn if "facet" in c["spec"])
+    maps = next(c for c in drawn if any({"unit", "url"} <= set(f.columns) for f in c["datasets"].values()))
     frame = dataset_with(maps, "unit", "url", "range")
     assert len(frame) == 8 and frame["unit"].nunique() == 8
     # each map as the page's logic paints it (the diagram's painting: see the test above)
@@ -357,7 +363,7 @@ def test_without_a_run_the_default_network_is_trained_and_shown() -> None:
     assert job.wait(90), "the default run did not finish in time"
     at.run()
     assert not at.exception
-    maps = next(c for c in charts(at) if "facet" in c["spec"])
+    maps = next(c for c in charts(at) if any({"unit", "url"} <= set(f.columns) for f in c["datasets"].values()))
     assert dataset_with(maps, "unit", "url")["unit"].nunique() == 64
 
 

@@ -48,12 +48,12 @@ def large(on: bool = True) -> alt.Config | alt.utils.Undefined:
     )
 
 
-def square_ranges() -> tuple[list, list]:
-    """The x and y scale ranges that keep a plot square whatever size the chart is given (a chart's fullscreen
-    gives it the screen's): a square of the smaller side, in the bottom-left corner, against both axes. Only
-    for a chart that is one view (fitted, ``autosize`` "fit"): in a concatenation ``width`` is not the view's."""
-    side = "min(width, height)"
-    return [0, alt.ExprRef(expr=side)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {side}")]
+def square_ranges(aspect: float = 1.0) -> tuple[list, list]:
+    """The x and y scale ranges that keep a plot square (or ``aspect`` wide to 1 high) whatever size the chart is
+    given (a fullscreen gives it the screen's): the largest such plot, in the bottom-left corner, against both axes.
+    Only for one view (fitted, ``autosize`` "fit"): in a concatenation ``width`` is not the view's."""
+    across, down = f"min(width, height * {float(aspect)!r})", f"min(height, width / {float(aspect)!r})"
+    return [0, alt.ExprRef(expr=across)], [alt.ExprRef(expr="height"), alt.ExprRef(expr=f"height - {down}")]
 
 
 def class_scale(class_names: Sequence[str]) -> alt.Scale:

@@ -17,9 +17,8 @@ from scratchnet.app.runs.result import DataSplit
 from scratchnet.app.runs.trace_stages import Stage
 from scratchnet.app.text import escape
 
-#: Fixed-size charts: width and height are the plot's, with axes, legend and title added around it.
-#: (A chart's fullscreen gives such a plot the screen's size, and its axes run off the screen.)
-FIXED_SIZE = alt.AutoSizeParams(type="pad", contains="padding")
+#: Every chart here is fitted (a chart whose width and height were its plot's, with axes, legend and title
+#: added around it, ran off the screen in a fullscreen, which gives the plot the screen's size).
 #: Fitted charts: width and height are the whole chart's, the plot gets what its axes, legend and title
 #: leave; a chart's fullscreen gives them the screen's size and everything stays on it. Each adds the
 #: room its parts take (measured in Chromium at the theme's sizes), so that its plot keeps its size.
@@ -28,6 +27,11 @@ CHECK_ROOM = (75, 170)  # the gradient check: its y axis across; its title, x ax
 NORMS_ROOM = 130  # the gradient norms: the legend above, the x axis below
 STEPS_ROOM = 88  # the batch loss per step: its title and x labels
 POINTS_ROOM = (110, 18)  # the training points: their title and the legend's margins, then each class's row
+WEIGHT_ROOM = (125, 92)  # a weight matrix: its y axis's title and ticks and the legend across; title, x axis down
+LABEL_CHARACTER, LABEL_ROW = 5, 18  # an axis label's character (across), its row (down)
+MAP_ROOM = (0, 62)  # the unit maps: nothing across; the title above and the margin below
+MAP_GAP, MAP_LABEL = 6, 16  # the unit maps: the space between two maps, the band above each for its unit's name
+MAP_TITLE_CHARACTER = 7  # about the width of one of the title's characters: a short grid still shows all of it
 
 
 # ---- the step-through ------------------------------------------------------------------------
@@ -170,43 +174,58 @@ def check_scatter_chart(entries: pd.DataFrame, *, title: str, size: int = 260, o
 
 
 # ---- inside a trained network -----------------------------------------------------------------
-def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) -> alt.FacetChart:
+def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) -> alt.LayerChart:
     """One small map per unit (like TensorFlow Playground's neuron thumbnails), each the picture
     ``unit_map_frame`` painted (the Playground's diagram paints its units with the same function):
     orange where the unit's output is high, blue where it is negative, white where it is 0. Hover a
-    map for its unit and its output range."""
+    map for its unit and its output range.
+
+    One view, not a facet, so that it fits the size it is given (a fullscreen gives it the screen's): the
+    maps sit on a grid in the coordinates of the normal view's pixels, with ``square_ranges`` of the
+    grid's aspect, so every map stays square at any size."""
     units = list(frame["unit"])
+    across = min(columns, max(len(units), 1))
+    rows = -(-len(units) // across)
+    places = np.arange(len(units))
+    left = (places % across) * (panel + MAP_GAP)
+    top = (places // across) * (panel + MAP_LABEL + MAP_GAP) + MAP_LABEL  # each unit's name above its map
     pictures = frame.assign(
-        left=0.0, right=1.0, range=[f"{low:.3g} … {high:.3g}" for low, high in zip(frame["low"], frame["high"])]
+        left=left,
+        right=left + panel,
+        middle=left + panel / 2,
+        top=top,
+        bottom=top + panel,
+        name_at=top - 3,
+        range=[f"{low:.3g} … {high:.3g}" for low, high in zip(frame["low"], frame["high"])],
     )
-    square = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    return (
-        alt.Chart(pictures)
-        .mark_image(aspect=False, smooth=False)  # one picture cell per grid cell, sharp like the diagram's
-        .encode(
-            x=alt.X("left:Q", scale=square, axis=None),
-            x2=alt.X2("right:Q"),
-            y=alt.Y("left:Q", scale=square, axis=None),
-            y2=alt.Y2("right:Q"),
-            url=alt.Url("url:N"),
-            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("range:N", title="output over the map")],
-        )
-        .properties(width=panel, height=panel)
-        .facet(
-            facet=alt.Facet(
-                "unit:N", sort=units, title=None, header=alt.Header(labelFontSize=11, labelPadding=2, title=None)
-            ),
-            columns=min(columns, max(len(units), 1)),
-            spacing=6,
-        )
-        .properties(
-            title=f"{len(units)} units, each over the points' window",
-            description=description(
-                "Unit maps",
-                f"What each of {len(units)} hidden units outputs over the points' window: orange where high, "
-                "blue where negative, white at 0.",
-            ),
-        )
+    wide, tall = across * (panel + MAP_GAP) - MAP_GAP, rows * (panel + MAP_LABEL + MAP_GAP) - MAP_GAP
+    x_range, y_range = square_ranges(wide / tall)
+    x_scale = alt.Scale(domain=[0, wide], nice=False, zero=False, range=x_range)
+    y_scale = alt.Scale(domain=[tall, 0], nice=False, zero=False, range=y_range)  # the grid's top row first
+    base = alt.Chart(pictures).encode(x=alt.X("left:Q", scale=x_scale, axis=None))
+    maps = base.mark_image(aspect=False, smooth=False).encode(  # one picture cell per grid cell, sharp as the diagram's
+        x2=alt.X2("right:Q"),
+        y=alt.Y("top:Q", scale=y_scale, axis=None),
+        y2=alt.Y2("bottom:Q"),
+        url=alt.Url("url:N"),
+        tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("range:N", title="output over the map")],
+    )
+    names = base.mark_text(fontSize=11, baseline="bottom").encode(
+        x=alt.X("middle:Q", scale=x_scale, axis=None), y=alt.Y("name_at:Q", scale=y_scale, axis=None), text="unit:N"
+    )
+    title = f"{len(units)} units, each over the points' window"
+    return alt.layer(
+        maps,
+        names,
+        width=max(wide, MAP_TITLE_CHARACTER * len(title)) + MAP_ROOM[0],
+        height=tall + MAP_ROOM[1],
+        title=title,
+        autosize=FITTED,
+        description=description(
+            "Unit maps",
+            f"What each of {len(units)} hidden units outputs over the points' window: orange where high, "
+            "blue where negative, white at 0.",
+        ),
     )
 
 
@@ -286,10 +305,10 @@ def weight_chart(frame: pd.DataFrame, *, name: str, longest: int = 640) -> alt.C
             tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("weight:Q", format=".4f")],
         )
         .properties(
-            width=cell * len(across),
-            height=row * len(down),
+            width=cell * len(across) + WEIGHT_ROOM[0] + LABEL_CHARACTER * max(map(len, down)) * show_y,
+            height=row * len(down) + WEIGHT_ROOM[1] + LABEL_ROW * show_x,
             title=title,
-            autosize=FIXED_SIZE,
+            autosize=FITTED,
             description=description(
                 f"Weight matrix {name}",
                 f"{len(rows)} × {len(columns)} weights, from {frame['weight'].min():.3g} "
