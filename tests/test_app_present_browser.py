@@ -139,7 +139,7 @@ def test_a_maps_fullscreen_keeps_it_square_with_its_axes_on_screen(server, brows
 
 def fullscreen(page, chart) -> dict:
     """Open ``chart``'s own fullscreen (its toolbar's button) and return what it then draws: the box of its
-    svg/canvas and the text and box of each axis title (an svg's)."""
+    svg/canvas, the text and box of each axis title and of each text mark, and the box of each picture (an svg's)."""
     chart.scroll_into_view_if_needed()
     chart.hover()
     chart.locator("xpath=..").locator("[data-testid=stElementToolbar] button[aria-label=Fullscreen]").click()
@@ -148,9 +148,13 @@ def fullscreen(page, chart) -> dict:
         """chart => {
             const box = r => ({x: r.x, y: r.y, width: r.width, height: r.height});
             const drawn = chart.querySelector('svg, canvas');
-            const titles = [...chart.querySelectorAll('svg .role-axis-title text')]
+            const texts = selector => [...chart.querySelectorAll(selector)]
                 .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}));
-            return {tag: drawn.tagName.toLowerCase(), box: box(drawn.getBoundingClientRect()), titles};
+            const images = [...chart.querySelectorAll('svg .mark-image image')].map(i => box(i.getBoundingClientRect()));
+            return {
+                tag: drawn.tagName.toLowerCase(), box: box(drawn.getBoundingClientRect()),
+                titles: texts('svg .role-axis-title text'), names: texts('svg .mark-text text'), images,
+            };
         }"""
     )
 
@@ -185,6 +189,9 @@ FULLSCREENS = {  # a chart on each page that has one: (address, what shows it, w
     "sweep": ("/Sweep", "sweep", 0, None),  # its axes are named after the settings swept
     "gradient check": ("/Under_the_hood", "gradient check", 0, {"numeric (finite differences)", "analytic (backward)"}),
     "gradient norms": ("/Under_the_hood", "inside", -1, {"epoch", "gradient norm ‖∂J/∂W‖"}),
+    # the default network's 64 × 3 matrix into the class scores, drawn across (64 columns wide)
+    "weight matrix": ("/Under_the_hood", "inside", -2, {"to", "from: h₁ … h₆₄"}),
+    "unit maps": ("/Under_the_hood", "inside", 1, None),  # no axes: each unit's name above its map
 }
 
 
@@ -203,6 +210,13 @@ def test_a_charts_fullscreen_keeps_it_and_its_axis_titles_on_the_screen(server, 
     assert drawn["tag"] == "svg"  # its axis titles can be read (a canvas draws them as pixels)
     assert on_screen(drawn["box"], PROJECTOR), drawn["box"]
     assert drawn["box"]["width"] >= 0.9 * PROJECTOR["width"]  # it did grow to the screen
+    if name == "unit maps":  # every unit's name and its map on the screen, each map square
+        maps, names = drawn["images"], drawn["names"]
+        assert len(maps) == len(names) > 8 and all(on_screen(found, PROJECTOR) for found in maps + names), drawn
+        assert all(found["width"] == pytest.approx(found["height"], abs=1) for found in maps), maps
+        grid = max(found["y"] + found["height"] for found in maps) - min(found["y"] for found in names)
+        assert grid >= 0.8 * PROJECTOR["height"]  # the grid did grow to the screen's height
+        return
     assert len(drawn["titles"]) >= 2 and all(on_screen(title, PROJECTOR) for title in drawn["titles"]), drawn
     if titles is not None:
         assert {title["text"] for title in drawn["titles"]} == titles
