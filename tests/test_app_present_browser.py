@@ -153,7 +153,7 @@ def fullscreen(page, chart) -> dict:
             const images = [...chart.querySelectorAll('svg .mark-image image')].map(i => box(i.getBoundingClientRect()));
             return {
                 tag: drawn.tagName.toLowerCase(), box: box(drawn.getBoundingClientRect()),
-                titles: texts('svg .role-axis-title text'), names: texts('svg .mark-text text'), images,
+                titles: texts('svg .role-axis-title text'), names: texts('svg .mark-text.role-mark text'), images,
             };
         }"""
     )
@@ -204,7 +204,7 @@ def test_a_charts_fullscreen_keeps_it_and_its_axis_titles_on_the_screen(server, 
     if name == "experiments":  # its small maps beside the curves: each as large as the page asks (220 px)
         maps = [image.bounding_box() for image in charts.nth(1).locator("svg image").all()]
         assert len(maps) == 7 and min(found["width"] for found in maps) >= 200, maps
-    drawn = fullscreen(page, charts.nth(index if index >= 0 else charts.count() - 1))
+    drawn = fullscreen(page, charts.nth(index if index >= 0 else charts.count() + index))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"fullscreen_{name.replace(' ', '_')}_1280x720.png"))
     assert drawn["tag"] == "svg"  # its axis titles can be read (a canvas draws them as pixels)
