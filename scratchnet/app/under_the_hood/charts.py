@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from scratchnet.app.plots.charts import MARKER_COLOR, class_scale, square_ranges
+from scratchnet.app.plots.charts import LARGE_TEXT, MARKER_COLOR, class_scale, square_ranges
 from scratchnet.app.plots.describe import description, steps_summary
 from scratchnet.app.plots.frames import extent
 from scratchnet.app.plots.palette import NEGATIVE_MARK, POSITIVE_MARK, signed_scale
@@ -195,13 +195,15 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
         middle=left + panel / 2,
         top=top,
         bottom=top + panel,
-        name_at=top - 3,
+        name_at=top - 2,
         range=[f"{low:.3g} … {high:.3g}" for low, high in zip(frame["low"], frame["high"])],
     )
     wide, tall = across * (panel + MAP_GAP) - MAP_GAP, rows * (panel + MAP_LABEL + MAP_GAP) - MAP_GAP
-    x_range, y_range = square_ranges(wide / tall)
+    x_range, _ = square_ranges(wide / tall)
+    size = f"({x_range[1].expr}) / {wide}"  # the drawn size of one of the normal view's pixels
     x_scale = alt.Scale(domain=[0, wide], nice=False, zero=False, range=x_range)
-    y_scale = alt.Scale(domain=[tall, 0], nice=False, zero=False, range=y_range)  # the grid's top row first
+    # top down, the grid under the title (no axis below it to stay against)
+    y_scale = alt.Scale(domain=[0, tall], nice=False, zero=False, range=[0, alt.ExprRef(expr=f"{tall} * {size}")])
     base = alt.Chart(pictures).encode(x=alt.X("left:Q", scale=x_scale, axis=None))
     maps = base.mark_image(aspect=False, smooth=False).encode(  # one picture cell per grid cell, sharp as the diagram's
         x2=alt.X2("right:Q"),
@@ -210,7 +212,9 @@ def unit_map_chart(frame: pd.DataFrame, *, panel: int = 70, columns: int = 8) ->
         url=alt.Url("url:N"),
         tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("range:N", title="output over the map")],
     )
-    names = base.mark_text(fontSize=11, baseline="bottom").encode(
+    # grows with the maps, from the normal view's size up to the presentation view's (not past its title)
+    name_size = alt.ExprRef(expr=f"clamp(11 * {size}, 11, {LARGE_TEXT})")
+    names = base.mark_text(fontSize=name_size, baseline="bottom").encode(
         x=alt.X("middle:Q", scale=x_scale, axis=None), y=alt.Y("name_at:Q", scale=y_scale, axis=None), text="unit:N"
     )
     title = f"{len(units)} units, each over the points' window"
