@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from app_helpers import AS_DEPLOYED, IDLE, LOAD_PORTS, chromium, page_text, script_state, served_app
+from app_helpers import AS_DEPLOYED, IDLE, LOAD_PORTS, chromium, console_errors, page_text, script_state, served_app
 
 #: The runs a group of tabs opens (each tab with its own seed unless it is the class's shared link).
 SHORT = {"hidden": "128,128,128", "samples": "10", "epochs": "100"}  # done before the page has drawn
@@ -64,6 +64,10 @@ def storm(links: list[str], timeout_ms: float = 120_000) -> Storm:
             try:
                 page.wait_for_selector(IDLE, timeout=timeout_ms)
             except Exception:  # Playwright's timeout: the tab never finished its first run
-                found.blank.append(f"{link}: script state {script_state(page)!r}, showed {page_text(page)[:200]!r}")
+                said = list(dict.fromkeys(console_errors(page)))[:5]  # its own console, each distinct error once
+                found.blank.append(
+                    f"{link}: script state {script_state(page)!r}, showed {page_text(page)[:200]!r}; "
+                    f"its console: {said}"
+                )
         found.errors += browser.watch.all()
     return found
