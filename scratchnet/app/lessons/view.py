@@ -232,20 +232,29 @@ def _task(lesson: Lesson, standing: Standing) -> None:
             width="stretch",
         ):
             open_lesson(lesson)
-        for sight in lesson.also:
-            if st.button(
-                sight.label, icon=":material/arrow_forward:", key=session.lesson_sight_key(lesson.key, sight.page)
-            ):
-                look(sight)
+        _sights(lesson)
         _status(lesson, standing)
-        st.button(
-            "Reset this lesson",
-            key=session.lesson_reset_key(lesson.key),
-            on_click=session.reset_lesson,
-            args=(lesson.key,),
-            icon=":material/restart_alt:",
-            help="Forget this lesson's tries and its goal met, and start it over.",
-        )
+        _reset(lesson, "Forget this lesson's tries and its goal met, and start it over.")
+
+
+def _sights(lesson: Lesson | HandsOn) -> None:
+    """A button for each page the lesson points to."""
+    for sight in lesson.also:
+        if st.button(
+            sight.label, icon=":material/arrow_forward:", key=session.lesson_sight_key(lesson.key, sight.page)
+        ):
+            look(sight)
+
+
+def _reset(lesson: Lesson | HandsOn, forgets: str) -> None:
+    st.button(
+        "Reset this lesson",
+        key=session.lesson_reset_key(lesson.key),
+        on_click=session.reset_lesson,
+        args=(lesson.key,),
+        icon=":material/restart_alt:",
+        help=forgets,
+    )
 
 
 def _teacher(lesson: Lesson) -> None:
@@ -273,19 +282,8 @@ def _hands_on_task(lesson: HandsOn, state: object) -> None:
             st.success("**Goal met** earlier in this session.", icon=":material/check_circle:")
         else:
             st.info(f"**Hint.** {lesson.hint}", icon=":material/lightbulb:")
-        for sight in lesson.also:
-            if st.button(
-                sight.label, icon=":material/arrow_forward:", key=session.lesson_sight_key(lesson.key, sight.page)
-            ):
-                look(sight)
-        st.button(
-            "Reset this lesson",
-            key=session.lesson_reset_key(lesson.key),
-            on_click=session.reset_lesson,
-            args=(lesson.key,),
-            icon=":material/restart_alt:",
-            help="Forget what you did here and the goal met, and start it over.",
-        )
+        _sights(lesson)
+        _reset(lesson, "Forget what you did here and the goal met, and start it over.")
 
 
 def _next(lesson: Lesson | HandsOn) -> None:

@@ -334,3 +334,15 @@ def grew_from(later: RunResult, earlier: RunResult) -> bool:
     if later.history.epochs_run <= earlier.history.epochs_run:
         return False
     return earlier.config.replace(epochs=later.config.epochs, patience=later.config.patience) == later.config
+
+
+def keep_run(runs: list[RunResult], result: RunResult, count: int) -> bool:
+    """Add ``result`` to ``runs`` (once; the newest last, at most ``count``): a run that grew from the
+    newest (Step, Continue) takes its place. False when it was there already."""
+    if any(run is result for run in runs):
+        return False
+    if runs and grew_from(result, runs[-1]):
+        runs.pop()
+    runs.append(result)
+    del runs[:-count]
+    return True

@@ -7,6 +7,9 @@ Streamlit calls only: the numbers come from ``hands_on``, the charts from ``char
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -92,21 +95,7 @@ def _downhill(lesson: HandsOn) -> Descent:
         )
         st.dataframe(gradient_table(descent.now, lr), width="stretch")
         take, again = st.columns(2)
-        take.button(
-            "Take one step",
-            type="primary",
-            icon=":material/south:",
-            key=session.hand_widget_key(lesson.key, "step"),
-            on_click=lambda: session.set_hand_state(lesson.key, descent.step(lr)),
-            width="stretch",
-        )
-        again.button(
-            "Start again",
-            icon=":material/restart_alt:",
-            key=session.hand_widget_key(lesson.key, "again"),
-            on_click=lambda: session.set_hand_state(lesson.key, Descent()),
-            width="stretch",
-        )
+        _step_buttons(lesson, take, again, lambda: descent.step(lr), Descent)
         _scores(descent.now)
     with right:
         st.altair_chart(charts.steps_chart(descent.losses), width="stretch")
@@ -121,6 +110,28 @@ def _downhill(lesson: HandsOn) -> Descent:
     return descent
 
 
+def _step_buttons(
+    lesson: HandsOn, take: Any, again: Any, step: Callable[[], object], start: Callable[[], object]
+) -> None:
+    """**Take one step** (the student's state becomes ``step()``) in the column ``take``, and **Start
+    again** (``start()``) in ``again``."""
+    take.button(
+        "Take one step",
+        type="primary",
+        icon=":material/south:",
+        key=session.hand_widget_key(lesson.key, "step"),
+        on_click=lambda: session.set_hand_state(lesson.key, step()),
+        width="stretch",
+    )
+    again.button(
+        "Start again",
+        icon=":material/restart_alt:",
+        key=session.hand_widget_key(lesson.key, "again"),
+        on_click=lambda: session.set_hand_state(lesson.key, start()),
+        width="stretch",
+    )
+
+
 def _stage_tables(trace, keys: tuple[str, ...]) -> None:
     for key in keys:
         stage = trace.stage(key)
@@ -133,21 +144,7 @@ def _walk(lesson: HandsOn) -> Walk:
     walk = session.hand_state(lesson.key, Walk())
     trace = walk.trace
     take, again, where = st.columns([1, 1, 2], vertical_alignment="center")
-    take.button(
-        "Take one step",
-        type="primary",
-        icon=":material/south:",
-        key=session.hand_widget_key(lesson.key, "step"),
-        on_click=lambda: session.set_hand_state(lesson.key, walk.step()),
-        width="stretch",
-    )
-    again.button(
-        "Start again",
-        icon=":material/restart_alt:",
-        key=session.hand_widget_key(lesson.key, "again"),
-        on_click=lambda: session.set_hand_state(lesson.key, Walk()),
-        width="stretch",
-    )
+    _step_buttons(lesson, take, again, walk.step, Walk)
     where.markdown(
         f"After **{walk.steps}** steps: p(true class) = **{walk.p_true:.3f}**, loss = **{trace.loss_before:.3f}**."
     )

@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from scratchnet.app.runs.jobs import TrainingJob
 from scratchnet.app.runs.links import Link
-from scratchnet.app.runs.result import RunResult, grew_from
+from scratchnet.app.runs.result import RunResult, keep_run
 from scratchnet.app.runs.view import DATASET, FREE, Context, OpenedView, Source, View, training_view, view_of
 
 # Each concern's state, re-exported so that callers say ``session.x`` whichever module owns it (one way
@@ -241,12 +241,8 @@ def remember(result: RunResult) -> None:
     """Add a run this session trained or opened to its "My runs" (once; the newest last). A run that
     grew from the newest entry (Step, Continue) takes its place: stepping 30 times is one run, not 30."""
     runs: list[RunResult] = st.session_state.setdefault(MY_RUNS, [])
-    if any(run is result for run in runs):
+    if not keep_run(runs, result, MY_RUNS_COUNT):
         return
-    if runs and grew_from(result, runs[-1]):
-        runs.pop()
-    runs.append(result)
-    del runs[:-MY_RUNS_COUNT]
     while len(runs) > 1 and sum(run.nbytes for run in runs) > MY_RUNS_BYTES:
         del runs[0]
 

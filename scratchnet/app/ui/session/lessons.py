@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scratchnet.app.runs.result import RunResult, grew_from
+from scratchnet.app.runs.result import RunResult, keep_run
 
 LESSON_RUNS_COUNT = 30  # runs remembered per lesson (as in "My runs")
 RUN_LESSON = "run.lesson"  # the lesson the session's run was made for (None: free play)
@@ -111,13 +111,7 @@ def lesson_runs(key: str) -> list[RunResult]:
 def add_lesson_run(key: str, result: RunResult) -> None:
     """Record ``result`` as made for lesson ``key`` (once); a run that grew from the last one (Step,
     Continue) takes its place, as in "My runs"."""
-    runs: list[RunResult] = st.session_state.setdefault(LESSON_RUNS, {}).setdefault(key, [])
-    if any(run is result for run in runs):
-        return
-    if runs and grew_from(result, runs[-1]):
-        runs.pop()
-    runs.append(result)
-    del runs[:-LESSON_RUNS_COUNT]
+    keep_run(st.session_state.setdefault(LESSON_RUNS, {}).setdefault(key, []), result, LESSON_RUNS_COUNT)
 
 
 def passed_lessons() -> frozenset[str]:
