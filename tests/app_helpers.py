@@ -533,3 +533,15 @@ def trained(config: RunConfig, data: DataSplit | None = None) -> RunResult:
     data = data if data is not None else make_data(config)
     net = make_network(config, data.classes)
     return summarize(config, data, net, train_run(config, data, net))
+
+
+def steady_box(page, element, settle: float = 0.5, timeout: float = 30) -> dict:
+    """``element``'s box once it has stopped moving (charts above it drawn late push it down)."""
+    deadline, box = time.monotonic() + timeout, element.bounding_box()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(settle * 1000)
+        now = element.bounding_box()
+        if now == box:
+            return box
+        box = now
+    raise AssertionError(f"the element kept moving for {timeout} s")

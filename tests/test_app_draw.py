@@ -18,6 +18,7 @@ from app_helpers import (
     page_kept_on_timeout,
     served_app,
     settle,
+    steady_box,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -330,7 +331,10 @@ def test_clicking_on_the_canvas_adds_and_removes_points() -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{url}/?epochs=50")
         app_started(page)
-        page.get_by_text("Draw your points").click()
+        panel = page.locator("[data-testid=stExpander]").filter(has_text="Draw your points")
+        panel.wait_for(timeout=60_000)
+        steady_box(page, panel)  # a click aimed at a summary that then moves lands on what moved under it
+        panel.locator("summary").click()
         canvas = page.locator("[data-testid=stExpander] [data-testid=stVegaLiteChart]").last
         with page_kept_on_timeout(page, "draw-canvas", "the drawing canvas showing"):
             canvas.wait_for(timeout=30_000)

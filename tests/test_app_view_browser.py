@@ -18,6 +18,7 @@ from app_helpers import (
     page_kept_on_timeout,
     page_text,
     served_app,
+    steady_box,
 )
 
 from scratchnet.app.playground.draw import Drawing, snap
@@ -130,18 +131,6 @@ def test_a_drawing_link_trains_on_the_drawing_in_a_fresh_browser(server, browser
     assert page.locator("[data-testid=stAlert]").count() == 1  # one banner says what is happening
     assert page.get_by_role("button", name="Points (.csv)", exact=True).count() == 1  # it trained on the drawn points
     assert f"draw={drawing.encode()}" in page.url
-
-
-def steady_box(page, element, settle: float = 0.5, timeout: float = 30) -> dict:
-    """``element``'s box once it has stopped moving (charts above it drawn late push it down)."""
-    deadline, box = time.monotonic() + timeout, element.bounding_box()
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(settle * 1000)
-        now = element.bounding_box()
-        if now == box:
-            return box
-        box = now
-    raise AssertionError(f"the element kept moving for {timeout} s")
 
 
 def _drawn(panel) -> int:
